@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { buildProgram } from './program.js';
+import { commandMeta } from './shared/meta.js';
+
+function walk(cmd: CommandUnknownOpts, path: string[] = []): Array<[string, CommandUnknownOpts]> {
+  const here: Array<[string, CommandUnknownOpts]> = [[[...path, cmd.name()].join(' '), cmd]];
+  return here.concat(...cmd.commands.filter((c) => !isHidden(c)).map((c) => walk(c, [...path, cmd.name()])));
+}
+
+function isHidden(cmd: CommandUnknownOpts): boolean {
+  return (cmd as unknown as { _hidden?: boolean })._hidden === true || cmd.name() === 'help';
+}
+
+describe('the command tree', () => {
+  const commands = walk(buildProgram());
+
+  it('gives every command a description and at least one example', () => {
+    for (const [path, cmd] of commands) {
+      assert.ok(cmd.description().length > 10, `${path} has no description`);
+      assert.ok(commandMeta(cmd).examples.length > 0, `${path} has no examples`);
+      for (const example of commandMeta(cmd).examples)
+        assert.match(example, /^(meshdeck |source |[a-z])/, path);
+    }
+  });
+
+  it('declares a default output format for every command that declares formats', () => {
+    for (const [path, cmd] of commands) {
+      const meta = commandMeta(cmd);
+      if (meta.formats) assert.ok(meta.formats.includes(meta.defaultFormat ?? ''), path);
+    }
+  });
+
+  it('uses lower-case descriptions that do not end with a period, as --help lines', () => {
+    for (const [path, cmd] of commands.slice(1)) {
+      assert.match(cmd.description(), /^[a-z]/, path);
+      assert.doesNotMatch(cmd.description(), /\.$/, path);
+    }
+  });
+});
