@@ -25,8 +25,8 @@ export interface ForegroundOptions {
   /** The user's kubeconfig to merge the meshdeck-sandbox context into. */
   userKubeconfig: string;
   signal: AbortSignal;
-  onReady(state: SandboxState): void;
-  onError(err: unknown): void;
+  onReady: (state: SandboxState) => void;
+  onError: (err: unknown) => void;
 }
 
 async function refuseIfRunning(stateDir: string): Promise<void> {
