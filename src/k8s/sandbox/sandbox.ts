@@ -15,7 +15,7 @@ import { DataDir } from './persist.js';
 import { Registry } from './resources/registry.js';
 import type { K8sObject } from './resources/types.js';
 import { Discovery } from './server/discovery.js';
-import { ApiHandler, type VersionInfo } from './server/handler.js';
+import { ApiHandler, type RequestRecord, type VersionInfo } from './server/handler.js';
 import { listenHttp, listenHttps, type Listener } from './server/listen.js';
 import { OpenApi } from './server/openapi.js';
 import { Store } from './store/store.js';
@@ -50,7 +50,11 @@ export interface SandboxOptions {
   version?: { major: string; minor: string };
   /** Reports errors of controllers and internal errors of requests (default: ignored). */
   onError?: (err: unknown) => void;
+  /** Called after every response (tests inspect what clients sent). */
+  onRequest?: (record: RequestRecord) => void;
 }
+
+export type { RequestRecord };
 
 export interface Identity {
   user: string;
@@ -131,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     version,
     isReady: () => ready,
     onInternalError: onError,
+    onRequest: options.onRequest,
     watch: {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
       defaultTimeoutMs: 30 * 60_000,

@@ -47,6 +47,17 @@ export interface HandlerDeps {
   admit?(info: RequestInfo, user: UserInfo): Promise<StatusError | undefined>;
   /** For the randomized-request test and debugging: every 500 is reported here. */
   onInternalError?(err: unknown): void;
+  /** Called when a response is complete (tests assert what clients sent). */
+  onRequest?(record: RequestRecord): void;
+}
+
+export interface RequestRecord {
+  method: string;
+  url: string;
+  status: number;
+  user?: string;
+  accept?: string;
+  contentType?: string;
 }
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -60,6 +71,18 @@ export class ApiHandler {
   constructor(private readonly d: HandlerDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
+    const observe = this.d.onRequest;
+    if (observe) {
+      res.once('finish', () =>
+        observe({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          status: res.statusCode,
+          accept: req.headers.accept,
+          contentType: req.headers['content-type'],
+        }),
+      );
+    }
     try {
       await this.route(req, res, secure);
     } catch (err) {
