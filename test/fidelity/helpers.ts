@@ -1,6 +1,7 @@
 // Fidelity tests run the real kubectl (several versions) and @kubernetes/client-node against a sandbox
 // started in this process. Every kubectl call gets a fresh HOME (so a fresh discovery cache) unless a
 // test shares one on purpose.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -162,4 +163,39 @@ export function adminToken(ts: TestSandbox): string {
     adminTokens.set(ts, t);
   }
   return t;
+}
+
+/** A long-running kubectl (get -w, delete that waits): its output so far, and a way to wait on it. */
+export class Streaming {
+  private out = '';
+  private err = '';
+  readonly exited: Promise<number | null>;
+  private child: import('node:child_process').ChildProcess;
+
+  constructor(home: KubectlHome, args: string[], version?: string) {
+    this.child = spawn(kubectlBinary(version), args, {
+      env: { PATH: process.env.PATH, LANG: 'C.UTF-8', HOME: home.root, KUBECONFIG: home.kubeconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d));
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.err += d));
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    return eventually(() => (pattern.test(this.out) ? this.out : undefined), timeoutMs, `${pattern} in kubectl output:\n${this.out}\n${this.err}`);
+  }
+
+  kill(): Promise<number | null> {
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
 }

@@ -52,6 +52,8 @@ export interface SandboxOptions {
   onError?: (err: unknown) => void;
   /** Called after every response (tests inspect what clients sent). */
   onRequest?: (record: RequestRecord) => void;
+  /** Awaited before each request is handled (tests interleave changes with a client's requests). */
+  beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>;
 }
 
 export type { RequestRecord };
@@ -84,6 +86,8 @@ export interface Sandbox {
   setReady(ready: boolean): void;
   /** Forgets watch history: watches from an older resourceVersion then get 410 Expired. */
   compactHistory(): void;
+  /** Ends every open watch cleanly, as an apiserver does when it restarts or times a watch out. */
+  dropWatches(): void;
   /** Counts for status and benchmarks. */
   stats(): { objects: number; watches: number; resourceVersion: number };
   stop(): Promise<void>;
@@ -136,6 +140,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     isReady: () => ready,
     onInternalError: onError,
     onRequest: options.onRequest,
+    admit: options.beforeRequest
+      ? async (info) => {
+          await options.beforeRequest!({ method: info.method, url: info.url });
+          return undefined;
+        }
+      : undefined,
     watch: {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
       defaultTimeoutMs: 30 * 60_000,
@@ -205,6 +215,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     compactHistory() {
       store.compact();
+    },
+    dropWatches() {
+      for (const close of [...closeFns]) close();
     },
     stats() {
       let n = 0;

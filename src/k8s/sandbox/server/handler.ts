@@ -43,8 +43,8 @@ export interface HandlerDeps {
   version: VersionInfo;
   watch: WatchOptions;
   isReady(): boolean;
-  /** Runs before each request (added latency and injected failures, phase 2). */
-  admit?(info: RequestInfo, user: UserInfo): Promise<StatusError | undefined>;
+  /** Runs before each request is handled; a Status it returns is the answer (faults, tests). */
+  admit?(request: { method: string; url: string; info: RequestInfo; user: UserInfo }): Promise<StatusError | undefined>;
   /** For the randomized-request test and debugging: every 500 is reported here. */
   onInternalError?(err: unknown): void;
   /** Called when a response is complete (tests assert what clients sent). */
@@ -73,7 +73,8 @@ export class ApiHandler {
   async handle(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
     const observe = this.d.onRequest;
     if (observe) {
-      res.once('finish', () =>
+      // 'close' fires for every response, finished or cut short (watches the client aborts).
+      res.once('close', () =>
         observe({
           method: req.method ?? '',
           url: req.url ?? '',
@@ -102,7 +103,7 @@ export class ApiHandler {
     const auth = this.d.authn.authenticate(req, secure);
     if ('unauthorized' in auth) throw Errors.unauthorized();
     const user = auth.user;
-    const denied = await this.d.admit?.(info, user);
+    const denied = await this.d.admit?.({ method, url: req.url ?? '/', info, user });
     if (denied) throw denied;
 
     if (!info.isResource) {
