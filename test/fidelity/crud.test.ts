@@ -44,7 +44,14 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     const file = h.file('d.yaml', deployment('web8', 'nginx:1.25'));
     const first = await h.run(['apply', '-f', file]);
     assert.equal(first.stdout, 'deployment.apps/web8 created\n', first.stderr);
-    assert.ok(ts.requests.some((q) => q.method === 'POST' && q.url.includes('/deployments?fieldManager=kubectl-client-side-apply') && q.status === 201));
+    assert.ok(
+      ts.requests.some(
+        (q) =>
+          q.method === 'POST' &&
+          q.url.includes('/deployments?fieldManager=kubectl-client-side-apply') &&
+          q.status === 201,
+      ),
+    );
     h.file('d.yaml', deployment('web8', 'nginx:1.26'));
     const second = await h.run(['apply', '-f', file, '-v=9']);
     assert.equal(second.code, 0, second.stderr);
@@ -52,8 +59,13 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.match(second.stderr, /strategic-merge-patch\+json/);
     assert.match(second.stderr, /\$setElementOrder\/containers/);
     const live = JSON.parse((await h.run(['get', 'deploy', 'web8', '-o', 'json'])).stdout);
-    assert.deepEqual(live.spec.template.spec.containers.map((c: { image: string }) => c.image), ['nginx:1.26', 'busybox:1']);
-    const lastApplied = JSON.parse(live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
+    assert.deepEqual(
+      live.spec.template.spec.containers.map((c: { image: string }) => c.image),
+      ['nginx:1.26', 'busybox:1'],
+    );
+    const lastApplied = JSON.parse(
+      live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
+    );
     assert.equal(lastApplied.spec.template.spec.containers[0].image, 'nginx:1.26');
     assert.equal(live.metadata.generation, 2);
   });
@@ -61,8 +73,12 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
   it('9: a custom resource is re-applied with a merge patch; a strategic merge patch to it is 415', async () => {
     const h = ts.home();
     assert.equal((await h.run(['apply', '-f', h.file('crd.yaml', WIDGET_CRD)])).code, 0);
-    const cr = (size: number) => `apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {size: ${size}}\n`;
-    assert.equal((await h.run(['apply', '-f', h.file('g.yaml', cr(1))])).stdout, 'gadget.example.com/g1 created\n');
+    const cr = (size: number) =>
+      `apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {size: ${size}}\n`;
+    assert.equal(
+      (await h.run(['apply', '-f', h.file('g.yaml', cr(1))])).stdout,
+      'gadget.example.com/g1 created\n',
+    );
     const before = ts.requests.length;
     const r = await h.run(['apply', '-f', h.file('g.yaml', cr(2))]);
     assert.equal(r.stdout, 'gadget.example.com/g1 configured\n', r.stderr);
@@ -86,9 +102,16 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
 
   it('10: kubectl apply --server-side records manager kubectl with operation Apply', async () => {
     const h = ts.home();
-    const r = await h.run(['apply', '--server-side', '-f', h.file('d.yaml', deployment('web10', 'nginx:1.25'))]);
+    const r = await h.run([
+      'apply',
+      '--server-side',
+      '-f',
+      h.file('d.yaml', deployment('web10', 'nginx:1.25')),
+    ]);
     assert.equal(r.stdout, 'deployment.apps/web10 serverside-applied\n', r.stderr);
-    const live = JSON.parse((await h.run(['get', 'deploy', 'web10', '-o', 'json', '--show-managed-fields'])).stdout);
+    const live = JSON.parse(
+      (await h.run(['get', 'deploy', 'web10', '-o', 'json', '--show-managed-fields'])).stdout,
+    );
     const entry = live.metadata.managedFields.find((m: { manager: string }) => m.manager === 'kubectl');
     assert.equal(entry.operation, 'Apply');
     assert.deepEqual(entry.fieldsV1['f:spec']['f:replicas'], {});
@@ -104,28 +127,47 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'web11' } },
-        template: { metadata: { labels: { app: 'web11' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+        template: {
+          metadata: { labels: { app: 'web11' } },
+          spec: { containers: [{ name: 'c', image: 'nginx' }] },
+        },
       },
     };
     await objects.patch(spec, undefined, undefined, 'manager-a', true, k8s.PatchStrategy.ServerSideApply);
     const h = ts.home();
-    const file = h.file('d.yaml', deployment('web11', 'nginx', 3).replace(/\n {6}- \{name: sidecar.*\n/, '\n'));
+    const file = h.file(
+      'd.yaml',
+      deployment('web11', 'nginx', 3).replace(/\n {6}- \{name: sidecar.*\n/, '\n'),
+    );
     const conflict = await h.run(['apply', '--server-side', '-f', file]);
     assert.equal(conflict.code, 1);
-    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "manager-a": \.spec\.replicas/);
+    assert.match(
+      conflict.stderr,
+      /Apply failed with 1 conflict: conflict with "manager-a": \.spec\.replicas/,
+    );
     const status = await raw(ts, '/apis/apps/v1/namespaces/default/deployments/web11?fieldManager=other', {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/apply-patch+yaml' },
       body: JSON.stringify({ ...spec, spec: { ...spec.spec, replicas: 5 } }),
     });
     assert.equal(status.status, 409);
-    assert.deepEqual(status.json().details.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "manager-a"', field: '.spec.replicas' }]);
+    assert.deepEqual(status.json().details.causes, [
+      { reason: 'FieldManagerConflict', message: 'conflict with "manager-a"', field: '.spec.replicas' },
+    ]);
     const forced = await h.run(['apply', '--server-side', '--force-conflicts', '-f', file]);
     assert.equal(forced.stdout, 'deployment.apps/web11 serverside-applied\n', forced.stderr);
-    const live = (await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web11', namespace: 'default' } })) as k8s.V1Deployment;
+    const live = (await objects.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web11', namespace: 'default' },
+    })) as k8s.V1Deployment;
     assert.equal(live.spec?.replicas, 3);
     const a = live.metadata?.managedFields?.find((m) => m.manager === 'manager-a');
-    assert.equal((a?.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']['f:replicas'], undefined, 'manager-a lost .spec.replicas');
+    assert.equal(
+      (a?.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']['f:replicas'],
+      undefined,
+      'manager-a lost .spec.replicas',
+    );
   });
 
   it('12: kubectl replace of a stale object is a Conflict', async () => {
@@ -147,7 +189,10 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.equal((await h.run(['create', '-f', file])).code, 0);
     const dup = await h.run(['create', '-f', file]);
     assert.equal(dup.code, 1);
-    assert.equal(dup.stderr.trim(), `Error from server (AlreadyExists): error when creating "${file}": configmaps "dup" already exists`);
+    assert.equal(
+      dup.stderr.trim(),
+      `Error from server (AlreadyExists): error when creating "${file}": configmaps "dup" already exists`,
+    );
     const missing = await h.run(['get', 'pod', 'nope']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr.trim(), 'Error from server (NotFound): pods "nope" not found');
@@ -158,7 +203,15 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     const err = await apps
       .createNamespacedDeployment({
         namespace: 'default',
-        body: { metadata: { name: 'nosel' }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } as unknown as k8s.V1DeploymentSpec },
+        body: {
+          metadata: { name: 'nosel' },
+          spec: {
+            template: {
+              metadata: { labels: { app: 'x' } },
+              spec: { containers: [{ name: 'c', image: 'nginx' }] },
+            },
+          } as unknown as k8s.V1DeploymentSpec,
+        },
       })
       .then(
         () => undefined,
@@ -190,7 +243,11 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.equal(merged.metadata?.labels?.patched, 'merge');
     assert.equal(merged.spec?.replicas, 4);
     const failed = await apps
-      .patchNamespacedDeployment({ name: 'web15', namespace: 'default', body: [{ op: 'test', path: '/spec/replicas', value: 9 }] })
+      .patchNamespacedDeployment({
+        name: 'web15',
+        namespace: 'default',
+        body: [{ op: 'test', path: '/spec/replicas', value: 9 }],
+      })
       .then(
         () => undefined,
         (e: unknown) => e as k8s.ApiException<string>,
@@ -204,13 +261,17 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     const scaled = await h.run(['scale', 'deploy/web16', '--replicas=3']);
     assert.equal(scaled.stdout, 'deployment.apps/web16 scaled\n', scaled.stderr);
     const scale = (await raw(ts, '/apis/apps/v1/namespaces/default/deployments/web16/scale')).json();
-    assert.deepEqual({ kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status }, {
-      kind: 'Scale',
-      apiVersion: 'autoscaling/v1',
-      spec: { replicas: 3 },
-      status: { replicas: 0, selector: 'app=web16' },
-    });
-    const gen = async () => Number((await h.run(['get', 'deploy', 'web16', '-o', 'jsonpath={.metadata.generation}'])).stdout);
+    assert.deepEqual(
+      { kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status },
+      {
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        spec: { replicas: 3 },
+        status: { replicas: 0, selector: 'app=web16' },
+      },
+    );
+    const gen = async () =>
+      Number((await h.run(['get', 'deploy', 'web16', '-o', 'jsonpath={.metadata.generation}'])).stdout);
     const before = await gen();
     const restart = await h.run(['rollout', 'restart', 'deploy/web16']);
     assert.equal(restart.stdout, 'deployment.apps/web16 restarted\n', restart.stderr);
@@ -225,8 +286,13 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     const r = await h.run(['get', 'cm', '-n', 'paging', '--chunk-size=2', '-o', 'name']);
     assert.equal(r.code, 0, r.stderr);
     const names = r.stdout.trim().split('\n');
-    assert.deepEqual(names, [...Array.from({ length: 7 }, (_, i) => `configmap/cm-${i}`), 'configmap/kube-root-ca.crt']);
-    const pages = ts.requests.slice(before).filter((q) => q.url.startsWith('/api/v1/namespaces/paging/configmaps?'));
+    assert.deepEqual(names, [
+      ...Array.from({ length: 7 }, (_, i) => `configmap/cm-${i}`),
+      'configmap/kube-root-ca.crt',
+    ]);
+    const pages = ts.requests
+      .slice(before)
+      .filter((q) => q.url.startsWith('/api/v1/namespaces/paging/configmaps?'));
     assert.equal(pages.length, 4);
     assert.ok(pages.slice(1).every((q) => q.url.includes('continue=')));
     const core = ts.kubeConfig().makeApiClient(k8s.CoreV1Api);
@@ -234,8 +300,15 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.equal(page.items.length, 2);
     assert.ok(page.metadata?._continue);
     assert.equal(page.metadata?.remainingItemCount, 6);
-    const next = await core.listNamespacedConfigMap({ namespace: 'paging', limit: 2, _continue: page.metadata._continue });
-    assert.deepEqual(next.items.map((c) => c.metadata?.name), ['cm-2', 'cm-3']);
+    const next = await core.listNamespacedConfigMap({
+      namespace: 'paging',
+      limit: 2,
+      _continue: page.metadata._continue,
+    });
+    assert.deepEqual(
+      next.items.map((c) => c.metadata?.name),
+      ['cm-2', 'cm-3'],
+    );
   });
 
   it('18: label and field selectors select the right sets; an unknown field is 400', async () => {
@@ -243,14 +316,24 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     await h.run(['create', 'namespace', 'sel']);
     const pod = (name: string, labels: string) =>
       `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: sel, labels: {${labels}}}\nspec: {containers: [{name: c, image: nginx}]}\n---\n`;
-    const file = h.file('pods.yaml', pod('a-web', 'app: a, tier: web') + pod('b-db', 'app: b, tier: db') + pod('c-web', 'app: c, tier: web') + pod('b-canary', 'app: b, canary: "yes"'));
+    const file = h.file(
+      'pods.yaml',
+      pod('a-web', 'app: a, tier: web') +
+        pod('b-db', 'app: b, tier: db') +
+        pod('c-web', 'app: c, tier: web') +
+        pod('b-canary', 'app: b, canary: "yes"'),
+    );
     assert.equal((await h.run(['apply', '-f', file])).code, 0);
     const core = ts.kubeConfig().makeApiClient(k8s.CoreV1Api);
     await core.patchNamespacedPodStatus(
       { name: 'c-web', namespace: 'sel', body: { status: { phase: 'Running' } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    const names = async (...args: string[]) => (await h.run(['get', 'pods', '-n', 'sel', '-o', 'name', ...args])).stdout.trim().split('\n').filter(Boolean);
+    const names = async (...args: string[]) =>
+      (await h.run(['get', 'pods', '-n', 'sel', '-o', 'name', ...args])).stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean);
     assert.deepEqual(await names('-l', 'app in (a,b),tier!=db'), ['pod/a-web', 'pod/b-canary']);
     assert.deepEqual(await names('-l', '!canary'), ['pod/a-web', 'pod/b-db', 'pod/c-web']);
     assert.deepEqual(await names('--field-selector', 'status.phase=Running'), ['pod/c-web']);

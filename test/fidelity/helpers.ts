@@ -6,7 +6,12 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { startSandbox, type RequestRecord, type Sandbox, type SandboxOptions } from '../../src/k8s/sandbox/index.js';
+import {
+  startSandbox,
+  type RequestRecord,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../src/k8s/sandbox/index.js';
 import { runProcess, type RunResult } from '../helpers/cli.js';
 
 function which(name: string): string {
@@ -42,7 +47,10 @@ export class KubectlHome {
     return p;
   }
 
-  run(args: string[], options: { version?: string; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  run(
+    args: string[],
+    options: { version?: string; input?: string; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
     return runProcess(kubectlBinary(options.version), args, {
       env: { HOME: this.root, KUBECONFIG: this.kubeconfig },
       input: options.input,
@@ -98,7 +106,11 @@ export async function testSandbox(options: SandboxOptions = {}): Promise<TestSan
 }
 
 /** Waits until a condition holds (polling), or fails after the timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -122,7 +134,12 @@ export interface RawResponse {
 export async function raw(
   ts: TestSandbox,
   path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; token?: string | null } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    token?: string | null;
+  } = {},
 ): Promise<RawResponse> {
   const { request } = await import('node:https');
   const token = options.token === undefined ? adminToken(ts) : options.token;
@@ -132,7 +149,14 @@ export async function raw(
       {
         method: options.method ?? 'GET',
         ca: ts.sandbox.caPem,
-        headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers },
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          // Node frames a DELETE body only when told its length.
+          ...(options.body !== undefined
+            ? { 'Content-Length': String(Buffer.byteLength(options.body)) }
+            : {}),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -191,7 +215,11 @@ export class Streaming {
   }
 
   waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-    return eventually(() => (pattern.test(this.out) ? this.out : undefined), timeoutMs, `${pattern} in kubectl output:\n${this.out}\n${this.err}`);
+    return eventually(
+      () => (pattern.test(this.out) ? this.out : undefined),
+      timeoutMs,
+      `${pattern} in kubectl output:\n${this.out}\n${this.err}`,
+    );
   }
 
   kill(): Promise<number | null> {

@@ -23,7 +23,10 @@ before(async () => {
 });
 after(() => ts.stop());
 
-const pod = (name: string, ns: string) => ({ metadata: { name, namespace: ns, labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+const pod = (name: string, ns: string) => ({
+  metadata: { name, namespace: ns, labels: { app: 'x' } },
+  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
 
 describe('watch (fidelity 19-22)', () => {
   it('19: kubectl get pods -w prints a new row when a label changes', async () => {
@@ -46,7 +49,8 @@ describe('watch (fidelity 19-22)', () => {
     const req = await watch.watch(
       '/api/v1/namespaces/w20/pods',
       { allowWatchBookmarks: true },
-      (type, obj: k8s.V1Pod) => events.push({ type, rv: Number(obj.metadata?.resourceVersion), name: obj.metadata?.name, obj }),
+      (type, obj: k8s.V1Pod) =>
+        events.push({ type, rv: Number(obj.metadata?.resourceVersion), name: obj.metadata?.name, obj }),
       (err) => done.push(err),
     );
     await core.createNamespacedPod({ namespace: 'w20', body: pod('p20', 'w20') });
@@ -55,10 +59,17 @@ describe('watch (fidelity 19-22)', () => {
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     await core.deleteNamespacedPod({ name: 'p20', namespace: 'w20' });
-    await eventually(() => events.some((e) => e.type === 'DELETED') && events.some((e) => e.type === 'BOOKMARK'), 5000, 'DELETED and BOOKMARK');
+    await eventually(
+      () => events.some((e) => e.type === 'DELETED') && events.some((e) => e.type === 'BOOKMARK'),
+      5000,
+      'DELETED and BOOKMARK',
+    );
     req.abort();
     const changes = events.filter((e) => e.type !== 'BOOKMARK');
-    assert.deepEqual(changes.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(
+      changes.map((e) => e.type),
+      ['ADDED', 'MODIFIED', 'DELETED'],
+    );
     assert.ok(changes[0].rv < changes[1].rv && changes[1].rv < changes[2].rv, 'resourceVersions increase');
     const bookmark = events.find((e) => e.type === 'BOOKMARK')!;
     assert.deepEqual(Object.keys(bookmark.obj.metadata ?? {}), ['resourceVersion']);
@@ -74,7 +85,10 @@ describe('watch (fidelity 19-22)', () => {
     ts.sandbox.compactHistory();
 
     const res = await raw(ts, `/api/v1/namespaces/w21/pods?watch=true&resourceVersion=${oldRV}`);
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 1);
     assert.equal(lines[0].type, 'ERROR');
     assert.equal(lines[0].object.code, 410);
@@ -83,7 +97,9 @@ describe('watch (fidelity 19-22)', () => {
 
     // The informer: list, watch; its watch is dropped after history moved on; it relists exactly once.
     const path = '/api/v1/namespaces/w21/pods';
-    const lists = () => ts.requests.filter((q) => q.method === 'GET' && q.url.startsWith(path) && !q.url.includes('watch=true')).length;
+    const lists = () =>
+      ts.requests.filter((q) => q.method === 'GET' && q.url.startsWith(path) && !q.url.includes('watch=true'))
+        .length;
     const listsBefore = lists();
     const informer = k8s.makeInformer(kc, path, () => core.listNamespacedPod({ namespace: 'w21' }));
     const added: string[] = [];
@@ -115,14 +131,22 @@ describe('watch (fidelity 19-22)', () => {
     assert.equal(hook, undefined, 'the watch request went through the hook');
     assert.equal(r.code, 0, r.stderr);
     // The pods listed first, then the watch's ERROR event printed as a Status row.
-    assert.match(r.stdout, /^NAME\s+READY[^\n]*\n(\S+\s+0\/1[^\n]*\n)+STATUS\s+REASON\s+MESSAGE\nFailure\s+Expired\s+too old resource version: \d+ \(\d+\)\n$/);
+    assert.match(
+      r.stdout,
+      /^NAME\s+READY[^\n]*\n(\S+\s+0\/1[^\n]*\n)+STATUS\s+REASON\s+MESSAGE\nFailure\s+Expired\s+too old resource version: \d+ \(\d+\)\n$/,
+    );
   });
 
   it('22: timeoutSeconds ends a watch cleanly; an informer whose watch ends re-watches without relisting', async () => {
     const kc = ts.kubeConfig();
     const started = Date.now();
     const err = await new Promise<unknown>((resolve) => {
-      void new k8s.Watch(kc).watch('/api/v1/namespaces/w22/pods', { timeoutSeconds: 2 }, () => undefined, resolve);
+      void new k8s.Watch(kc).watch(
+        '/api/v1/namespaces/w22/pods',
+        { timeoutSeconds: 2 },
+        () => undefined,
+        resolve,
+      );
     });
     const elapsed = Date.now() - started;
     assert.equal(err, null);
@@ -131,7 +155,9 @@ describe('watch (fidelity 19-22)', () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const path = '/api/v1/namespaces/w22/pods';
     const count = (watch: boolean) =>
-      ts.requests.filter((q) => q.method === 'GET' && q.url.startsWith(path) && q.url.includes('watch=true') === watch).length;
+      ts.requests.filter(
+        (q) => q.method === 'GET' && q.url.startsWith(path) && q.url.includes('watch=true') === watch,
+      ).length;
     const [lists0, watches0] = [count(false), count(true)];
     const informer = k8s.makeInformer(kc, path, () => core.listNamespacedPod({ namespace: 'w22' }));
     const added: string[] = [];

@@ -50,7 +50,7 @@ export interface SandboxOptions {
   version?: { major: string; minor: string };
   /** Reports errors of controllers and internal errors of requests (default: ignored). */
   onError?: (err: unknown) => void;
-  /** Called after every response (tests inspect what clients sent). */
+  /** Called as each request arrives (tests inspect what clients sent); status is set when it ends. */
   onRequest?: (record: RequestRecord) => void;
   /** Awaited before each request is handled (tests interleave changes with a client's requests). */
   beforeRequest?: (request: { method: string; url: string }) => void | Promise<void>;

@@ -44,18 +44,23 @@ export interface HandlerDeps {
   watch: WatchOptions;
   isReady(): boolean;
   /** Runs before each request is handled; a Status it returns is the answer (faults, tests). */
-  admit?(request: { method: string; url: string; info: RequestInfo; user: UserInfo }): Promise<StatusError | undefined>;
+  admit?(request: {
+    method: string;
+    url: string;
+    info: RequestInfo;
+    user: UserInfo;
+  }): Promise<StatusError | undefined>;
   /** For the randomized-request test and debugging: every 500 is reported here. */
   onInternalError?(err: unknown): void;
-  /** Called when a response is complete (tests assert what clients sent). */
+  /** Called as each request arrives (tests assert what clients sent); status is set when it ends. */
   onRequest?(record: RequestRecord): void;
 }
 
 export interface RequestRecord {
   method: string;
   url: string;
+  /** 0 until the response has ended. */
   status: number;
-  user?: string;
   accept?: string;
   contentType?: string;
 }
@@ -71,18 +76,17 @@ export class ApiHandler {
   constructor(private readonly d: HandlerDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
-    const observe = this.d.onRequest;
-    if (observe) {
-      // 'close' fires for every response, finished or cut short (watches the client aborts).
-      res.once('close', () =>
-        observe({
-          method: req.method ?? '',
-          url: req.url ?? '',
-          status: res.statusCode,
-          accept: req.headers.accept,
-          contentType: req.headers['content-type'],
-        }),
-      );
+    if (this.d.onRequest) {
+      // Reported on arrival (a watch may stay open for minutes); the status is filled in on close.
+      const record: RequestRecord = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        status: 0,
+        accept: req.headers.accept,
+        contentType: req.headers['content-type'],
+      };
+      res.once('close', () => (record.status = res.statusCode));
+      this.d.onRequest(record);
     }
     try {
       await this.route(req, res, secure);
