@@ -156,11 +156,11 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     ]);
     const forced = await h.run(['apply', '--server-side', '--force-conflicts', '-f', file]);
     assert.equal(forced.stdout, 'deployment.apps/web11 serverside-applied\n', forced.stderr);
-    const live = (await objects.read({
+    const live = await objects.read<k8s.V1Deployment>({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web11', namespace: 'default' },
-    })) as k8s.V1Deployment;
+    });
     assert.equal(live.spec?.replicas, 3);
     const a = live.metadata?.managedFields?.find((m) => m.manager === 'manager-a');
     assert.equal(
