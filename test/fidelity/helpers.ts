@@ -140,6 +140,8 @@ export async function raw(
     headers?: Record<string, string>;
     body?: string | Buffer;
     token?: string | null;
+    /** Stop reading after this long (watches): what arrived so far is the answer. */
+    cutAfterMs?: number;
   } = {},
 ): Promise<RawResponse> {
   const { request } = await import('node:https');
@@ -162,7 +164,8 @@ export async function raw(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
+        if (options.cutAfterMs !== undefined) setTimeout(() => res.destroy(), options.cutAfterMs).unref();
+        res.on('close', () => {
           const body = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,

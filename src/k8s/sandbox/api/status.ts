@@ -68,7 +68,8 @@ export class StatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
-    if (this.details && Object.keys(this.details).length > 0) body.details = this.details;
+    // The apiserver writes `details: {}` for some errors and no details for others; keep what was given.
+    if (this.details) body.details = this.details;
     return body;
   }
 }
@@ -115,7 +116,7 @@ export const Errors = {
     return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${list}`, d);
   },
   badRequest(message: string): StatusError {
-    return new StatusError(400, 'BadRequest', message, {});
+    return new StatusError(400, 'BadRequest', message);
   },
   forbidden(gr: QualifiedResource | undefined, name: string | undefined, why: string): StatusError {
     const subject = gr?.resource
@@ -126,7 +127,7 @@ export const Errors = {
     return new StatusError(403, 'Forbidden', `${subject}: ${why}`, details(gr, name));
   },
   unauthorized(): StatusError {
-    return new StatusError(401, 'Unauthorized', 'Unauthorized', {});
+    return new StatusError(401, 'Unauthorized', 'Unauthorized');
   },
   methodNotSupported(gr: QualifiedResource, verb: string): StatusError {
     return new StatusError(

@@ -62,10 +62,10 @@ export class CrdController {
   }
 
   private check(rt: ResourceType, obj: K8sObject): void {
-    defaultCrd(obj);
     const errors = validateCrd(obj);
     if (errors.length > 0)
       throw Errors.invalid({ group: rt.group, kind: rt.kind }, obj.metadata.name ?? '', errors);
+    defaultCrd(obj);
   }
 
   private register(crd: K8sObject): void {

@@ -68,6 +68,17 @@ export function validateCrd(crd: K8sObject): FieldError[] {
       detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'",
     });
   if (!names.kind) errors.push({ type: 'FieldValueRequired', field: 'spec.names.kind' });
+  for (const list of ['shortNames', 'categories'] as const)
+    if (
+      names[list] !== undefined &&
+      !(Array.isArray(names[list]) && names[list].every((x) => typeof x === 'string'))
+    )
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `spec.names.${list}`,
+        value: names[list],
+        detail: 'must be a list of strings',
+      });
   if (names.plural && group && crd.metadata.name !== `${names.plural}.${group}`)
     errors.push({
       type: 'FieldValueInvalid',
@@ -106,6 +117,13 @@ export function validateCrd(crd: K8sObject): FieldError[] {
         detail: 'must have exactly one version marked as storage version',
       });
     versions.forEach((v, i) => {
+      if (v.additionalPrinterColumns !== undefined && !Array.isArray(v.additionalPrinterColumns))
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: `spec.versions[${i}].additionalPrinterColumns`,
+          value: v.additionalPrinterColumns,
+          detail: 'must be a list',
+        });
       if (!VERSION_NAME.test(String(v.name ?? '')))
         errors.push({
           type: 'FieldValueInvalid',

@@ -7,45 +7,81 @@ import { decodeProtobuf } from './protobuf.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Reads the whole body; rejects with 413 as soon as it grows past the limit. */
+/** Bodies past this are cut off rather than drained (the connection is dropped). */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads the whole body; a body past the limit is 413, answered once the client has finished sending
+ * (so it reads the answer instead of a reset connection).
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(Errors.tooLarge(limit));
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
     req.on('data', (chunk: Buffer) => {
-      if (done) return;
       size += chunk.length;
-      if (size > limit) {
-        done = true;
-        reject(Errors.tooLarge(limit));
+      if (size > DRAIN_LIMIT) {
+        settle(() => reject(Errors.tooLarge(limit)));
+        req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (done) return;
-      done = true;
-      reject(err);
-    });
+    req.on('end', () =>
+      settle(() => (size > limit ? reject(Errors.tooLarge(limit)) : resolve(Buffer.concat(chunks)))),
+    );
+    req.on('error', (err) => settle(() => reject(err)));
   });
 }
+
+/** Nesting deeper than this is refused before any recursive code sees the document. */
+const MAX_DEPTH = 1000;
+
+/** Bracket depth of JSON text, ignoring strings; only long texts can be deep enough to matter. */
+function tooDeep(text: string): boolean {
+  if (text.length < MAX_DEPTH * 2) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+function valueTooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) return true;
+    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+const TOO_DEEP = 'the request body is nested too deeply (more than 1000 levels)';
 
 function dropProto(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
 export function parseJson(text: string): unknown {
+  if (tooDeep(text)) throw Errors.badRequest(TOO_DEEP);
   // A "__proto__" key would change an object's prototype when merged; only then pay for a reviver.
   return text.includes('__proto__') ? JSON.parse(text, dropProto) : JSON.parse(text);
 }
@@ -54,15 +90,28 @@ function decodeJson(text: string): unknown {
   try {
     return parseJson(text);
   } catch (err) {
+    if (err instanceof StatusError) throw err;
     throw Errors.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
 }
 
+/** Block YAML nests by indentation or by compact "- - -" entries; either way a line shows the depth. */
+function yamlTooDeep(text: string): boolean {
+  if (tooDeep(text)) return true;
+  if (text.length < MAX_DEPTH) return false;
+  for (const line of text.split('\n')) {
+    const m = /^([ \t]*)((?:[-?:][ \t]+)*)/.exec(line)!;
+    if (m[1].length + m[2].length / 2 > MAX_DEPTH) return true;
+  }
+  return false;
+}
+
 function decodeYaml(text: string): unknown {
+  if (yamlTooDeep(text)) throw Errors.badRequest(TOO_DEEP);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0].line;
+    const line = e.linePos?.[0].line ?? (e.pos ? text.slice(0, e.pos[0]).split('\n').length : undefined);
     throw Errors.badRequest(
       `error converting YAML to JSON: yaml: ${line ? `line ${line}: ` : ''}${e.message.split('\n')[0]}`,
     );
@@ -96,7 +145,8 @@ export function decodeBody(body: Buffer, mediaType: string): unknown {
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
       try {
         return parseJson(text);
-      } catch {
+      } catch (err) {
+        if (err instanceof StatusError) throw err;
         /* not JSON after all: YAML decides */
       }
     }

@@ -172,10 +172,15 @@ export function watch(
   const gv = groupVersion(rt);
 
   res.writeHead(200, {
-    'Content-Type': rep.kind === 'object' ? 'application/json' : 'application/json',
+    'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // A HEAD has no body to stream into: answer and free the connection.
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   res.flushHeaders();
 
   let closed = false;

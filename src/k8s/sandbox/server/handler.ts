@@ -93,7 +93,6 @@ export class ApiHandler {
     } catch (err) {
       if (isStatusError(err)) {
         sendError(res, err);
-        if (err.code === 413) res.once('finish', () => req.socket.destroy());
         return;
       }
       this.d.onInternalError?.(err);
