@@ -116,7 +116,14 @@ function decodeYaml(text: string): unknown {
       `error converting YAML to JSON: yaml: ${line ? `line ${line}: ` : ''}${e.message.split('\n')[0]}`,
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Alias bombs and the like.
+    throw Errors.badRequest(`error converting YAML to JSON: yaml: ${(err as Error).message}`);
+  }
+  if (valueTooDeep(value)) throw Errors.badRequest(TOO_DEEP);
   return value === undefined || value === null ? {} : JSON.parse(JSON.stringify(value), dropProto);
 }
 
