@@ -52,7 +52,7 @@ describe('protobuf request bodies', () => {
     const spec = msg(int(1, 0), bytes(3, template), bytes(4, strategy));
     const out = decodeProtobuf(
       envelope('apps/v1', 'Deployment', msg(bytes(1, bytes(1, 'd')), bytes(2, spec))),
-    ) as Record<string, any>;
+    ) as { spec: { replicas: number; template: { spec: { containers: unknown[] } }; strategy: unknown } };
     assert.equal(out.spec.replicas, 0);
     assert.deepEqual(out.spec.template.spec.containers, [
       { name: 'nginx', image: 'nginx:1', ports: [{ containerPort: 80, protocol: 'TCP' }] },
