@@ -21,6 +21,8 @@ export type AuthResult = { user: UserInfo } | { unauthorized: true };
 
 export class Authenticator {
   private tokens = new Map<string, UserInfo>();
+  /** A TLS connection's client certificate never changes: read it once per connection. */
+  private byConnection = new WeakMap<TLSSocket, AuthResult>();
 
   /** Adds a token for a user; returns it. */
   addToken(user: string, groups: string[] = [], token = randomBytes(24).toString('base64url')): string {
@@ -42,20 +44,27 @@ export class Authenticator {
     }
     if (secure) {
       const socket = req.socket as TLSSocket;
-      const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
-      if (peer && Object.keys(peer).length > 0) {
-        if (!socket.authorized) return { unauthorized: true };
-        const cn = peer.subject?.CN;
-        const o = peer.subject?.O;
-        const name = Array.isArray(cn) ? cn[0] : cn;
-        if (!name) return { unauthorized: true };
-        const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-        return { user: { name, groups: withAuthenticated(groups) } };
+      let result = this.byConnection.get(socket);
+      if (!result) {
+        result = certificateUser(socket);
+        this.byConnection.set(socket, result);
       }
-      return { user: ANONYMOUS };
+      return result;
     }
     return { user: INSECURE_ADMIN };
   }
+}
+
+function certificateUser(socket: TLSSocket): AuthResult {
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  if (!peer || Object.keys(peer).length === 0) return { user: ANONYMOUS };
+  if (!socket.authorized) return { unauthorized: true };
+  const cn = peer.subject?.CN;
+  const o = peer.subject?.O;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  if (!name) return { unauthorized: true };
+  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+  return { user: { name, groups: withAuthenticated(groups) } };
 }
 
 function withAuthenticated(groups: string[]): string[] {
