@@ -18,6 +18,21 @@ export interface Attributes {
   path: string;
 }
 
+/** Attributes of a request for a path that is not a resource (/version, /apis ...). */
+export function pathAttributes(user: UserInfo, verb: string, path: string): Attributes {
+  return {
+    user,
+    verb,
+    isResource: false,
+    group: '',
+    resource: '',
+    subresource: '',
+    namespace: '',
+    name: '',
+    path,
+  };
+}
+
 export interface PolicyRule {
   verbs: string[];
   apiGroups?: string[];

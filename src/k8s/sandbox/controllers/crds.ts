@@ -5,23 +5,17 @@ import type { ObjectService } from '../api/objects.js';
 import { Errors, isStatusError } from '../api/status.js';
 import { defaultCrd, establishedStatus, isEstablished, typesOf, validateCrd } from '../crd/crd.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
-import { WorkQueue } from './queue.js';
+import { Controller } from './queue.js';
 
 const CRDS = 'apiextensions.k8s.io/customresourcedefinitions';
 const CLEANUP = 'customresourcecleanup.apiextensions.k8s.io';
 
-export class CrdController {
-  private queue: WorkQueue;
-  private unsubscribe: () => void;
-
+export class CrdController extends Controller {
   constructor(
     private readonly objects: ObjectService,
     onError: (err: unknown) => void,
   ) {
-    this.queue = new WorkQueue(
-      (name) => this.cleanup(name),
-      (_k, err) => onError(err),
-    );
+    super(onError);
     objects.addHooks({
       beforeCreate: (rt, obj) => {
         if (rt.storageKey !== CRDS) return;
@@ -45,20 +39,17 @@ export class CrdController {
       },
     });
     for (const e of objects.store.list(CRDS)) this.register(e.object);
-    this.unsubscribe = objects.store.onEvent((e) => {
-      if (e.storageKey !== CRDS) return;
-      if (e.type === 'DELETED') {
-        this.unregister(e.object);
-        return;
-      }
-      this.register(e.object);
-      if (e.object.metadata.deletionTimestamp) this.queue.add(e.object.metadata.name!);
-    });
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
+    this.subscribe(
+      objects.store.onEvent((e) => {
+        if (e.storageKey !== CRDS) return;
+        if (e.type === 'DELETED') {
+          this.unregister(e.object);
+          return;
+        }
+        this.register(e.object);
+        if (e.object.metadata.deletionTimestamp) this.queue.add(e.object.metadata.name!);
+      }),
+    );
   }
 
   private check(rt: ResourceType, obj: K8sObject): void {
@@ -86,7 +77,7 @@ export class CrdController {
   }
 
   /** Deletes every custom resource of a CRD being deleted, then lets the CRD go. */
-  private cleanup(name: string): void {
+  protected sync(name: string): void {
     const crd = this.objects.find(this.crdType, '', name);
     if (!crd?.metadata.deletionTimestamp || !crd.metadata.finalizers?.includes(CLEANUP)) return;
     const types = this.objects.registry.customTypes(name);

@@ -5,7 +5,7 @@ import type { ObjectService } from '../api/objects.js';
 import { isStatusError } from '../api/status.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { WorkQueue } from './queue.js';
+import { Controller } from './queue.js';
 
 interface Ref {
   storageKey: string;
@@ -19,22 +19,17 @@ function parseRef(key: string): Ref {
   return { storageKey, namespace, name };
 }
 
-export class GarbageCollector {
+export class GarbageCollector extends Controller {
   /** uid → where the object lives. */
   private byUid = new Map<string, Ref>();
   /** owner uid → dependents. */
   private dependents = new Map<string, Set<string>>();
-  private queue: WorkQueue;
-  private unsubscribe: () => void;
 
   constructor(
     private readonly objects: ObjectService,
     onError: (err: unknown) => void,
   ) {
-    this.queue = new WorkQueue(
-      (key) => this.process(key),
-      (_k, err) => onError(err),
-    );
+    super(onError);
     for (const [storageKey, obj] of objects.store.allObjects())
       this.index({ type: 'ADDED', storageKey, rv: 0, object: obj });
     // Dependents whose owners vanished while the server was down.
@@ -44,12 +39,7 @@ export class GarbageCollector {
           refKey({ storageKey, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name! }),
         );
     }
-    this.unsubscribe = objects.store.onEvent((e) => this.onEvent(e));
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
+    this.subscribe(objects.store.onEvent((e) => this.onEvent(e)));
   }
 
   private index(e: StoreEvent): void {
@@ -108,7 +98,7 @@ export class GarbageCollector {
     return this.objects.registry.byStorageKey(storageKey);
   }
 
-  private process(key: string): void {
+  protected sync(key: string): void {
     const ref = parseRef(key);
     const rt = this.typeOf(ref.storageKey);
     if (!rt) return;

@@ -7,38 +7,29 @@ import { namespaceContents } from '../auth/bootstrap.js';
 import { getPath, isObject, timestamp } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { WorkQueue } from './queue.js';
+import { Controller } from './queue.js';
 
 const NAMESPACES = '/namespaces';
 
-export class NamespaceController {
-  private queue: WorkQueue;
-  private unsubscribe: () => void;
-
+export class NamespaceController extends Controller {
   constructor(
     private readonly objects: ObjectService,
     private readonly caPem: string,
     onError: (err: unknown) => void,
   ) {
-    this.queue = new WorkQueue(
-      (ns) => this.sync(ns),
-      (_k, err) => onError(err),
-    );
+    super(onError);
     objects.addHooks({ afterWrite: (rt, e) => this.afterWrite(rt, e) });
-    this.unsubscribe = objects.store.onEvent((e) => {
-      const ns = e.object.metadata.namespace;
-      if (ns && e.type === 'DELETED') {
-        const nsObj = objects.store.get(NAMESPACES, '', ns);
-        if (nsObj?.metadata.deletionTimestamp) this.queue.add(ns);
-      }
-    });
+    this.subscribe(
+      objects.store.onEvent((e) => {
+        const ns = e.object.metadata.namespace;
+        if (ns && e.type === 'DELETED') {
+          const nsObj = objects.store.get(NAMESPACES, '', ns);
+          if (nsObj?.metadata.deletionTimestamp) this.queue.add(ns);
+        }
+      }),
+    );
     for (const e of objects.store.list(NAMESPACES))
       if (e.object.metadata.deletionTimestamp) this.queue.add(e.object.metadata.name!);
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
   }
 
   private get nsType(): ResourceType {
@@ -61,7 +52,7 @@ export class NamespaceController {
     }
   }
 
-  private sync(namespace: string): void {
+  protected sync(namespace: string): void {
     const ns = this.objects.find(this.nsType, '', namespace);
     if (!ns?.metadata.deletionTimestamp) return;
     let remaining = 0;

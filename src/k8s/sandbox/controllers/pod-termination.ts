@@ -3,32 +3,28 @@
 // stop after a short delay (scaled by the time scale), never longer than the grace period.
 import type { ObjectService } from '../api/objects.js';
 import type { ResourceType } from '../resources/types.js';
-import { WorkQueue } from './queue.js';
+import { Controller } from './queue.js';
 
 const PODS = '/pods';
 
-export class PodTermination {
-  private queue: WorkQueue;
-  private unsubscribe: () => void;
-
+export class PodTermination extends Controller {
   constructor(
     private readonly objects: ObjectService,
     /** Milliseconds a simulated container takes to stop. */
     private readonly stopDelayMs: number,
     onError: (err: unknown) => void,
   ) {
-    this.queue = new WorkQueue(
-      (key) => this.finish(key),
-      (_k, err) => onError(err),
+    super(onError);
+    this.subscribe(
+      objects.store.onEvent((e) => {
+        if (e.storageKey !== PODS || e.type === 'DELETED') return;
+        const m = e.object.metadata;
+        if (!m.deletionTimestamp || (m.deletionGracePeriodSeconds ?? 0) <= 0) return;
+        if (e.previous?.metadata.deletionTimestamp === m.deletionTimestamp) return;
+        const delay = Math.min(this.stopDelayMs, (m.deletionGracePeriodSeconds ?? 0) * 1000);
+        this.queue.addAfter(`${m.namespace}/${m.name}`, delay);
+      }),
     );
-    this.unsubscribe = objects.store.onEvent((e) => {
-      if (e.storageKey !== PODS || e.type === 'DELETED') return;
-      const m = e.object.metadata;
-      if (!m.deletionTimestamp || (m.deletionGracePeriodSeconds ?? 0) <= 0) return;
-      if (e.previous?.metadata.deletionTimestamp === m.deletionTimestamp) return;
-      const delay = Math.min(this.stopDelayMs, (m.deletionGracePeriodSeconds ?? 0) * 1000);
-      this.queue.addAfter(`${m.namespace}/${m.name}`, delay);
-    });
     for (const e of objects.store.list(PODS)) {
       const m = e.object.metadata;
       if (m.deletionTimestamp && (m.deletionGracePeriodSeconds ?? 0) > 0)
@@ -36,16 +32,11 @@ export class PodTermination {
     }
   }
 
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
-  }
-
   private get pods(): ResourceType {
     return this.objects.registry.get('', 'v1', 'pods')!;
   }
 
-  private finish(key: string): void {
+  protected sync(key: string): void {
     const [namespace, name] = key.split('/');
     const pod = this.objects.find(this.pods, namespace, name);
     if (!pod?.metadata.deletionTimestamp) return;

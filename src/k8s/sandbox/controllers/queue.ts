@@ -62,3 +62,31 @@ export class WorkQueue {
     this.pending.clear();
   }
 }
+
+/**
+ * The shape every controller shares: a work queue of keys synced one at a time, store subscriptions,
+ * and a stop that ends both.
+ */
+export abstract class Controller {
+  protected readonly queue: WorkQueue;
+  private unsubscribers: Array<() => void> = [];
+
+  constructor(onError: (err: unknown) => void) {
+    this.queue = new WorkQueue(
+      (key) => this.sync(key),
+      (_key, err) => onError(err),
+    );
+  }
+
+  /** Brings one key's world to where it should be; throwing retries it with backoff. */
+  protected abstract sync(key: string): void;
+
+  protected subscribe(unsubscribe: () => void): void {
+    this.unsubscribers.push(unsubscribe);
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribers) u();
+    this.queue.stop();
+  }
+}

@@ -29,9 +29,15 @@ const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 const str = (v: unknown, none = '<none>') => (typeof v === 'string' && v !== '' ? v : none);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-function containerInfo(obj: K8sObject, specPath: string): [string, string] {
-  const cs = arr(getPath(obj, `${specPath}.containers`)).filter(isObject);
-  return [cs.map((c) => String(c.name)).join(','), cs.map((c) => String(c.image)).join(',')];
+function containerInfo(obj: K8sObject): [string, string] {
+  const cs = arr(getPath(obj, 'spec.template.spec.containers')).filter(isObject);
+  return [cs.map((c) => text(c.name)).join(','), cs.map((c) => text(c.image)).join(',')];
+}
+
+/** The -o wide columns pod-template workloads end with, and their cells. */
+const WORKLOAD_WIDE = (): TableColumn[] => [col('Containers', 1), col('Images', 1), col('Selector', 1)];
+function workloadWide(o: K8sObject): unknown[] {
+  return [...containerInfo(o), selectorText(getPath(o, 'spec.selector'))];
 }
 
 function selectorText(sel: unknown): string {
@@ -120,59 +126,35 @@ const printers: Record<string, Printer> = {
     },
   },
   Deployment: {
-    columns: [
-      NAME,
-      col('Ready'),
-      col('Up-to-date'),
-      col('Available'),
-      AGE,
-      col('Containers', 1),
-      col('Images', 1),
-      col('Selector', 1),
-    ],
+    columns: [NAME, col('Ready'), col('Up-to-date'), col('Available'), AGE, ...WORKLOAD_WIDE()],
     cells(o, now) {
-      const [names, images] = containerInfo(o, 'spec.template.spec');
       return [
         o.metadata.name,
         `${num(getPath(o, 'status.readyReplicas'))}/${num(getPath(o, 'spec.replicas'))}`,
         num(getPath(o, 'status.updatedReplicas')),
         num(getPath(o, 'status.availableReplicas')),
         age(o, now),
-        names,
-        images,
-        selectorText(getPath(o, 'spec.selector')),
+        ...workloadWide(o),
       ];
     },
   },
   ReplicaSet: {
-    columns: [
-      NAME,
-      col('Desired'),
-      col('Current'),
-      col('Ready'),
-      AGE,
-      col('Containers', 1),
-      col('Images', 1),
-      col('Selector', 1),
-    ],
+    columns: [NAME, col('Desired'), col('Current'), col('Ready'), AGE, ...WORKLOAD_WIDE()],
     cells(o, now) {
-      const [names, images] = containerInfo(o, 'spec.template.spec');
       return [
         o.metadata.name,
         num(getPath(o, 'spec.replicas')),
         num(getPath(o, 'status.replicas')),
         num(getPath(o, 'status.readyReplicas')),
         age(o, now),
-        names,
-        images,
-        selectorText(getPath(o, 'spec.selector')),
+        ...workloadWide(o),
       ];
     },
   },
   StatefulSet: {
     columns: [NAME, col('Ready'), AGE, col('Containers', 1), col('Images', 1)],
     cells(o, now) {
-      const [names, images] = containerInfo(o, 'spec.template.spec');
+      const [names, images] = containerInfo(o);
       return [
         o.metadata.name,
         `${num(getPath(o, 'status.readyReplicas'))}/${num(getPath(o, 'spec.replicas'))}`,
@@ -192,12 +174,9 @@ const printers: Record<string, Printer> = {
       col('Available'),
       col('Node Selector'),
       AGE,
-      col('Containers', 1),
-      col('Images', 1),
-      col('Selector', 1),
+      ...WORKLOAD_WIDE(),
     ],
     cells(o, now) {
-      const [names, images] = containerInfo(o, 'spec.template.spec');
       return [
         o.metadata.name,
         num(getPath(o, 'status.desiredNumberScheduled')),
@@ -207,9 +186,7 @@ const printers: Record<string, Printer> = {
         num(getPath(o, 'status.numberAvailable')),
         mapText(getPath(o, 'spec.template.spec.nodeSelector')),
         age(o, now),
-        names,
-        images,
-        selectorText(getPath(o, 'spec.selector')),
+        ...workloadWide(o),
       ];
     },
   },
@@ -224,7 +201,7 @@ const printers: Record<string, Printer> = {
       col('Images', 1),
     ],
     cells(o, now) {
-      const [names, images] = containerInfo(o, 'spec.template.spec');
+      const [names, images] = containerInfo(o);
       const conds = arr(getPath(o, 'status.conditions')).filter(isObject);
       const has = (t: string) => conds.some((c) => c.type === t && c.status === 'True');
       const status = has('Complete')

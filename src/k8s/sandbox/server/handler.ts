@@ -12,7 +12,7 @@ import type {
 import { scaleOf, withScale } from '../api/objects.js';
 import { Errors, StatusError, isStatusError } from '../api/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
-import { type Authorizer, type Attributes } from '../auth/rbac.js';
+import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
 import { isObject } from '../resources/paths.js';
 import type { Registry } from '../resources/registry.js';
@@ -111,20 +111,7 @@ export class ApiHandler {
 
     if (!info.isResource) {
       const verb = method === 'HEAD' ? 'get' : info.verb;
-      this.authorize(
-        {
-          user,
-          verb,
-          isResource: false,
-          group: '',
-          resource: '',
-          subresource: '',
-          namespace: '',
-          name: '',
-          path: info.path,
-        },
-        undefined,
-      );
+      this.authorize(pathAttributes(user, verb, info.path), undefined);
       return this.nonResource(req, res, info);
     }
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../api/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
-import type { Attributes, Authorizer } from '../auth/rbac.js';
+import { pathAttributes, type Attributes, type Authorizer } from '../auth/rbac.js';
 import { isObject, text } from '../resources/paths.js';
 import { groupVersion, type ResourceType } from '../resources/types.js';
 
@@ -28,17 +28,7 @@ function attributesFrom(
     };
   }
   if (na) {
-    return {
-      user,
-      verb: text(na.verb),
-      isResource: false,
-      group: '',
-      resource: '',
-      subresource: '',
-      namespace: '',
-      name: '',
-      path: text(na.path),
-    };
+    return pathAttributes(user, text(na.verb), text(na.path));
   }
   throw Errors.invalid({ group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview' }, '', [
     {
