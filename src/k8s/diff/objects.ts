@@ -1,0 +1,42 @@
+// What `design diff` compares: the live object and what it would become (the server's dry run of the
+// design's apply), without the fields the server owns (status, resourceVersion, managedFields ...), and
+// with Secret values masked: a diff says that a secret changed, never what it holds.
+import { toYaml } from '../../core/output/yaml-text.js';
+import type { LiveObject } from '../client.js';
+import { unifiedDiff, type UnifiedOptions } from './lines.js';
+
+const SERVER_OWNED_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
+
+export function comparable(object: LiveObject | undefined): Record<string, unknown> | undefined {
+  if (!object) return undefined;
+  const copy = structuredClone(object) as Record<string, any>;
+  delete copy.status;
+  if (copy.metadata) {
+    for (const key of SERVER_OWNED_METADATA) delete copy.metadata[key];
+    if (copy.metadata.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  }
+  return copy;
+}
+
+/** Replaces Secret values with *** (marking changed ones), in both versions alike. */
+export function maskSecrets(live: Record<string, any> | undefined, desired: Record<string, any> | undefined): void {
+  const isSecret = (o: Record<string, any> | undefined) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
+  if (!isSecret(live) && !isSecret(desired)) return;
+  for (const field of ['data', 'stringData']) {
+    const before = (live?.[field] ?? {}) as Record<string, unknown>;
+    const after = (desired?.[field] ?? {}) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const changed = key in before && key in after && before[key] !== after[key];
+      if (key in before) before[key] = changed ? '*** (before)' : '***';
+      if (key in after) after[key] = changed ? '*** (after)' : '***';
+    }
+  }
+}
+
+/** The unified diff of one object ("" when it would not change). */
+export function objectDiff(name: string, live: LiveObject | undefined, desired: LiveObject | undefined, options: UnifiedOptions = {}): string {
+  const before = comparable(live);
+  const after = comparable(desired);
+  maskSecrets(before, after);
+  return unifiedDiff(`live    ${name}`, `design  ${name}`, before ? toYaml(before) : '', after ? toYaml(after) : '', options);
+}
