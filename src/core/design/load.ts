@@ -27,6 +27,8 @@ export interface LoadOptions {
   /** Overrides the design's name (or names plain manifests). */
   name?: string;
   version?: string;
+  /** What plain manifests are named after: the first path or URL the user gave (default: the first file). */
+  namedAfter?: string;
 }
 
 export interface LoadResult {
@@ -49,7 +51,8 @@ export function loadDesign(sources: readonly SourceText[], options: LoadOptions 
   }
   const texts = new Map(sources.map((s) => [s.name, s.text]));
   const first = sources[0]?.name ?? 'stdin';
-  const result = assembleDesign(docs, texts, { name: defaultName(first), origin: { file: first, line: 1, col: 1 } }, options);
+  const fallback = { name: defaultName(options.namedAfter ?? first), origin: { file: first, line: 1, col: 1 } };
+  const result = assembleDesign(docs, texts, fallback, options);
   result.issues.unshift(...issues);
   return result;
 }
@@ -156,7 +159,7 @@ export function assembleDesign(
   };
 }
 
-/** Plain manifests are named after their first file or folder ("web.yaml" → "web"). */
+/** Plain manifests are named after their first file or folder ("web.yaml" → "web", "./k8s/" → "k8s"). */
 function defaultName(first: string): string {
   const base = basename(first.replace(/[?#].*$/, '').replace(/\/+$/, ''));
   return toDnsLabel(base.slice(0, base.length - extname(base).length)) || 'design';

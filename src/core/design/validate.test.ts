@@ -121,7 +121,7 @@ status: {}
       ],
     );
     assert.match(r.issues[2].message, /label "version" of service\/9lives must be a string, not number/);
-    assert.equal(r.issues[2].hint, 'quote the value: version: "1"');
+    assert.equal(r.issues[2].hint, 'quote the value: YAML read it as a number');
   });
 
   it('checks the design name and version, and warns about a namespace on a cluster-scoped object', () => {

@@ -294,7 +294,7 @@ function checkStringMap(
           `bad-${field}`,
           `${field.slice(0, -1)} "${key}" of ${what} must be a string, not ${v === null ? 'null' : typeof v}`,
           at,
-          `quote the value: ${key}: "${v === null ? '' : String(v)}"`,
+          `quote the value: YAML read it as ${v === null ? 'null' : `a ${typeof v}`}`,
         ),
       );
       continue;

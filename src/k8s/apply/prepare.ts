@@ -39,6 +39,18 @@ export interface PrepareOptions {
 }
 
 export async function prepareDesign(client: ClusterClient, design: LoadedDesign, options: PrepareOptions = {}): Promise<Prepared> {
+  const inspected = await inspectDesign(client, design, options);
+  const problems = inspected.issues.filter((i) => i.severity === 'error');
+  if (problems.length > 0) throw issuesError(problems, design.sources);
+  return inspected;
+}
+
+/** The same checks as prepareDesign, every issue returned instead of thrown (for design validate). */
+export async function inspectDesign(
+  client: ClusterClient,
+  design: LoadedDesign,
+  options: PrepareOptions = {},
+): Promise<Prepared & { issues: DesignIssue[] }> {
   let index = await client.discovery.index();
   const declared = design.objects.flatMap((o) => {
     const d = typeof o.object?.kind === 'string' && typeof o.object?.apiVersion === 'string' ? kindsDeclaredBy(o.object) : undefined;
@@ -81,8 +93,7 @@ export async function prepareDesign(client: ClusterClient, design: LoadedDesign,
 
   const ownNamespaces = new Set(objects.filter((o) => isNamespace(o.object)).map((o) => o.ref.name));
   if (!options.lenient) problems.push(...(await missingNamespaces(client, objects, ownNamespaces)));
-  if (problems.length > 0) throw issuesError(problems, design.sources);
-  return { objects, warnings, ownNamespaces };
+  return { objects, warnings, ownNamespaces, issues: [...problems, ...warnings] };
 }
 
 /** Namespaces objects go to that neither exist nor come with the design (or are being deleted). */
