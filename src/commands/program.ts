@@ -2,6 +2,7 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
+import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
 import { designCommand } from './design/index.js';
@@ -20,7 +21,7 @@ const OUTPUT = {
 };
 
 /** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, designCommand, completionCommand];
+const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, designCommand, clusterCommand, completionCommand];
 
 export function buildProgram() {
   const program = addGlobalOptions(

@@ -147,6 +147,14 @@ export class ClusterClient {
   /** Every item, across pages, with the list's resourceVersion (to watch from). */
   async list(r: ApiResource, options: ListOptions = {}): Promise<ListResult> {
     const items: LiveObject[] = [];
+    const resourceVersion = await this.listEach(r, options, (page) => {
+      for (const item of page) items.push(item);
+    });
+    return { items, resourceVersion };
+  }
+
+  /** Each page as it arrives (so a caller can reduce it and let it go); resolves with the resourceVersion. */
+  async listEach(r: ApiResource, options: ListOptions, onPage: (items: LiveObject[]) => void): Promise<string> {
     let resourceVersion = '';
     let token: string | undefined;
     do {
@@ -162,16 +170,17 @@ export class ClusterClient {
         query,
         what: `${kindGroup(r.kind, r.group)} list${options.namespace && r.namespaced ? ` -n ${options.namespace}` : ''}`,
       });
-      for (const item of res.body.items ?? []) {
+      const page = res.body.items ?? [];
+      for (const item of page) {
         // List items may omit kind and apiVersion (built-in types); give them back.
         item.apiVersion ??= r.group ? `${r.group}/${r.version}` : r.version;
         item.kind ??= r.kind;
-        items.push(item);
       }
+      onPage(page);
       resourceVersion ||= res.body.metadata?.resourceVersion ?? '';
       token = res.body.metadata?.continue || undefined;
     } while (token);
-    return { items, resourceVersion };
+    return resourceVersion;
   }
 
   /**

@@ -8,15 +8,17 @@ import { KubeApiError } from '../http/errors.js';
 import { retryDelay, DEFAULT_RETRY } from '../http/retry.js';
 import type { WatchEvent } from './lines.js';
 
-export interface ReflectorOptions {
+export interface ReflectorOptions<T = LiveObject> {
   resource: ApiResource;
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
   /** Server-side end of each watch; the reflector then resumes. */
   timeoutSeconds?: number;
+  /** What is kept of each object (undefined: not kept); the whole object by default. */
+  transform?: (object: LiveObject) => T | undefined;
   /** Called after every change of the copy (a list counts as one change). */
-  onChange?: (reflector: Reflector, event?: WatchEvent<LiveObject>) => void;
+  onChange?: (reflector: Reflector<T>, event?: WatchEvent<LiveObject>) => void;
   /** Called when a list or watch fails and will be tried again. */
   onTrouble?: (reason: string) => void;
 }
@@ -25,8 +27,8 @@ export function objectKey(object: { metadata?: { namespace?: string; name?: stri
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-export class Reflector {
-  readonly store = new Map<string, LiveObject>();
+export class Reflector<T = LiveObject> {
+  readonly store = new Map<string, T>();
   /** How many times the copy was built from a list (1 after the first sync). */
   lists = 0;
   /** Watches resumed after the server ended them. */
@@ -39,7 +41,7 @@ export class Reflector {
 
   constructor(
     private readonly client: ClusterClient,
-    private readonly options: ReflectorOptions,
+    private readonly options: ReflectorOptions<T>,
   ) {
     this.synced = new Promise((resolve) => (this.syncedOnce = resolve));
   }
@@ -88,18 +90,33 @@ export class Reflector {
       }
     } finally {
       signal?.removeEventListener('abort', stopOn);
+      // Whoever waits for the first list is not left waiting when the reflector ends without one.
+      this.syncedOnce?.();
     }
   }
 
+  private keep(object: LiveObject): void {
+    const kept = this.options.transform ? this.options.transform(object) : (object as unknown as T);
+    if (kept === undefined) this.store.delete(objectKey(object));
+    else this.store.set(objectKey(object), kept);
+  }
+
   private async relist(): Promise<void> {
-    const list = await this.client.list(this.options.resource, {
-      namespace: this.options.namespace,
-      labelSelector: this.options.labelSelector,
-      fieldSelector: this.options.fieldSelector,
-    });
+    const fresh = new Map<string, T>();
+    const resourceVersion = await this.client.listEach(
+      this.options.resource,
+      { namespace: this.options.namespace, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector },
+      (page) => {
+        for (const item of page) {
+          const kept = this.options.transform ? this.options.transform(item) : (item as unknown as T);
+          if (kept !== undefined) fresh.set(objectKey(item), kept);
+        }
+      },
+    );
+    // Swapped in whole: a list that fails half-way leaves the previous copy as it was.
     this.store.clear();
-    for (const item of list.items) this.store.set(objectKey(item), item);
-    this.resourceVersion = list.resourceVersion;
+    for (const [k, v] of fresh) this.store.set(k, v);
+    this.resourceVersion = resourceVersion;
     this.lists++;
     this.syncedOnce?.();
     this.options.onChange?.(this);
@@ -112,7 +129,7 @@ export class Reflector {
       case 'MODIFIED':
         object.apiVersion ??= this.apiVersion();
         object.kind ??= this.options.resource.kind;
-        this.store.set(objectKey(object), object);
+        this.keep(object);
         break;
       case 'DELETED':
         this.store.delete(objectKey(object));
