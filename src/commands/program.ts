@@ -21,7 +21,12 @@ const OUTPUT = {
 };
 
 /** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, designCommand, clusterCommand, completionCommand];
+const GROUPS: Array<() => CommandUnknownOpts> = [
+  contextCommand,
+  designCommand,
+  clusterCommand,
+  completionCommand,
+];
 
 export function buildProgram() {
   const program = addGlobalOptions(

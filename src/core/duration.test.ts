@@ -16,7 +16,10 @@ describe('parseDuration', () => {
     for (const bad of ['30', '', '5 m', 'soon', '1d', '-1s']) {
       assert.throws(
         () => parseDuration(bad, '--timeout'),
-        (err: unknown) => err instanceof MeshdeckError && err.exitCode === ExitCode.USAGE && err.message.startsWith('--timeout'),
+        (err: unknown) =>
+          err instanceof MeshdeckError &&
+          err.exitCode === ExitCode.USAGE &&
+          err.message.startsWith('--timeout'),
         bad,
       );
     }

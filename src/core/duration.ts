@@ -8,7 +8,9 @@ export function parseDuration(text: string, flag: string): number {
   const value = text.trim();
   const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (value === '' || parts.map((p) => p[0]).join('') !== value) {
-    throw new UsageError(`${flag} "${text}" is not a duration`, { hint: 'write it with a unit: 500ms, 30s, 5m, 1h30m' });
+    throw new UsageError(`${flag} "${text}" is not a duration`, {
+      hint: 'write it with a unit: 500ms, 30s, 5m, 1h30m',
+    });
   }
   return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNITS[unit], 0));
 }

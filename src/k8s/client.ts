@@ -107,7 +107,11 @@ export class ClusterClient {
     const res = await this.transport.request<LiveObject>({
       method: 'PATCH',
       path: this.path(r, ns, name),
-      query: { fieldManager: FIELD_MANAGER, force: options.force ?? false, dryRun: options.dryRun ? 'All' : undefined },
+      query: {
+        fieldManager: FIELD_MANAGER,
+        force: options.force ?? false,
+        dryRun: options.dryRun ? 'All' : undefined,
+      },
       body: object,
       contentType: 'application/apply-patch+yaml',
       what: describeRef(refOf(object)),
@@ -123,9 +127,17 @@ export class ClusterClient {
     r: ApiResource,
     namespace: string | undefined,
     name: string,
-    options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; dryRun?: boolean; uid?: string } = {},
+    options: {
+      propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+      dryRun?: boolean;
+      uid?: string;
+    } = {},
   ): Promise<'gone' | 'deleted' | 'pending'> {
-    const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background' };
+    const body: Record<string, unknown> = {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: options.propagationPolicy ?? 'Background',
+    };
     if (options.dryRun) body.dryRun = ['All'];
     if (options.uid) body.preconditions = { uid: options.uid };
     try {
@@ -139,7 +151,8 @@ export class ClusterClient {
       return answer?.kind !== 'Status' && answer?.metadata?.deletionTimestamp ? 'pending' : 'deleted';
     } catch (err) {
       // Already gone, or replaced by a new object of the same name (the uid precondition): not ours to delete.
-      if (err instanceof KubeApiError && (err.status === 404 || (err.status === 409 && options.uid))) return 'gone';
+      if (err instanceof KubeApiError && (err.status === 404 || (err.status === 409 && options.uid)))
+        return 'gone';
       throw err;
     }
   }
@@ -154,7 +167,11 @@ export class ClusterClient {
   }
 
   /** Each page as it arrives (so a caller can reduce it and let it go); resolves with the resourceVersion. */
-  async listEach(r: ApiResource, options: ListOptions, onPage: (items: LiveObject[]) => void): Promise<string> {
+  async listEach(
+    r: ApiResource,
+    options: ListOptions,
+    onPage: (items: LiveObject[]) => void,
+  ): Promise<string> {
     let resourceVersion = '';
     let token: string | undefined;
     do {
@@ -164,7 +181,10 @@ export class ClusterClient {
         limit: options.limit ?? 500,
         continue: token,
       };
-      const res = await this.transport.request<{ items?: LiveObject[]; metadata?: { resourceVersion?: string; continue?: string } }>({
+      const res = await this.transport.request<{
+        items?: LiveObject[];
+        metadata?: { resourceVersion?: string; continue?: string };
+      }>({
         method: 'GET',
         path: this.path(r, options.namespace),
         query,
@@ -268,5 +288,11 @@ export class ClusterClient {
 }
 
 function what(r: ApiResource, namespace: string | undefined, name: string): string {
-  return describeRef({ group: r.group, version: r.version, kind: r.kind, namespace: r.namespaced ? namespace : undefined, name });
+  return describeRef({
+    group: r.group,
+    version: r.version,
+    kind: r.kind,
+    namespace: r.namespaced ? namespace : undefined,
+    name,
+  });
 }

@@ -34,7 +34,11 @@ export interface Connection {
 }
 
 export function connect(options: ConnectOptions): Connection {
-  const target = resolveCluster({ cluster: options.cluster, env: options.env, serviceAccountRoot: options.serviceAccountRoot });
+  const target = resolveCluster({
+    cluster: options.cluster,
+    env: options.env,
+    serviceAccountRoot: options.serviceAccountRoot,
+  });
   const transport = new KubeTransport({
     server: target.cluster.server,
     credentials: kubeconfigCredentials(target),
@@ -46,7 +50,10 @@ export function connect(options: ConnectOptions): Connection {
     onRetry: options.onRetry,
     userAgent: `meshdeck/${VERSION}`,
   });
-  const discovery = new Discovery(transport, { cacheDir: options.cacheDir, onPartial: options.onPartialDiscovery });
+  const discovery = new Discovery(transport, {
+    cacheDir: options.cacheDir,
+    onPartial: options.onPartialDiscovery,
+  });
   return {
     client: new ClusterClient(transport, discovery, options.namespace),
     target,

@@ -68,14 +68,23 @@ function failure(fn: () => unknown): MeshdeckError {
 
 describe('resolveCluster', () => {
   it('merges KUBECONFIG files as kubectl does: the first to define a name or current-context wins', () => {
-    const target = resolveCluster({ cluster: {}, env: { HOME: dir, KUBECONFIG: [first, join(dir, 'missing'), second].join(delimiter) } });
+    const target = resolveCluster({
+      cluster: {},
+      env: { HOME: dir, KUBECONFIG: [first, join(dir, 'missing'), second].join(delimiter) },
+    });
     assert.equal(target.context.name, 'east');
     assert.equal(target.cluster.server, 'https://east.example.com:6443');
     // Relative certificate paths are relative to the kubeconfig's folder.
     assert.equal(target.cluster.caFile, join(dir, 'certs', 'ca.crt'));
-    const shared = resolveCluster({ cluster: { context: 'shared' }, env: { HOME: dir, KUBECONFIG: [first, second].join(delimiter) } });
+    const shared = resolveCluster({
+      cluster: { context: 'shared' },
+      env: { HOME: dir, KUBECONFIG: [first, second].join(delimiter) },
+    });
     assert.equal(shared.cluster.server, 'https://first.example.com');
-    const west = resolveCluster({ cluster: { context: 'west' }, env: { HOME: dir, KUBECONFIG: [first, second].join(delimiter) } });
+    const west = resolveCluster({
+      cluster: { context: 'west' },
+      env: { HOME: dir, KUBECONFIG: [first, second].join(delimiter) },
+    });
     assert.equal(west.user.token, 'first-token');
   });
 
@@ -88,27 +97,39 @@ describe('resolveCluster', () => {
       'current-context: west\nclusters: [{name: w, cluster: {server: "https://home.example.com"}}]\n' +
         'users: [{name: u, user: {}}]\ncontexts: [{name: west, context: {cluster: w, user: u}}]\n',
     );
-    assert.equal(resolveCluster({ cluster: {}, env: { HOME: join(dir, 'home') } }).cluster.server, 'https://home.example.com');
+    assert.equal(
+      resolveCluster({ cluster: {}, env: { HOME: join(dir, 'home') } }).cluster.server,
+      'https://home.example.com',
+    );
   });
 
   it('names a missing kube context with the ones that exist (exit 2)', () => {
-    const err = failure(() => resolveCluster({ cluster: { context: 'eats' }, env: { HOME: dir, KUBECONFIG: first } }));
+    const err = failure(() =>
+      resolveCluster({ cluster: { context: 'eats' }, env: { HOME: dir, KUBECONFIG: first } }),
+    );
     assert.equal(err.exitCode, ExitCode.USAGE);
     assert.match(err.message, /kube context "eats" is not in .*first \(did you mean "east"\?\)/);
     assert.equal(err.hint, 'contexts there: east, shared');
-    const missing = failure(() => resolveCluster({ cluster: { kubeconfig: join(dir, 'nope') }, env: { HOME: dir } }));
+    const missing = failure(() =>
+      resolveCluster({ cluster: { kubeconfig: join(dir, 'nope') }, env: { HOME: dir } }),
+    );
     assert.equal(missing.exitCode, ExitCode.USAGE);
     assert.match(missing.message, /kubeconfig .*nope \(from the context or --kubeconfig\) does not exist/);
     const none = failure(() => resolveCluster({ cluster: {}, env: { HOME: join(dir, 'nohome') } }));
     assert.match(none.message, /no kubeconfig found/);
     const broken = file('broken', 'clusters: [a: b: c]\n');
-    assert.match(failure(() => resolveCluster({ cluster: { kubeconfig: broken }, env: {} })).message, /kubeconfig .*broken is not valid/);
+    assert.match(
+      failure(() => resolveCluster({ cluster: { kubeconfig: broken }, env: {} })).message,
+      /kubeconfig .*broken is not valid/,
+    );
   });
 
   it('finds the sandbox by its kube context, and says how to start it when it is absent', () => {
     const sandbox = resolveCluster({ cluster: { sandbox: true }, env: { HOME: dir, KUBECONFIG: second } });
     assert.equal(sandbox.context.name, SANDBOX_CONTEXT);
-    const err = failure(() => resolveCluster({ cluster: { sandbox: true }, env: { HOME: dir, KUBECONFIG: first } }));
+    const err = failure(() =>
+      resolveCluster({ cluster: { sandbox: true }, env: { HOME: dir, KUBECONFIG: first } }),
+    );
     assert.equal(err.exitCode, ExitCode.FAILED);
     assert.match(err.hint ?? '', /meshdeck sandbox start/);
   });
@@ -120,7 +141,11 @@ describe('resolveCluster', () => {
     writeFileSync(join(sa, 'token'), 'sa-token-1');
     writeFileSync(join(sa, 'ca.crt'), 'not really a certificate');
     writeFileSync(join(sa, 'namespace'), 'apps');
-    const env = { HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    const env = {
+      HOME: join(dir, 'nohome'),
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    };
     const target = resolveCluster({ cluster: {}, env, serviceAccountRoot: root });
     assert.equal(target.cluster.server, 'https://10.96.0.1:443');
     assert.equal(target.description, 'the in-cluster service account');

@@ -62,13 +62,21 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
   const kc = new KubeConfig();
   if (files.length === 0) {
     const root = `${options.serviceAccountRoot ?? ''}${SERVICE_ACCOUNT_DIR}`;
-    if (!cluster.sandbox && !cluster.context && env.KUBERNETES_SERVICE_HOST && existsSync(join(root, 'token'))) {
+    if (
+      !cluster.sandbox &&
+      !cluster.context &&
+      env.KUBERNETES_SERVICE_HOST &&
+      existsSync(join(root, 'token'))
+    ) {
       return inCluster(kc, env, options.serviceAccountRoot ?? '');
     }
     if (cluster.sandbox) throw sandboxNotRunning();
-    throw new UsageError(`no kubeconfig found (${origin === 'KUBECONFIG' ? `no file of KUBECONFIG=${env.KUBECONFIG} exists` : '~/.kube/config does not exist'})`, {
-      hint: 'point meshdeck at a cluster: --kubeconfig FILE, KUBECONFIG, or "meshdeck context create NAME --kubeconfig FILE"',
-    });
+    throw new UsageError(
+      `no kubeconfig found (${origin === 'KUBECONFIG' ? `no file of KUBECONFIG=${env.KUBECONFIG} exists` : '~/.kube/config does not exist'})`,
+      {
+        hint: 'point meshdeck at a cluster: --kubeconfig FILE, KUBECONFIG, or "meshdeck context create NAME --kubeconfig FILE"',
+      },
+    );
   }
   loadMerged(kc, files);
 
@@ -84,18 +92,25 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
   const context = kc.getContextObject(wanted);
   if (!context) {
     if (cluster.sandbox) throw sandboxNotRunning();
-    throw new UsageError(`kube context "${wanted}" is not in ${files.join(delimiter)}${didYouMean(wanted, names)}`, {
-      hint: names.length ? `contexts there: ${names.join(', ')}` : 'the file defines no contexts',
-    });
+    throw new UsageError(
+      `kube context "${wanted}" is not in ${files.join(delimiter)}${didYouMean(wanted, names)}`,
+      {
+        hint: names.length ? `contexts there: ${names.join(', ')}` : 'the file defines no contexts',
+      },
+    );
   }
   kc.setCurrentContext(wanted);
   const clusterEntry = kc.getCluster(context.cluster);
   const user = kc.getUser(context.user) ?? { name: context.user || '(none)' };
   if (!clusterEntry) {
-    throw new UsageError(`kube context "${wanted}" refers to cluster "${context.cluster}", which ${files.join(delimiter)} does not define`);
+    throw new UsageError(
+      `kube context "${wanted}" refers to cluster "${context.cluster}", which ${files.join(delimiter)} does not define`,
+    );
   }
   if (!/^https?:\/\//.test(clusterEntry.server ?? '')) {
-    throw new UsageError(`cluster "${clusterEntry.name}" in ${files.join(delimiter)} has no valid server URL ("${clusterEntry.server ?? ''}")`);
+    throw new UsageError(
+      `cluster "${clusterEntry.name}" in ${files.join(delimiter)} has no valid server URL ("${clusterEntry.server ?? ''}")`,
+    );
   }
   return {
     kubeConfig: kc,
@@ -131,7 +146,9 @@ function loadMerged(kc: KubeConfig, files: string[]): void {
     } catch (err) {
       const code = errnoCode(err);
       throw new UsageError(
-        code === 'EACCES' ? `cannot read kubeconfig ${file}: permission denied` : `kubeconfig ${file} is not valid: ${firstLine((err as Error).message)}`,
+        code === 'EACCES'
+          ? `cannot read kubeconfig ${file}: permission denied`
+          : `kubeconfig ${file} is not valid: ${firstLine((err as Error).message)}`,
         { hint: 'fix the file, or point meshdeck at another with --kubeconfig', cause: err },
       );
     }
@@ -222,15 +239,21 @@ export function kubeconfigCredentials(target: ClusterTarget): CredentialSource {
 function credentialError(target: ClusterTarget, err: unknown): MeshdeckError {
   const message = firstLine((err as Error).message ?? String(err)).trim();
   if (/HTTP protocol is not allowed/.test(message)) {
-    return new UsageError(`cluster "${target.cluster.name}" is served over plain http://, and meshdeck sends credentials only over https`, {
-      hint: 'use the https URL, or set insecure-skip-tls-verify: true on the cluster entry for a local test cluster',
-    });
+    return new UsageError(
+      `cluster "${target.cluster.name}" is served over plain http://, and meshdeck sends credentials only over https`,
+      {
+        hint: 'use the https URL, or set insecure-skip-tls-verify: true on the cluster entry for a local test cluster',
+      },
+    );
   }
   if (target.user.exec) {
     const command = (target.user.exec as { command?: string }).command ?? '?';
-    return new AuthError(`the credential plugin of user "${target.user.name}" (${command}) failed: ${message || 'no output'}`, {
-      hint: `run the plugin yourself to see why, or sign in again; it is configured in ${target.description}`,
-    });
+    return new AuthError(
+      `the credential plugin of user "${target.user.name}" (${command}) failed: ${message || 'no output'}`,
+      {
+        hint: `run the plugin yourself to see why, or sign in again; it is configured in ${target.description}`,
+      },
+    );
   }
   return new AuthError(`cannot load the credentials of user "${target.user.name}": ${message}`, {
     hint: `check the user entry of ${target.description}`,

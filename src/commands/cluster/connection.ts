@@ -22,9 +22,14 @@ export async function openCluster(inv: Invocation, flags: ClusterFlags = {}): Pr
     timeoutMs: flags.requestTimeoutMs,
     maxSockets: flags.concurrency,
     retry: flags.retry,
-    onRetry: (e) => inv.log.debug(`retrying ${e.what ?? 'a request'} in ${e.delayMs} ms (${e.cause}, attempt ${e.attempt})`),
+    onRetry: (e) =>
+      inv.log.debug(
+        `retrying ${e.what ?? 'a request'} in ${e.delayMs} ms (${e.cause}, attempt ${e.attempt})`,
+      ),
     onPartialDiscovery: (gv, reason) => inv.log.debug(`discovery: skipped ${gv}: ${reason}`),
   });
-  inv.log.debug(`cluster: ${connection.target.cluster.server} (${connection.target.description}), namespace ${context.effective.namespace}`);
+  inv.log.debug(
+    `cluster: ${connection.target.cluster.server} (${connection.target.description}), namespace ${context.effective.namespace}`,
+  );
   return connection;
 }

@@ -10,10 +10,18 @@ export function clusterCommand(): CommandUnknownOpts {
   const snapshot = action(
     group
       .command('snapshot')
-      .description('namespaces and their sidecar injection, workloads, pods with sidecars, services, mesh CRDs and resources')
+      .description(
+        'namespaces and their sidecar injection, workloads, pods with sidecars, services, mesh CRDs and resources',
+      )
       .addOption(new Option('--watch', 'keep watching and print each change (Ctrl-C ends it)').default(false))
-      .addOption(new Option('--from-cache', 'print the last snapshot taken, without contacting the cluster').default(false))
-      .addOption(new Option('--request-timeout <duration>', 'limit for each request to the cluster').default('30s')),
+      .addOption(
+        new Option('--from-cache', 'print the last snapshot taken, without contacting the cluster').default(
+          false,
+        ),
+      )
+      .addOption(
+        new Option('--request-timeout <duration>', 'limit for each request to the cluster').default('30s'),
+      ),
     () => import('./snapshot.js'),
   );
   outputs(snapshot, DATA_FORMATS);

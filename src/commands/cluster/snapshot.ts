@@ -24,9 +24,12 @@ export async function run(inv: Invocation, opts: SnapshotFlags): Promise<void> {
     await print(inv, cached);
     return;
   }
-  const connection = await openCluster(inv, { requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout') });
+  const connection = await openCluster(inv, {
+    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
+  });
   const cluster = { server: connection.target.cluster.server, context: connection.target.context.name };
-  const onSkipped = (what: string, reason: string) => inv.log.warn(`${what} left out of the snapshot: ${reason}`);
+  const onSkipped = (what: string, reason: string) =>
+    inv.log.warn(`${what} left out of the snapshot: ${reason}`);
   try {
     if (!opts.watch) {
       const snapshot = await takeSnapshot(connection.client, cluster, { namespace, onSkipped });
@@ -79,14 +82,21 @@ function summary(s: Snapshot): string {
 }
 
 async function print(inv: Invocation, snapshot: Snapshot): Promise<void> {
-  if (inv.format === 'table' || inv.format === 'wide') inv.out.write(renderSnapshot(snapshot, inv.format === 'wide'));
+  if (inv.format === 'table' || inv.format === 'wide')
+    inv.out.write(renderSnapshot(snapshot, inv.format === 'wide'));
   else await inv.out.data(snapshot);
 }
 
 function printEvent(inv: Invocation, e: SnapshotEvent): void {
   const where = e.namespace ? `${e.namespace}/${e.name}` : e.name;
   const object = { kind: e.kind, ...(e.namespace ? { namespace: e.namespace } : {}), name: e.name };
-  if (inv.format === 'json') inv.out.write(`${JSON.stringify({ apiVersion: 'meshdeck/v1', kind: 'ClusterSnapshotEvent', type: e.type, object })}\n`);
-  else if (inv.format === 'yaml') inv.out.write(`---\napiVersion: meshdeck/v1\nkind: ClusterSnapshotEvent\ntype: ${e.type}\nobject: ${e.kind.toLowerCase()}/${where}\n`);
+  if (inv.format === 'json')
+    inv.out.write(
+      `${JSON.stringify({ apiVersion: 'meshdeck/v1', kind: 'ClusterSnapshotEvent', type: e.type, object })}\n`,
+    );
+  else if (inv.format === 'yaml')
+    inv.out.write(
+      `---\napiVersion: meshdeck/v1\nkind: ClusterSnapshotEvent\ntype: ${e.type}\nobject: ${e.kind.toLowerCase()}/${where}\n`,
+    );
   else inv.out.write(`${e.type} ${e.kind.toLowerCase()} ${where}\n`);
 }

@@ -5,7 +5,14 @@ import { hasReadiness } from '../../k8s/wait/readiness.js';
 import { waitForReady, type WaitStatus } from '../../k8s/wait/wait.js';
 import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
-import { countActions, parseConcurrency, readDesign, resultLine, resultsDocument, type InputFlags } from './common.js';
+import {
+  countActions,
+  parseConcurrency,
+  readDesign,
+  resultLine,
+  resultsDocument,
+  type InputFlags,
+} from './common.js';
 
 interface ApplyFlags extends InputFlags {
   dryRun: 'none' | 'server';
@@ -32,7 +39,8 @@ export async function run(inv: Invocation, name: string | undefined, opts: Apply
       concurrency,
       signal: inv.signal,
       onWarning: (m) => inv.log.warn(m),
-      onProgress: (done, total) => inv.log.progress(`applying design "${design.meta.name}": ${done}/${total}`),
+      onProgress: (done, total) =>
+        inv.log.progress(`applying design "${design.meta.name}": ${done}/${total}`),
       onResults: streaming
         ? (results) => {
             inv.log.clearProgress();
@@ -41,15 +49,23 @@ export async function run(inv: Invocation, name: string | undefined, opts: Apply
         : undefined,
     });
     inv.log.clearProgress();
-    if (!streaming) await inv.out.data(resultsDocument('DesignApplyResult', design.meta, dryRun, report.results));
-    inv.log.info(`design "${design.meta.name}" ${design.meta.version}: ${countActions(report.results)}${dryRun ? ' (server dry run)' : ''}`);
+    if (!streaming)
+      await inv.out.data(resultsDocument('DesignApplyResult', design.meta, dryRun, report.results));
+    inv.log.info(
+      `design "${design.meta.name}" ${design.meta.version}: ${countActions(report.results)}${dryRun ? ' (server dry run)' : ''}`,
+    );
     const failure = failuresError(report.results, 'apply');
     if (failure) throw failure;
 
     if (opts.wait && !dryRun) {
       const targets = report.applied
         .filter(({ prepared }) => hasReadiness(prepared.object.apiVersion, prepared.object.kind))
-        .map(({ prepared, resource }) => ({ resource, namespace: prepared.ref.namespace, name: prepared.ref.name, what: prepared.what }));
+        .map(({ prepared, resource }) => ({
+          resource,
+          namespace: prepared.ref.namespace,
+          name: prepared.ref.name,
+          what: prepared.what,
+        }));
       const statuses = await waitForReady(connection.client, targets, {
         timeoutMs,
         signal: inv.signal,

@@ -8,21 +8,38 @@ import { completeArgs } from '../shared/complete-args.js';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** -f (repeatable), -R, --name and --request-timeout: where a design comes from. */
-function withInput<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(cmd: Command<Args, Opts, Globals>) {
+function withInput<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+  cmd: Command<Args, Opts, Globals>,
+) {
   return cmd
     .addOption(
-      new Option('-f, --filename <source>', 'file, folder, URL or - (stdin) with manifests or a design; repeatable').argParser(collect).default([] as string[]),
+      new Option(
+        '-f, --filename <source>',
+        'file, folder, URL or - (stdin) with manifests or a design; repeatable',
+      )
+        .argParser(collect)
+        .default([] as string[]),
     )
     .addOption(new Option('-R, --recursive', 'read folders given with -f recursively').default(false))
-    .addOption(new Option('--name <name>', 'name of the design (plain manifests are named after their first file)'))
-    .addOption(new Option('--request-timeout <duration>', 'limit for each request to the cluster or a URL').default('30s'));
+    .addOption(
+      new Option('--name <name>', 'name of the design (plain manifests are named after their first file)'),
+    )
+    .addOption(
+      new Option('--request-timeout <duration>', 'limit for each request to the cluster or a URL').default(
+        '30s',
+      ),
+    );
 }
 
 export function addDesignCommands(group: Command): void {
   const importCmd = action(
     withInput(
-      group.command('import').description('import manifests or a Meshery design into the local design library'),
-    ).addOption(new Option('--design-version <semver>', 'version of the imported design (default: its own, or 0.0.1)')),
+      group
+        .command('import')
+        .description('import manifests or a Meshery design into the local design library'),
+    ).addOption(
+      new Option('--design-version <semver>', 'version of the imported design (default: its own, or 0.0.1)'),
+    ),
     () => import('./import.js'),
   );
   outputs(importCmd, ['table', 'json', 'yaml']);
@@ -36,7 +53,9 @@ export function addDesignCommands(group: Command): void {
     withInput(
       group
         .command('validate')
-        .description('check a design: schema, names, duplicates, and kinds against the cluster when it is reachable')
+        .description(
+          'check a design: schema, names, duplicates, and kinds against the cluster when it is reachable',
+        )
         .argument('[design]', 'a design from the local library (or give -f)'),
     ).addOption(new Option('--offline', 'do not contact the cluster').default(false)),
     () => import('./validate.js'),
@@ -52,10 +71,27 @@ export function addDesignCommands(group: Command): void {
         .description('apply a design to the cluster with server-side apply (field manager meshdeck)')
         .argument('[design]', 'a design from the local library (or give -f)'),
     )
-      .addOption(new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing').choices(['none', 'server'] as const).default('none' as const))
-      .addOption(new Option('--prune', 'delete objects this design applied before and no longer contains').default(false))
-      .addOption(new Option('--force-conflicts', 'take over fields other managers own, and objects of other designs').default(false))
-      .addOption(new Option('--wait', 'wait until workloads are ready (kubectl rollout status semantics)').default(false))
+      .addOption(
+        new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
+          .choices(['none', 'server'] as const)
+          .default('none' as const),
+      )
+      .addOption(
+        new Option('--prune', 'delete objects this design applied before and no longer contains').default(
+          false,
+        ),
+      )
+      .addOption(
+        new Option(
+          '--force-conflicts',
+          'take over fields other managers own, and objects of other designs',
+        ).default(false),
+      )
+      .addOption(
+        new Option('--wait', 'wait until workloads are ready (kubectl rollout status semantics)').default(
+          false,
+        ),
+      )
       .addOption(new Option('--timeout <duration>', 'limit for --wait').default('5m'))
       .addOption(new Option('--concurrency <n>', 'requests in flight at once').default('16')),
     () => import('./apply.js'),
@@ -88,19 +124,29 @@ export function addDesignCommands(group: Command): void {
     )
       .addOption(new Option('--no-wait', 'return once deletion is requested'))
       .addOption(new Option('--timeout <duration>', 'limit for waiting on finalizers').default('5m'))
-      .addOption(new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing').choices(['none', 'server'] as const).default('none' as const))
+      .addOption(
+        new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
+          .choices(['none', 'server'] as const)
+          .default('none' as const),
+      )
       .addOption(new Option('--concurrency <n>', 'requests in flight at once').default('16')),
     () => import('./delete.js'),
   );
   outputs(del, ['table', 'json', 'yaml']);
   examples(del, ['meshdeck design delete shop', 'meshdeck design delete -f app.yaml --timeout 2m']);
 
-  const list = action(group.command('list').alias('ls').description('list the designs in the local library'), () => import('./list.js'));
+  const list = action(
+    group.command('list').alias('ls').description('list the designs in the local library'),
+    () => import('./list.js'),
+  );
   outputs(list, DATA_FORMATS);
   examples(list, ['meshdeck design list', 'meshdeck design list -o json']);
 
   const view = action(
-    group.command('view').description('show a design from the local library').argument('<design>', 'design name'),
+    group
+      .command('view')
+      .description('show a design from the local library')
+      .argument('<design>', 'design name'),
     () => import('./view.js'),
   );
   outputs(view, ['yaml', 'json', 'table', 'wide']);

@@ -28,8 +28,17 @@ export function readOptions(inv: Invocation, flags: InputFlags): ReadSourcesOpti
 }
 
 /** The design named by the argument or -f; input errors stop here (exit 2), warnings are printed. */
-export async function readDesign(inv: Invocation, design: string | undefined, flags: InputFlags, version?: string): Promise<LoadedDesign> {
-  const loaded = await loadDesignInput({ name: design, files: flags.filename, rename: flags.name, version }, inv.paths, readOptions(inv, flags));
+export async function readDesign(
+  inv: Invocation,
+  design: string | undefined,
+  flags: InputFlags,
+  version?: string,
+): Promise<LoadedDesign> {
+  const loaded = await loadDesignInput(
+    { name: design, files: flags.filename, rename: flags.name, version },
+    inv.paths,
+    readOptions(inv, flags),
+  );
   const errors = loaded.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
   for (const w of loaded.issues) if (w.severity === 'warning') inv.log.warn(formatIssueLine(w));
@@ -50,7 +59,17 @@ export function resultLine(r: ObjectResult, dryRun: boolean): string {
   return `${r.what} ${r.action}${dryRun && r.action !== 'failed' ? ' (server dry run)' : ''}${note}`;
 }
 
-const ORDER: Action[] = ['created', 'configured', 'unchanged', 'pruned', 'deleted', 'absent', 'kept', 'skipped', 'failed'];
+const ORDER: Action[] = [
+  'created',
+  'configured',
+  'unchanged',
+  'pruned',
+  'deleted',
+  'absent',
+  'kept',
+  'skipped',
+  'failed',
+];
 
 /** "2 created, 1 unchanged, 1 failed". */
 export function countActions(results: readonly ObjectResult[]): string {
@@ -60,7 +79,12 @@ export function countActions(results: readonly ObjectResult[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no objects';
 }
 
-export function resultsDocument(kind: string, design: LoadedDesign['meta'], dryRun: boolean, results: readonly ObjectResult[]): unknown {
+export function resultsDocument(
+  kind: string,
+  design: LoadedDesign['meta'],
+  dryRun: boolean,
+  results: readonly ObjectResult[],
+): unknown {
   return {
     apiVersion: API_VERSION,
     kind,

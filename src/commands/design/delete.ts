@@ -4,7 +4,14 @@ import { deleteDesign } from '../../k8s/apply/delete.js';
 import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 import { progressLine } from './apply.js';
-import { countActions, parseConcurrency, readDesign, resultLine, resultsDocument, type InputFlags } from './common.js';
+import {
+  countActions,
+  parseConcurrency,
+  readDesign,
+  resultLine,
+  resultsDocument,
+  type InputFlags,
+} from './common.js';
 
 interface DeleteFlags extends InputFlags {
   wait: boolean;
@@ -40,7 +47,9 @@ export async function run(inv: Invocation, name: string | undefined, opts: Delet
     });
     inv.log.clearProgress();
     if (!streaming) await inv.out.data(resultsDocument('DesignDeleteResult', design.meta, dryRun, results));
-    inv.log.info(`design "${design.meta.name}": ${countActions(results)}${dryRun ? ' (server dry run)' : ''}`);
+    inv.log.info(
+      `design "${design.meta.name}": ${countActions(results)}${dryRun ? ' (server dry run)' : ''}`,
+    );
     const failure = failuresError(results, 'delete');
     if (failure) throw failure;
   } finally {

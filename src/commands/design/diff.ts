@@ -6,13 +6,24 @@ import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 import { parseConcurrency, readDesign, type InputFlags } from './common.js';
 
-export async function run(inv: Invocation, name: string | undefined, opts: InputFlags & { concurrency: string }): Promise<number> {
+export async function run(
+  inv: Invocation,
+  name: string | undefined,
+  opts: InputFlags & { concurrency: string },
+): Promise<number> {
   const design = await readDesign(inv, name, opts);
   const concurrency = parseConcurrency(opts.concurrency);
-  const connection = await openCluster(inv, { requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'), concurrency });
+  const connection = await openCluster(inv, {
+    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
+    concurrency,
+  });
   try {
     const colors = inv.stdoutColor ? inv.log.colors : undefined;
-    const entries = await diffDesign(connection.client, design, { concurrency, color: colors, onWarning: (m) => inv.log.warn(m) });
+    const entries = await diffDesign(connection.client, design, {
+      concurrency,
+      color: colors,
+      onWarning: (m) => inv.log.warn(m),
+    });
     const changed = entries.filter((e) => e.change !== 'none');
     if (inv.format === 'diff') {
       for (const e of changed) {
@@ -25,15 +36,24 @@ export async function run(inv: Invocation, name: string | undefined, opts: Input
         kind: 'DesignDiff',
         design: { name: design.meta.name, version: design.meta.version },
         drift: changed.length > 0,
-        items: entries.map((e) => ({ object: e.what, change: e.change, ...(e.note ? { note: e.note } : {}), ...(e.diff ? { diff: e.diff } : {}) })),
+        items: entries.map((e) => ({
+          object: e.what,
+          change: e.change,
+          ...(e.note ? { note: e.note } : {}),
+          ...(e.diff ? { diff: e.diff } : {}),
+        })),
       });
     }
     if (changed.length === 0) {
       inv.log.success(`design "${design.meta.name}": no drift (${entries.length} objects match the cluster)`);
       return ExitCode.OK;
     }
-    const counts = ['create', 'update', 'delete'].map((c) => [c, changed.filter((e) => e.change === c).length] as const).filter(([, n]) => n > 0);
-    inv.log.info(`design "${design.meta.name}": drift found: ${counts.map(([c, n]) => `${n} to ${c}`).join(', ')}`);
+    const counts = ['create', 'update', 'delete']
+      .map((c) => [c, changed.filter((e) => e.change === c).length] as const)
+      .filter(([, n]) => n > 0);
+    inv.log.info(
+      `design "${design.meta.name}": drift found: ${counts.map(([c, n]) => `${n} to ${c}`).join(', ')}`,
+    );
     return ExitCode.PROBLEM_FOUND;
   } finally {
     connection.close();

@@ -4,7 +4,9 @@ import { examples } from '../shared/command.js';
 import { addDesignCommands } from './commands.js';
 
 export function designCommand(): CommandUnknownOpts {
-  const group = new Command('design').description('designs: named, versioned bundles of Kubernetes objects and mesh settings');
+  const group = new Command('design').description(
+    'designs: named, versioned bundles of Kubernetes objects and mesh settings',
+  );
   examples(group, ['meshdeck design import -f ./manifests --name shop', 'meshdeck design apply shop --wait']);
   addDesignCommands(group);
   return group;

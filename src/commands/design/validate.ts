@@ -29,8 +29,16 @@ const issueView: ListView<DesignIssue> = {
   }),
 };
 
-export async function run(inv: Invocation, name: string | undefined, opts: InputFlags & { offline: boolean }): Promise<number> {
-  const loaded = await loadDesignInput({ name, files: opts.filename, rename: opts.name }, inv.paths, readOptions(inv, opts));
+export async function run(
+  inv: Invocation,
+  name: string | undefined,
+  opts: InputFlags & { offline: boolean },
+): Promise<number> {
+  const loaded = await loadDesignInput(
+    { name, files: opts.filename, rename: opts.name },
+    inv.paths,
+    readOptions(inv, opts),
+  );
   const design = loaded.design;
   const issues = [...loaded.issues];
   let against = 'not checked against a cluster';
@@ -38,7 +46,10 @@ export async function run(inv: Invocation, name: string | undefined, opts: Input
   if (!opts.offline) {
     try {
       // A quick look: validation must not hang on a cluster that is away.
-      const connection = await openCluster(inv, { requestTimeoutMs: 5000, retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: 5000 } });
+      const connection = await openCluster(inv, {
+        requestTimeoutMs: 5000,
+        retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: 5000 },
+      });
       try {
         issues.push(...(await inspectDesign(connection.client, design)).issues);
         against = `checked against ${connection.target.description}`;
@@ -75,6 +86,8 @@ export async function run(inv: Invocation, name: string | undefined, opts: Input
     inv.log.success(`${what}: valid${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`);
     return ExitCode.OK;
   }
-  inv.log.info(`${what}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`);
+  inv.log.info(
+    `${what}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+  );
   return ExitCode.PROBLEM_FOUND;
 }

@@ -2,7 +2,14 @@
 // own Namespace objects, and mTLS is a mesh policy object. Installing the mesh itself is not a design's job
 // (meshdeck mesh deploy); a design only states how its workloads use it.
 import { issue, type DesignIssue } from './issues.js';
-import type { DesignComponent, DesignObject, KubeObject, MeshComponent, MeshName, MtlsMode } from './model.js';
+import type {
+  DesignComponent,
+  DesignObject,
+  KubeObject,
+  MeshComponent,
+  MeshName,
+  MtlsMode,
+} from './model.js';
 
 interface MeshSupport {
   /** How a namespace asks for the sidecar. */
@@ -55,7 +62,9 @@ const SUPPORT: Record<MeshName, MeshSupport> = {
               spec: {
                 mtls: {
                   enabledBackend: 'ca-1',
-                  backends: [{ name: 'ca-1', type: 'builtin', mode: mode === 'strict' ? 'STRICT' : 'PERMISSIVE' }],
+                  backends: [
+                    { name: 'ca-1', type: 'builtin', mode: mode === 'strict' ? 'STRICT' : 'PERMISSIVE' },
+                  ],
                 },
               },
             },
@@ -74,10 +83,16 @@ export interface ExpandedObjects {
  * The objects a design applies: its own, with the components' settings merged into its Namespace objects
  * (copies; the design itself is left as written), followed by the components' policy objects.
  */
-export function expandComponents(objects: readonly DesignObject[], components: readonly DesignComponent[]): ExpandedObjects {
+export function expandComponents(
+  objects: readonly DesignObject[],
+  components: readonly DesignComponent[],
+): ExpandedObjects {
   const issues: DesignIssue[] = [];
   const extra: DesignObject[] = [];
-  const namespaceEdits = new Map<string, Array<{ where: 'labels' | 'annotations'; key: string; value: string }>>();
+  const namespaceEdits = new Map<
+    string,
+    Array<{ where: 'labels' | 'annotations'; key: string; value: string }>
+  >();
   const declared = new Set(
     objects
       .filter((o) => o.object.kind === 'Namespace' && o.object.apiVersion === 'v1')
@@ -109,7 +124,11 @@ export function expandComponents(objects: readonly DesignObject[], components: r
     const injected = c.injection ?? [];
     if (injected.length > 0 && !support.injection) {
       issues.push(
-        issue('component-unsupported', `${c.mesh} has no per-namespace sidecar injection for meshdeck to set`, origin),
+        issue(
+          'component-unsupported',
+          `${c.mesh} has no per-namespace sidecar injection for meshdeck to set`,
+          origin,
+        ),
       );
     }
     for (const ns of injected) {
@@ -150,10 +169,12 @@ export function expandComponents(objects: readonly DesignObject[], components: r
   }
 
   const expanded = objects.map((o) => {
-    const edits = o.object.kind === 'Namespace' ? namespaceEdits.get(o.object.metadata?.name ?? '') : undefined;
+    const edits =
+      o.object.kind === 'Namespace' ? namespaceEdits.get(o.object.metadata?.name ?? '') : undefined;
     if (!edits) return o;
     const metadata = { ...o.object.metadata };
-    for (const edit of edits) metadata[edit.where] = { ...(metadata[edit.where] ?? {}), [edit.key]: edit.value };
+    for (const edit of edits)
+      metadata[edit.where] = { ...(metadata[edit.where] ?? {}), [edit.key]: edit.value };
     return { ...o, object: { ...o.object, metadata } };
   });
   return { objects: [...expanded, ...extra], issues };

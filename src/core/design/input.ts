@@ -16,7 +16,11 @@ export interface DesignInput {
   version?: string;
 }
 
-export async function loadDesignInput(input: DesignInput, paths: MeshdeckPaths, read: ReadSourcesOptions): Promise<LoadResult> {
+export async function loadDesignInput(
+  input: DesignInput,
+  paths: MeshdeckPaths,
+  read: ReadSourcesOptions,
+): Promise<LoadResult> {
   if (input.name !== undefined && input.files.length > 0) {
     throw new UsageError(`give either a design name ("${input.name}") or -f sources, not both`);
   }

@@ -33,7 +33,10 @@ const LISTED = 20;
  * All errors in one UsageError (exit 2): the first with a code frame, then one line per other problem,
  * so a user fixes everything in one round.
  */
-export function issuesError(errors: readonly DesignIssue[], sources: ReadonlyMap<string, string>): UsageError {
+export function issuesError(
+  errors: readonly DesignIssue[],
+  sources: ReadonlyMap<string, string>,
+): UsageError {
   const [first, ...rest] = errors;
   const details: string[] = [];
   const text = first.at ? sources.get(first.at.file) : undefined;
@@ -42,7 +45,9 @@ export function issuesError(errors: readonly DesignIssue[], sources: ReadonlyMap
   if (rest.length > LISTED) details.push(`... and ${rest.length - LISTED} more problems`);
   const count = errors.length > 1 ? ` (${errors.length} problems; nothing was changed)` : '';
   return new UsageError(`${formatIssueLine(first)}${count}`, {
-    hint: first.hint ?? 'fix the design, then run the command again (meshdeck design validate lists every problem)',
+    hint:
+      first.hint ??
+      'fix the design, then run the command again (meshdeck design validate lists every problem)',
     details,
   });
 }

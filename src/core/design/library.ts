@@ -68,7 +68,10 @@ export async function listDesigns(
 }
 
 /** One design by name; a usage error naming the known ones when it is not there. */
-export async function findDesign(paths: MeshdeckPaths, name: string): Promise<LibraryEntry & { text: string }> {
+export async function findDesign(
+  paths: MeshdeckPaths,
+  name: string,
+): Promise<LibraryEntry & { text: string }> {
   const known = async () => (await listDesigns(paths)).map((e) => e.design.metadata.name);
   if (!DNS_LABEL.test(name)) throw await notFound(name, await known());
   const file = libraryFile(paths, name);
@@ -83,7 +86,10 @@ export async function findDesign(paths: MeshdeckPaths, name: string): Promise<Li
 }
 
 /** A library design loaded like any other source, with positions in its library file. */
-export async function loadFromLibrary(paths: MeshdeckPaths, name: string): Promise<LoadResult & { entry: LibraryEntry }> {
+export async function loadFromLibrary(
+  paths: MeshdeckPaths,
+  name: string,
+): Promise<LoadResult & { entry: LibraryEntry }> {
   const entry = await findDesign(paths, name);
   const [doc] = parseSource(entry.file, entry.text).docs;
   const design = nestedDoc(doc, ['design'], (doc.value as { design: unknown }).design);

@@ -55,10 +55,13 @@ describe('loadDesign', () => {
       d.objects.map((o) => o.object.metadata.name),
       ['x', 'a', 'b'],
     );
-    const named = loadDesign([{ name: 'stdin', text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' }], {
-      name: 'given',
-      version: '2.0.0',
-    });
+    const named = loadDesign(
+      [{ name: 'stdin', text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' }],
+      {
+        name: 'given',
+        version: '2.0.0',
+      },
+    );
     assert.deepEqual(named.design.meta, { name: 'given', version: '2.0.0' });
   });
 
@@ -108,7 +111,7 @@ describe('loadDesign', () => {
     assert.equal(issues.length, 1);
     assert.match(issues[0].message, /component "broken" has no component.kind/);
     assert.equal(issues[0].at?.file, 'bookinfo.json');
-    assert.ok(issues[0].at!.line > 30);
+    assert.ok(issues[0].at.line > 30);
     // A field of a converted object points into its configuration.
     const replicasLine = text.split('\n').findIndex((l) => l.includes('"replicas": 1')) + 1;
     assert.equal(d.objects[0].locate(['spec', 'replicas']).line, replicasLine);
@@ -118,8 +121,14 @@ describe('loadDesign', () => {
     const { issues } = loadDesign([
       { name: 'old.yaml', text: 'name: old\nservices:\n  web: {type: Deployment}\n' },
       { name: 'junk.yaml', text: 'just a string\n' },
-      { name: 'a.yaml', text: 'apiVersion: meshdeck/v1\nkind: Design\nmetadata: {name: a, version: 0.0.1}\n' },
-      { name: 'b.yaml', text: 'apiVersion: meshdeck/v1\nkind: Design\nmetadata: {name: b, version: 0.0.1}\n' },
+      {
+        name: 'a.yaml',
+        text: 'apiVersion: meshdeck/v1\nkind: Design\nmetadata: {name: a, version: 0.0.1}\n',
+      },
+      {
+        name: 'b.yaml',
+        text: 'apiVersion: meshdeck/v1\nkind: Design\nmetadata: {name: b, version: 0.0.1}\n',
+      },
     ]);
     assert.deepEqual(
       issues.map((i) => [i.rule, i.at?.file, i.at?.line]),

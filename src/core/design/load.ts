@@ -51,7 +51,10 @@ export function loadDesign(sources: readonly SourceText[], options: LoadOptions 
   }
   const texts = new Map(sources.map((s) => [s.name, s.text]));
   const first = sources[0]?.name ?? 'stdin';
-  const fallback = { name: defaultName(options.namedAfter ?? first), origin: { file: first, line: 1, col: 1 } };
+  const fallback = {
+    name: defaultName(options.namedAfter ?? first),
+    origin: { file: first, line: 1, col: 1 },
+  };
   const result = assembleDesign(docs, texts, fallback, options);
   result.issues.unshift(...issues);
   return result;
@@ -77,7 +80,12 @@ export function assembleDesign(
   let metaAt: ((field: keyof DesignMeta) => Origin) | undefined;
   let format: SourceFormat = 'manifests';
 
-  const adopt = (m: DesignMeta, at: Origin, kind: SourceFormat, locate: (field: keyof DesignMeta) => Origin) => {
+  const adopt = (
+    m: DesignMeta,
+    at: Origin,
+    kind: SourceFormat,
+    locate: (field: keyof DesignMeta) => Origin,
+  ) => {
     if (meta) {
       issues.push(
         issue(
@@ -144,7 +152,8 @@ export function assembleDesign(
   const origin = metaOrigin ?? fallback.origin;
   const locateMeta = metaAt;
   const overridden = (field: keyof DesignMeta) =>
-    (field === 'name' && options.name !== undefined) || (field === 'version' && options.version !== undefined);
+    (field === 'name' && options.name !== undefined) ||
+    (field === 'version' && options.version !== undefined);
   return {
     design: {
       meta: resolved,
@@ -217,7 +226,9 @@ function readDesignDocument(doc: ParsedDoc, issues: DesignIssue[]): DesignParts 
       const v = metadata[key];
       if (v === undefined || v === null) continue;
       if (typeof v !== 'string') {
-        issues.push(issue('design-schema', `metadata.${key} must be a string`, at(['metadata', key]), 'quote it'));
+        issues.push(
+          issue('design-schema', `metadata.${key} must be a string`, at(['metadata', key]), 'quote it'),
+        );
         continue;
       }
       meta[key] = v;
@@ -242,7 +253,13 @@ function readDesignDocument(doc: ParsedDoc, issues: DesignIssue[]): DesignParts 
     warnUnknownKeys(spec, DESIGN_SPEC_KEYS, ['spec'], 'spec', doc, issues);
     if (spec.objects !== undefined && spec.objects !== null) {
       if (!Array.isArray(spec.objects)) {
-        issues.push(issue('design-schema', 'spec.objects must be a list of Kubernetes objects', at(['spec', 'objects'])));
+        issues.push(
+          issue(
+            'design-schema',
+            'spec.objects must be a list of Kubernetes objects',
+            at(['spec', 'objects']),
+          ),
+        );
       } else {
         spec.objects.forEach((item, i) => addObject(objects, issues, item, doc, ['spec', 'objects', i]));
       }
@@ -269,7 +286,9 @@ function readComponent(
 ): MeshComponent | undefined {
   const at = (field: string) => doc.locate([...path, field]);
   if (!isRecord(value)) {
-    issues.push(issue('component-schema', 'a component must be a mapping with name and mesh', doc.locate(path)));
+    issues.push(
+      issue('component-schema', 'a component must be a mapping with name and mesh', doc.locate(path)),
+    );
     return undefined;
   }
   warnUnknownKeys(value, COMPONENT_KEYS, path, 'component', doc, issues);
@@ -298,7 +317,9 @@ function readComponent(
     injection !== undefined &&
     !(Array.isArray(injection) && injection.every((n) => typeof n === 'string'))
   ) {
-    issues.push(issue('component-schema', 'component injection must be a list of namespace names', at('injection')));
+    issues.push(
+      issue('component-schema', 'component injection must be a list of namespace names', at('injection')),
+    );
   }
   const mtls = value.mtls;
   if (mtls !== undefined && !(MTLS_MODES as readonly unknown[]).includes(mtls)) {

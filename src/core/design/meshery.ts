@@ -8,7 +8,8 @@ import type { ParsedDoc } from './parse.js';
 import { isRecord, toDnsLabel, SEMVER } from './names.js';
 
 export function isMesheryDesign(value: Record<string, unknown>): boolean {
-  if (typeof value.schemaVersion === 'string' && value.schemaVersion.startsWith('designs.meshery.io/')) return true;
+  if (typeof value.schemaVersion === 'string' && value.schemaVersion.startsWith('designs.meshery.io/'))
+    return true;
   return value.apiVersion === undefined && Array.isArray(value.components) && typeof value.name === 'string';
 }
 
@@ -30,7 +31,8 @@ export function convertMesheryDesign(doc: ParsedDoc): MesheryConversion {
   const issues: DesignIssue[] = [];
   const rawName = typeof value.name === 'string' ? value.name : '';
   const name = toDnsLabel(rawName) || 'meshery-design';
-  const version = typeof value.version === 'string' && SEMVER.test(value.version) ? value.version : FIRST_VERSION;
+  const version =
+    typeof value.version === 'string' && SEMVER.test(value.version) ? value.version : FIRST_VERSION;
   const meta: DesignMeta = { name, version };
   if (typeof value.id === 'string' && value.id) meta.id = value.id;
   if (rawName && rawName !== name) meta.description = rawName;

@@ -16,7 +16,8 @@ const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 
 export function dnsLabelProblem(value: string): string | undefined {
   if (value.length > 63) return 'must be at most 63 characters';
-  if (!DNS_LABEL.test(value)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
+  if (!DNS_LABEL.test(value))
+    return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
 }
 

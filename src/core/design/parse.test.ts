@@ -51,7 +51,7 @@ describe('parseSource', () => {
     assert.equal(issues[0].rule, 'yaml-syntax');
     assert.match(issues[0].message, /^invalid YAML: /);
     assert.equal(issues[0].at?.file, 'bad.yaml');
-    assert.ok(issues[0].at!.line >= 6 && issues[0].at!.line <= 7, `line ${issues[0].at?.line}`);
+    assert.ok(issues[0].at.line >= 6 && issues[0].at.line <= 7, `line ${issues[0].at?.line}`);
     // The documents around it still parse.
     assert.deepEqual(
       docs.map((d) => d.value),

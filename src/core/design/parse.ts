@@ -70,7 +70,7 @@ function parseJson(file: string, text: string): ParsedSource | undefined {
     if (!tree) {
       tree = parseDocument(text, { lineCounter: lines, keepSourceTokens: false });
     }
-    return originOf(file, lines, nodeAt(tree.contents as Node | null, path)?.range?.[0] ?? 0);
+    return originOf(file, lines, nodeAt(tree.contents, path)?.range?.[0] ?? 0);
   };
   const start = text.length - text.trimStart().length;
   return {
@@ -125,7 +125,7 @@ function documentLocator(
   let tree: Document.Parsed | undefined;
   return (path) => {
     tree ??= parseDocument(text.slice(start, end), { keepSourceTokens: false });
-    const offset = nodeAt(tree.contents as Node | null, path)?.range?.[0] ?? 0;
+    const offset = nodeAt(tree.contents, path)?.range?.[0] ?? 0;
     return originOf(file, lines, start + offset);
   };
 }

@@ -40,7 +40,9 @@ export function kindsDeclaredBy(object: KubeObject): DeclaredKind | undefined {
   const names = spec && isRecord(spec.names) ? spec.names : undefined;
   if (!spec || !names || typeof spec.group !== 'string' || typeof names.kind !== 'string') return undefined;
   const versions = Array.isArray(spec.versions)
-    ? spec.versions.filter(isRecord).flatMap((v) => (typeof v.name === 'string' && v.served !== false ? [v.name] : []))
+    ? spec.versions
+        .filter(isRecord)
+        .flatMap((v) => (typeof v.name === 'string' && v.served !== false ? [v.name] : []))
     : typeof spec.version === 'string'
       ? [spec.version]
       : [];
@@ -54,7 +56,9 @@ export function kindsDeclaredBy(object: KubeObject): DeclaredKind | undefined {
 }
 
 /** true: namespaced; false: cluster-scoped; from built-ins and the given CRDs (unknown kinds: namespaced). */
-export function offlineScope(declared: readonly DeclaredKind[]): (apiVersion: string, kind: string) => boolean {
+export function offlineScope(
+  declared: readonly DeclaredKind[],
+): (apiVersion: string, kind: string) => boolean {
   return (apiVersion, kind) => {
     const { group } = splitApiVersion(apiVersion);
     if (BUILTIN_CLUSTER_SCOPED[group]?.includes(kind)) return false;

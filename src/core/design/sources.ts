@@ -25,7 +25,10 @@ export interface ReadSourcesOptions {
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-export async function readSources(specs: readonly string[], options: ReadSourcesOptions): Promise<SourceText[]> {
+export async function readSources(
+  specs: readonly string[],
+  options: ReadSourcesOptions,
+): Promise<SourceText[]> {
   if (specs.length === 0) {
     throw new UsageError('no design input given', {
       hint: 'name files, folders or URLs with -f (use "-f -" for stdin), or a design from "meshdeck design list"',
@@ -37,7 +40,8 @@ export async function readSources(specs: readonly string[], options: ReadSources
   const out: SourceText[] = [];
   for (const spec of specs) {
     if (spec === '-') out.push({ name: 'stdin', text: await readStdin(options) });
-    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) out.push({ name: spec, text: await fetchUrl(spec, options) });
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
+      out.push({ name: spec, text: await fetchUrl(spec, options) });
     else out.push(...(await readPath(spec, options)));
   }
   return out;
@@ -49,9 +53,12 @@ function limitOf(options: ReadSourcesOptions): number {
 
 function tooLarge(name: string, bytes: number | undefined, limit: number): UsageError {
   const size = bytes === undefined ? `more than ${formatBytes(limit)}` : formatBytes(bytes);
-  return new UsageError(`${name} is ${size}; meshdeck reads design inputs of at most ${formatBytes(limit)} each`, {
-    hint: 'split it into several files (a folder works), or check that this is the file you meant',
-  });
+  return new UsageError(
+    `${name} is ${size}; meshdeck reads design inputs of at most ${formatBytes(limit)} each`,
+    {
+      hint: 'split it into several files (a folder works), or check that this is the file you meant',
+    },
+  );
 }
 
 export function formatBytes(bytes: number): string {
@@ -145,9 +152,12 @@ async function fetchUrl(url: string, options: ReadSourcesOptions): Promise<strin
   try {
     const response = await fetch(url, { signal, redirect: 'follow' });
     if (!response.ok) {
-      throw new OperationError(`fetching ${url} failed: HTTP ${response.status} ${response.statusText}`.trim(), {
-        hint: 'check the URL; it must serve the manifest itself (for GitHub, use the "raw" link)',
-      });
+      throw new OperationError(
+        `fetching ${url} failed: HTTP ${response.status} ${response.statusText}`.trim(),
+        {
+          hint: 'check the URL; it must serve the manifest itself (for GitHub, use the "raw" link)',
+        },
+      );
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (declared > limit) {
@@ -175,10 +185,13 @@ async function fetchUrl(url: string, options: ReadSourcesOptions): Promise<strin
       });
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new OperationError(`fetching ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
-      hint: 'check the URL and your network connection',
-      cause: err,
-    });
+    throw new OperationError(
+      `fetching ${url} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      {
+        hint: 'check the URL and your network connection',
+        cause: err,
+      },
+    );
   }
 }
 
@@ -203,7 +216,9 @@ function pathError(path: string, err: unknown): UsageError {
     return new UsageError(`${path}: no such file or folder`, { hint: 'check the path given with -f' });
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new UsageError(`cannot read ${path}: permission denied`, { hint: `make it readable (chmod u+r ${path})` });
+    return new UsageError(`cannot read ${path}: permission denied`, {
+      hint: `make it readable (chmod u+r ${path})`,
+    });
   }
   if (code === 'ENOTDIR') return new UsageError(`${path}: a part of the path is a file, not a folder`);
   return new UsageError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });

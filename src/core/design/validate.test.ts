@@ -9,11 +9,13 @@ function check(text: string, defaultNamespace = 'default', name?: string) {
   return validateDesign(design, { defaultNamespace });
 }
 
-const brief = (r: ReturnType<typeof check>) => r.issues.map((i) => [i.severity, i.rule, i.at?.line, i.at?.col]);
+const brief = (r: ReturnType<typeof check>) =>
+  r.issues.map((i) => [i.severity, i.rule, i.at?.line, i.at?.col]);
 
 describe('validateDesign', () => {
   it('accepts a valid design and defaults namespaces (cluster-scoped kinds get none)', () => {
-    const r = check(`apiVersion: v1
+    const r = check(
+      `apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
 ---
@@ -28,7 +30,10 @@ metadata: {name: b, namespace: other}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: "system:reader"}
-`, 'shop', 'web');
+`,
+      'shop',
+      'web',
+    );
     assert.deepEqual(r.issues, []);
     assert.deepEqual(
       r.objects.map((o) => [o.object.kind, o.object.metadata.namespace]),
@@ -42,7 +47,8 @@ metadata: {name: "system:reader"}
   });
 
   it('reports an object with no name, no kind, no apiVersion, and generateName', () => {
-    const r = check(`apiVersion: v1
+    const r = check(
+      `apiVersion: v1
 kind: ConfigMap
 metadata:
   labels: {a: b}
@@ -57,7 +63,10 @@ apiVersion: batch/v1
 kind: Job
 metadata:
   generateName: run-
-`, 'default', 'n');
+`,
+      'default',
+      'n',
+    );
     assert.deepEqual(brief(r), [
       ['error', 'missing-name', 4, 3],
       ['error', 'missing-kind', 6, 1],
@@ -71,7 +80,8 @@ metadata:
   });
 
   it('reports duplicates after namespace defaulting, with where the first one is', () => {
-    const r = check(`apiVersion: apps/v1
+    const r = check(
+      `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
 ---
@@ -86,14 +96,18 @@ metadata: {name: web, namespace: other}
 apiVersion: extensions/v1beta1
 kind: Deployment
 metadata: {name: web, namespace: shop}
-`, 'shop', 'n');
+`,
+      'shop',
+      'n',
+    );
     // Same group, kind, namespace and name: the version does not matter; another group is another object.
     assert.deepEqual(brief(r), [['error', 'duplicate-object', 5, 1]]);
     assert.equal(r.issues[0].message, 'deployment.apps/web -n shop is declared twice (first at d.yaml:1:1)');
   });
 
   it('checks names, namespaces, labels and annotations, and warns about status', () => {
-    const r = check(`apiVersion: v1
+    const r = check(
+      `apiVersion: v1
 kind: Service
 metadata:
   name: 9lives
@@ -106,7 +120,10 @@ metadata:
     meshdeck.io/design: mine
     replicas: 3
 status: {}
-`, 'default', 'n');
+`,
+      'default',
+      'n',
+    );
     assert.deepEqual(
       r.issues.map((i) => [i.severity, i.rule, i.at?.line]),
       [
@@ -215,7 +232,10 @@ spec:
         ['component-duplicate', 8],
       ],
     );
-    assert.match(bad.issues[0].message, /injects into namespace "missing", which the design does not declare/);
+    assert.match(
+      bad.issues[0].message,
+      /injects into namespace "missing", which the design does not declare/,
+    );
     // The annotation for shop was still worked out; the design as written is not changed.
     assert.deepEqual(bad.objects[0].object.metadata.annotations, { 'linkerd.io/inject': 'enabled' });
   });

@@ -68,7 +68,8 @@ export function validateDesign(design: LoadedDesign, options: ValidateOptions): 
     return d ? [d] : [];
   });
   const offline = offlineScope(declared);
-  const namespaced = (apiVersion: string, kind: string) => options.namespaced?.(apiVersion, kind) ?? offline(apiVersion, kind);
+  const namespaced = (apiVersion: string, kind: string) =>
+    options.namespaced?.(apiVersion, kind) ?? offline(apiVersion, kind);
   const defaultNamespace = design.meta.namespace || options.defaultNamespace;
 
   const seen = new Map<string, DesignObject>();
@@ -121,7 +122,14 @@ function withNamespace(entry: DesignObject, namespace: string | undefined): Desi
 function validateMeta(design: LoadedDesign, issues: DesignIssue[]): void {
   const { meta } = design;
   if (!meta.name) {
-    issues.push(issue('design-name', 'the design has no name', design.metaAt('name'), 'set metadata.name (or give --name)'));
+    issues.push(
+      issue(
+        'design-name',
+        'the design has no name',
+        design.metaAt('name'),
+        'set metadata.name (or give --name)',
+      ),
+    );
   } else {
     const problem = dnsLabelProblem(meta.name);
     if (problem) {
@@ -136,7 +144,14 @@ function validateMeta(design: LoadedDesign, issues: DesignIssue[]): void {
     }
   }
   if (!meta.version) {
-    issues.push(issue('design-version', 'the design has no version', design.metaAt('version'), 'set metadata.version, e.g. 0.0.1'));
+    issues.push(
+      issue(
+        'design-version',
+        'the design has no version',
+        design.metaAt('version'),
+        'set metadata.version, e.g. 0.0.1',
+      ),
+    );
   } else if (!SEMVER.test(meta.version)) {
     issues.push(
       issue(
@@ -150,7 +165,13 @@ function validateMeta(design: LoadedDesign, issues: DesignIssue[]): void {
   if (meta.namespace) {
     const problem = dnsLabelProblem(meta.namespace);
     if (problem) {
-      issues.push(issue('design-namespace', `design namespace "${meta.namespace}" ${problem}`, design.metaAt('namespace')));
+      issues.push(
+        issue(
+          'design-namespace',
+          `design namespace "${meta.namespace}" ${problem}`,
+          design.metaAt('namespace'),
+        ),
+      );
     }
   }
 }
@@ -162,7 +183,12 @@ function validateObject(entry: DesignObject, issues: DesignIssue[]): boolean {
   const before = issues.length;
   if (typeof apiVersion !== 'string' || apiVersion === '') {
     issues.push(
-      issue('missing-apiversion', 'this object has no apiVersion', entry.origin, 'add apiVersion, e.g. "apps/v1" or "v1"'),
+      issue(
+        'missing-apiversion',
+        'this object has no apiVersion',
+        entry.origin,
+        'add apiVersion, e.g. "apps/v1" or "v1"',
+      ),
     );
   } else {
     const { group, version } = splitApiVersion(apiVersion);
@@ -178,7 +204,9 @@ function validateObject(entry: DesignObject, issues: DesignIssue[]): boolean {
     }
   }
   if (typeof kind !== 'string' || kind === '') {
-    issues.push(issue('missing-kind', 'this object has no kind', entry.origin, 'add kind, e.g. "Deployment"'));
+    issues.push(
+      issue('missing-kind', 'this object has no kind', entry.origin, 'add kind, e.g. "Deployment"'),
+    );
   } else if (!KIND.test(kind)) {
     issues.push(issue('bad-kind', `kind "${kind}" is not a valid kind name`, entry.locate(['kind'])));
   } else if (kind[0] !== kind[0].toUpperCase()) {
@@ -222,7 +250,14 @@ function validateObject(entry: DesignObject, issues: DesignIssue[]): boolean {
     return false;
   }
   if (typeof name !== 'string') {
-    issues.push(issue('bad-name', `metadata.name of this ${what} must be a string`, entry.locate(['metadata', 'name']), 'quote it'));
+    issues.push(
+      issue(
+        'bad-name',
+        `metadata.name of this ${what} must be a string`,
+        entry.locate(['metadata', 'name']),
+        'quote it',
+      ),
+    );
     return false;
   }
   const nameProblem =
@@ -236,14 +271,20 @@ function validateObject(entry: DesignObject, issues: DesignIssue[]): boolean {
           ? dnsSubdomainProblem(name)
           : pathSegmentProblem(name);
   if (nameProblem) {
-    issues.push(issue('bad-name', `${what} name "${name}" ${nameProblem}`, entry.locate(['metadata', 'name'])));
+    issues.push(
+      issue('bad-name', `${what} name "${name}" ${nameProblem}`, entry.locate(['metadata', 'name'])),
+    );
   }
   const namespace = metadata.namespace;
   if (namespace !== undefined && namespace !== null) {
     const problem = typeof namespace !== 'string' ? 'must be a string' : dnsLabelProblem(namespace);
     if (problem) {
       issues.push(
-        issue('bad-namespace', `namespace "${String(namespace)}" of ${what}/${name} ${problem}`, entry.locate(['metadata', 'namespace'])),
+        issue(
+          'bad-namespace',
+          `namespace ${JSON.stringify(namespace)} of ${what}/${name} ${problem}`,
+          entry.locate(['metadata', 'namespace']),
+        ),
       );
     }
   }
@@ -272,7 +313,13 @@ function checkStringMap(
 ): void {
   if (value === undefined || value === null) return;
   if (!isRecord(value)) {
-    issues.push(issue(`bad-${field}`, `metadata.${field} of ${what} must be a mapping`, entry.locate(['metadata', field])));
+    issues.push(
+      issue(
+        `bad-${field}`,
+        `metadata.${field} of ${what} must be a mapping`,
+        entry.locate(['metadata', field]),
+      ),
+    );
     return;
   }
   for (const [key, v] of Object.entries(value)) {
@@ -300,10 +347,12 @@ function checkStringMap(
       continue;
     }
     const keyProblem = labelKeyProblem(key);
-    if (keyProblem) issues.push(issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at));
+    if (keyProblem)
+      issues.push(issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at));
     if (field === 'labels') {
       const valueProblem = labelValueProblem(v);
-      if (valueProblem) issues.push(issue('bad-labels', `label "${key}" of ${what}: value "${v}" ${valueProblem}`, at));
+      if (valueProblem)
+        issues.push(issue('bad-labels', `label "${key}" of ${what}: value "${v}" ${valueProblem}`, at));
     }
   }
 }

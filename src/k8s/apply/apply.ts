@@ -64,11 +64,16 @@ export interface ApplyReport {
   applied: Array<{ prepared: PreparedObject; resource: ApiResource }>;
 }
 
-export async function applyDesign(client: ClusterClient, design: LoadedDesign, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyDesign(
+  client: ClusterClient,
+  design: LoadedDesign,
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const concurrency = options.concurrency ?? 16;
   const dryRun = options.dryRun ?? false;
   const prepared = await prepareDesign(client, design);
-  for (const w of prepared.warnings) options.onWarning?.(w.at ? `${location(w.at.file, w.at.line, w.at.col)}: ${w.message}` : w.message);
+  for (const w of prepared.warnings)
+    options.onWarning?.(w.at ? `${location(w.at.file, w.at.line, w.at.col)}: ${w.message}` : w.message);
 
   // Objects another design owns are not taken silently.
   const state = await currentOwners(client, prepared.objects, concurrency);
@@ -76,7 +81,14 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
     const taken = prepared.objects.flatMap((o) => {
       const owner = state.byKey.get(o.key)?.owner;
       return owner && owner !== design.meta.name
-        ? [issue('owned-elsewhere', `${o.what} belongs to design "${owner}"`, o.entry.origin, 'an object belongs to one design: remove it from one of them, or take it over with --force-conflicts')]
+        ? [
+            issue(
+              'owned-elsewhere',
+              `${o.what} belongs to design "${owner}"`,
+              o.entry.origin,
+              'an object belongs to one design: remove it from one of them, or take it over with --force-conflicts',
+            ),
+          ]
         : [];
     });
     if (taken.length > 0) throw issuesError(taken, design.sources);
@@ -85,21 +97,33 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
   const keep = new Set(prepared.objects.map((o) => o.key));
   let prunable: OwnedObject[] = [];
   if (options.prune) {
-    const namespaces = [...new Set(prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n)), client.namespace];
+    const namespaces = [
+      ...new Set(prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n)),
+      client.namespace,
+    ];
     const inventory = await ownedInventory(client, design.meta.name, namespaces, concurrency);
     if (inventory.unreadable.length > 0) {
-      options.onWarning?.(`prune cannot see ${inventory.unreadable.join(', ')} (not permitted to list): objects of those kinds are not pruned`);
+      options.onWarning?.(
+        `prune cannot see ${inventory.unreadable.join(', ')} (not permitted to list): objects of those kinds are not pruned`,
+      );
     }
     prunable = inventory.objects.filter((o) => !keep.has(o.key));
   }
 
   const needed = permissionsFor([
     ...prepared.objects.map((o) => ({ resource: useOf(o), verbs: APPLY_VERBS })),
-    ...prunable.map((o) => ({ resource: { ...o.resource, namespace: o.ref.namespace }, verbs: DELETE_VERBS })),
+    ...prunable.map((o) => ({
+      resource: { ...o.resource, namespace: o.ref.namespace },
+      verbs: DELETE_VERBS,
+    })),
   ]);
   const preflight = await checkPermissions(client, needed, concurrency);
-  if (!preflight.checked) options.onWarning?.('the cluster does not answer access reviews; permissions were not checked before applying');
-  if (preflight.missing.length > 0) throw missingPermissionsError(preflight.missing, `apply design "${design.meta.name}"`, client.describe);
+  if (!preflight.checked)
+    options.onWarning?.(
+      'the cluster does not answer access reviews; permissions were not checked before applying',
+    );
+  if (preflight.missing.length > 0)
+    throw missingPermissionsError(preflight.missing, `apply design "${design.meta.name}"`, client.describe);
 
   const results = new Map<PreparedObject, ObjectResult>();
   const applied: ApplyReport['applied'] = [];
@@ -110,24 +134,45 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
   const nsChecks = new Map<string, Promise<boolean>>();
   const namespaceExists = (ns: string) => {
     let check = nsChecks.get(ns);
-    if (!check) nsChecks.set(ns, (check = client.resource('v1', 'Namespace').then(async (r) => (await client.get(r, undefined, ns)) !== undefined)));
+    if (!check)
+      nsChecks.set(
+        ns,
+        (check = client
+          .resource('v1', 'Namespace')
+          .then(async (r) => (await client.get(r, undefined, ns)) !== undefined)),
+      );
     return check;
   };
 
   const applyOne = async (o: PreparedObject): Promise<ObjectResult> => {
     const base = { what: o.what, ref: o.ref, origin: o.entry.origin };
     const resource = o.resource;
-    if (!resource) return { ...base, action: 'skipped', message: `its kind is not served yet (the CustomResourceDefinition was not established)` };
+    if (!resource)
+      return {
+        ...base,
+        action: 'skipped',
+        message: `its kind is not served yet (the CustomResourceDefinition was not established)`,
+      };
     const ns = o.object.metadata.namespace;
     if (dryRun && ns && prepared.ownNamespaces.has(ns) && !(await namespaceExists(ns))) {
-      return { ...base, action: 'created', message: `not checked by the server: its namespace ${ns} comes with this design` };
+      return {
+        ...base,
+        action: 'created',
+        message: `not checked by the server: its namespace ${ns} comes with this design`,
+      };
     }
     try {
       const answer = await client.apply(resource, o.object, { dryRun, force: options.force });
       applied.push({ prepared: o, resource });
       if (answer.created) return { ...base, action: 'created' };
       const before = state.byKey.get(o.key)?.resourceVersion;
-      return { ...base, action: before !== undefined && before === answer.object.metadata.resourceVersion ? 'unchanged' : 'configured' };
+      return {
+        ...base,
+        action:
+          before !== undefined && before === answer.object.metadata.resourceVersion
+            ? 'unchanged'
+            : 'configured',
+      };
     } catch (err) {
       if (!(err instanceof MeshdeckError)) throw err;
       return { ...base, action: 'failed', message: err.message, error: err };
@@ -151,23 +196,44 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
     await waitForReady(
       client,
       crds.map((o) => ({ resource: o.resource!, name: o.ref.name, what: o.what })),
-      { timeoutMs: options.establishTimeoutMs ?? 60_000, signal: options.signal, labelSelector: ownedBySelector(design.meta.name) },
+      {
+        timeoutMs: options.establishTimeoutMs ?? 60_000,
+        signal: options.signal,
+        labelSelector: ownedBySelector(design.meta.name),
+      },
     );
     await client.discovery.refresh();
   }
   // Objects of kinds the design's CRDs bring, and objects in namespaces that failed, cannot go yet.
-  const failedNamespaces = new Set(foundation.filter((o) => results.get(o)?.action === 'failed' && o.object.kind === 'Namespace').map((o) => o.ref.name));
+  const failedNamespaces = new Set(
+    foundation
+      .filter((o) => results.get(o)?.action === 'failed' && o.object.kind === 'Namespace')
+      .map((o) => o.ref.name),
+  );
   const ready: PreparedObject[] = [];
   for (const o of rest) {
     const ns = o.object.metadata.namespace;
     if (ns && failedNamespaces.has(ns)) {
-      results.set(o, { what: o.what, ref: o.ref, origin: o.entry.origin, action: 'skipped', message: `namespace ${ns} could not be applied` });
+      results.set(o, {
+        what: o.what,
+        ref: o.ref,
+        origin: o.entry.origin,
+        action: 'skipped',
+        message: `namespace ${ns} could not be applied`,
+      });
       tick();
       continue;
     }
-    if (!o.resource && !dryRun) o.resource = await client.discovery.resolve(o.object.apiVersion, o.object.kind);
+    if (!o.resource && !dryRun)
+      o.resource = await client.discovery.resolve(o.object.apiVersion, o.object.kind);
     if (!o.resource && dryRun) {
-      results.set(o, { what: o.what, ref: o.ref, origin: o.entry.origin, action: 'created', message: 'not checked by the server: its kind comes with a CRD of this design' });
+      results.set(o, {
+        what: o.what,
+        ref: o.ref,
+        origin: o.entry.origin,
+        action: 'created',
+        message: 'not checked by the server: its kind comes with a CRD of this design',
+      });
       tick();
       continue;
     }
@@ -179,7 +245,9 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
   const failures = ordered.filter((r) => r.action === 'failed');
   if (prunable.length > 0) {
     if (failures.length > 0) {
-      options.onWarning?.(`nothing was pruned, because ${failures.length} object${failures.length === 1 ? '' : 's'} failed to apply`);
+      options.onWarning?.(
+        `nothing was pruned, because ${failures.length} object${failures.length === 1 ? '' : 's'} failed to apply`,
+      );
     } else {
       const pruned = await pruneObjects(client, prunable, { dryRun, concurrency, onDone: tick });
       options.onResults?.(pruned);
@@ -192,7 +260,12 @@ export async function applyDesign(client: ClusterClient, design: LoadedDesign, o
 function useOf(o: PreparedObject) {
   if (o.resource) return { ...o.resource, namespace: o.object.metadata.namespace };
   const d = o.declared!;
-  return { group: d.group, plural: d.plural, namespaced: d.namespaced, namespace: o.object.metadata.namespace };
+  return {
+    group: d.group,
+    plural: d.plural,
+    namespaced: d.namespaced,
+    namespace: o.object.metadata.namespace,
+  };
 }
 
 /** Deletes owned objects no longer in the design, the foundation (CRDs, Namespaces) last. */
@@ -203,10 +276,16 @@ export async function pruneObjects(
 ): Promise<ObjectResult[]> {
   const action = options.action ?? 'pruned';
   const out: ObjectResult[] = [];
-  for (const stage of deletionStages(objects, (o) => ({ apiVersion: o.object.apiVersion, kind: o.resource.kind }))) {
+  for (const stage of deletionStages(objects, (o) => ({
+    apiVersion: o.object.apiVersion,
+    kind: o.resource.kind,
+  }))) {
     const outcomes = await settleLimit(stage, options.concurrency, async (o): Promise<ObjectResult> => {
       try {
-        await client.delete(o.resource, o.ref.namespace, o.ref.name, { dryRun: options.dryRun, uid: o.object.metadata.uid });
+        await client.delete(o.resource, o.ref.namespace, o.ref.name, {
+          dryRun: options.dryRun,
+          uid: o.object.metadata.uid,
+        });
         return { what: describeRef(o.ref), ref: o.ref, action };
       } catch (err) {
         if (!(err instanceof MeshdeckError)) throw err;
@@ -228,8 +307,16 @@ export function failuresError(results: readonly ObjectResult[], verb: string): O
   const failed = results.filter((r) => r.action === 'failed');
   if (failed.length === 0) return undefined;
   const permission = failed.every((f) => f.error instanceof KubeApiError && f.error.status === 403);
-  return new OperationError(`${failed.length} of ${results.length} object${results.length === 1 ? '' : 's'} failed to ${verb}`, {
-    details: failed.map((f) => `${f.origin ? `${location(f.origin.file, f.origin.line, f.origin.col)}: ` : ''}${f.what}: ${f.message ?? ''}`),
-    hint: permission ? 'ask a cluster admin for the permissions named above' : failed.find((f) => f.error?.hint)?.error?.hint,
-  });
+  return new OperationError(
+    `${failed.length} of ${results.length} object${results.length === 1 ? '' : 's'} failed to ${verb}`,
+    {
+      details: failed.map(
+        (f) =>
+          `${f.origin ? `${location(f.origin.file, f.origin.line, f.origin.col)}: ` : ''}${f.what}: ${f.message ?? ''}`,
+      ),
+      hint: permission
+        ? 'ask a cluster admin for the permissions named above'
+        : failed.find((f) => f.error?.hint)?.error?.hint,
+    },
+  );
 }

@@ -24,14 +24,25 @@ export interface DeleteOptions {
   onWaitProgress?: (statuses: readonly WaitStatus[]) => void;
 }
 
-export async function deleteDesign(client: ClusterClient, design: LoadedDesign, options: DeleteOptions = {}): Promise<ObjectResult[]> {
+export async function deleteDesign(
+  client: ClusterClient,
+  design: LoadedDesign,
+  options: DeleteOptions = {},
+): Promise<ObjectResult[]> {
   const concurrency = options.concurrency ?? 16;
   const name = design.meta.name;
   const prepared = await prepareDesign(client, design, { lenient: true });
-  const namespaces = [...new Set([...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n), client.namespace])];
+  const namespaces = [
+    ...new Set([
+      ...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
+      client.namespace,
+    ]),
+  ];
   const inventory = await ownedInventory(client, name, namespaces, concurrency);
   if (inventory.unreadable.length > 0) {
-    options.onWarning?.(`cannot list ${inventory.unreadable.join(', ')} (not permitted): objects of those kinds the design owns are not deleted`);
+    options.onWarning?.(
+      `cannot list ${inventory.unreadable.join(', ')} (not permitted): objects of those kinds the design owns are not deleted`,
+    );
   }
   const owned = new Set(inventory.objects.map((o) => o.key));
 
@@ -39,10 +50,16 @@ export async function deleteDesign(client: ClusterClient, design: LoadedDesign, 
   const others = prepared.objects.filter((o) => !owned.has(o.key));
   const lookups = await settleLimit(others, concurrency, async (o): Promise<ObjectResult> => {
     const base = { what: o.what, ref: o.ref, origin: o.entry.origin };
-    const live = o.resource ? await client.get(o.resource, o.object.metadata.namespace, o.ref.name) : undefined;
+    const live = o.resource
+      ? await client.get(o.resource, o.object.metadata.namespace, o.ref.name)
+      : undefined;
     if (!live) return { ...base, action: 'absent', message: 'not in the cluster' };
     const owner = ownerOf(live);
-    return { ...base, action: 'kept', message: owner ? `owned by design "${owner}"` : 'not created by this design' };
+    return {
+      ...base,
+      action: 'kept',
+      message: owner ? `owned by design "${owner}"` : 'not created by this design',
+    };
   });
   const notOwned = lookups.map((l) => {
     if (!l.ok) throw l.error;
@@ -50,12 +67,25 @@ export async function deleteDesign(client: ClusterClient, design: LoadedDesign, 
   });
 
   const waitVerbs = options.wait === false ? [] : ['list', 'watch'];
-  const needed = permissionsFor(inventory.objects.map((o) => ({ resource: { ...o.resource, namespace: o.ref.namespace }, verbs: [...DELETE_VERBS, ...waitVerbs] })));
+  const needed = permissionsFor(
+    inventory.objects.map((o) => ({
+      resource: { ...o.resource, namespace: o.ref.namespace },
+      verbs: [...DELETE_VERBS, ...waitVerbs],
+    })),
+  );
   const preflight = await checkPermissions(client, needed, concurrency);
-  if (!preflight.checked) options.onWarning?.('the cluster does not answer access reviews; permissions were not checked before deleting');
-  if (preflight.missing.length > 0) throw missingPermissionsError(preflight.missing, `delete design "${name}"`, client.describe);
+  if (!preflight.checked)
+    options.onWarning?.(
+      'the cluster does not answer access reviews; permissions were not checked before deleting',
+    );
+  if (preflight.missing.length > 0)
+    throw missingPermissionsError(preflight.missing, `delete design "${name}"`, client.describe);
 
-  const deleted = await pruneObjects(client, inventory.objects, { dryRun: options.dryRun ?? false, concurrency, action: 'deleted' });
+  const deleted = await pruneObjects(client, inventory.objects, {
+    dryRun: options.dryRun ?? false,
+    concurrency,
+    action: 'deleted',
+  });
   const results = [...deleted, ...notOwned];
   options.onResults?.(results);
 
@@ -63,7 +93,12 @@ export async function deleteDesign(client: ClusterClient, design: LoadedDesign, 
     const requested = new Map(deleted.filter((r) => r.action === 'deleted').map((r) => [r.ref, r.what]));
     const targets = inventory.objects
       .filter((o) => requested.has(o.ref))
-      .map((o) => ({ resource: o.resource, namespace: o.ref.namespace, name: o.ref.name, what: requested.get(o.ref)! }));
+      .map((o) => ({
+        resource: o.resource,
+        namespace: o.ref.namespace,
+        name: o.ref.name,
+        what: requested.get(o.ref)!,
+      }));
     await waitForDeletion(client, targets, {
       timeoutMs: options.timeoutMs ?? 5 * 60_000,
       signal: options.signal,

@@ -22,7 +22,13 @@ export interface Inventory {
 }
 
 /** Kinds never worth scanning: they are not written by designs, and some are huge. */
-const SKIPPED = new Set(['events', 'componentstatuses', 'bindings', 'tokenreviews', 'localsubjectaccessreviews']);
+const SKIPPED = new Set([
+  'events',
+  'componentstatuses',
+  'bindings',
+  'tokenreviews',
+  'localsubjectaccessreviews',
+]);
 
 export function liveRef(resource: ApiResource, object: LiveObject): ObjectRef {
   return {
@@ -39,7 +45,12 @@ export function liveRef(resource: ApiResource, object: LiveObject): ObjectRef {
  * namespaces where cluster-wide listing is not permitted). Copies made by controllers (with an owner
  * reference) are not the design's own objects and are left out.
  */
-export async function ownedInventory(client: ClusterClient, design: string, namespaces: readonly string[], concurrency = 8): Promise<Inventory> {
+export async function ownedInventory(
+  client: ClusterClient,
+  design: string,
+  namespaces: readonly string[],
+  concurrency = 8,
+): Promise<Inventory> {
   const index = await client.discovery.index();
   const resources = index.listable().filter((r) => !SKIPPED.has(r.plural) && r.verbs.includes('delete'));
   const selector = ownedBySelector(design);
@@ -50,7 +61,8 @@ export async function ownedInventory(client: ClusterClient, design: string, name
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 403 && resource.namespaced)) throw err;
       const items: LiveObject[] = [];
-      for (const ns of namespaces) items.push(...(await client.list(resource, { namespace: ns, labelSelector: selector })).items);
+      for (const ns of namespaces)
+        items.push(...(await client.list(resource, { namespace: ns, labelSelector: selector })).items);
       return items;
     }
   });
@@ -58,7 +70,10 @@ export async function ownedInventory(client: ClusterClient, design: string, name
   outcomes.forEach((outcome, i) => {
     const resource = resources[i];
     if (!outcome.ok) {
-      if (outcome.error instanceof KubeApiError && (outcome.error.status === 403 || outcome.error.status === 404 || outcome.error.status === 405)) {
+      if (
+        outcome.error instanceof KubeApiError &&
+        (outcome.error.status === 403 || outcome.error.status === 404 || outcome.error.status === 405)
+      ) {
         unreadable.push(resource.group ? `${resource.plural}.${resource.group}` : resource.plural);
         return;
       }
@@ -82,23 +97,35 @@ export interface CurrentState {
  * The existing objects among those about to be applied that some design owns, one list per kind and
  * namespace: enough to tell "unchanged" from "configured" and to see objects another design owns.
  */
-export async function currentOwners(client: ClusterClient, objects: readonly PreparedObject[], concurrency = 8): Promise<CurrentState> {
+export async function currentOwners(
+  client: ClusterClient,
+  objects: readonly PreparedObject[],
+  concurrency = 8,
+): Promise<CurrentState> {
   const groups = new Map<string, { resource: ApiResource; namespace?: string }>();
   for (const o of objects) {
     if (!o.resource) continue;
     const namespace = o.resource.namespaced ? o.object.metadata.namespace : undefined;
-    groups.set(`${o.resource.group}|${o.resource.plural}|${namespace ?? ''}`, { resource: o.resource, namespace });
+    groups.set(`${o.resource.group}|${o.resource.plural}|${namespace ?? ''}`, {
+      resource: o.resource,
+      namespace,
+    });
   }
   const byKey = new Map<string, { resourceVersion?: string; owner?: string }>();
   const outcomes = await settleLimit([...groups.values()], concurrency, (g) =>
-    client.list(g.resource, { namespace: g.namespace, labelSelector: ANY_DESIGN_SELECTOR }).then((list) => ({ g, list })),
+    client
+      .list(g.resource, { namespace: g.namespace, labelSelector: ANY_DESIGN_SELECTOR })
+      .then((list) => ({ g, list })),
   );
   for (const outcome of outcomes) {
     // Not allowed to list, or the namespace is not there yet: nothing is known, nothing is wrong.
     if (!outcome.ok) continue;
     const { g, list } = outcome.value;
     for (const item of list.items) {
-      byKey.set(refKey(liveRef(g.resource, item)), { resourceVersion: item.metadata.resourceVersion, owner: ownerOf(item) });
+      byKey.set(refKey(liveRef(g.resource, item)), {
+        resourceVersion: item.metadata.resourceVersion,
+        owner: ownerOf(item),
+      });
     }
   }
   return { byKey };

@@ -8,7 +8,10 @@ export const ID_ANNOTATION = 'meshdeck.io/design-id';
 
 /** A copy of the object with the design's ownership marks. */
 export function withOwnership(object: KubeObject, meta: DesignMeta): KubeObject {
-  const annotations: Record<string, string> = { ...(object.metadata.annotations ?? {}), [VERSION_ANNOTATION]: meta.version };
+  const annotations: Record<string, string> = {
+    ...(object.metadata.annotations ?? {}),
+    [VERSION_ANNOTATION]: meta.version,
+  };
   if (meta.id) annotations[ID_ANNOTATION] = meta.id;
   return {
     ...object,

@@ -17,8 +17,14 @@ describe('apply order and ownership', () => {
       o('example.com/v1', 'Namespace', 'fake'),
     ];
     const { foundation, rest } = waves(items, (i) => i);
-    assert.deepEqual(foundation.map((i) => i.metadata.name), ['shop', 'gadgets.example.com']);
-    assert.deepEqual(rest.map((i) => i.metadata.name), ['web', 'g', 'c', 'fake']);
+    assert.deepEqual(
+      foundation.map((i) => i.metadata.name),
+      ['shop', 'gadgets.example.com'],
+    );
+    assert.deepEqual(
+      rest.map((i) => i.metadata.name),
+      ['web', 'g', 'c', 'fake'],
+    );
     assert.deepEqual(
       deletionStages(items, (i) => i).map((s) => s.map((i) => i.metadata.name)),
       [['web', 'g', 'c', 'fake'], ['gadgets.example.com'], ['shop']],
@@ -29,7 +35,10 @@ describe('apply order and ownership', () => {
     const original = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { app: 'x' } } };
     const owned = withOwnership(original, { name: 'shop', version: '1.2.0', id: 'abc' });
     assert.deepEqual(owned.metadata.labels, { app: 'x', 'meshdeck.io/design': 'shop' });
-    assert.deepEqual(owned.metadata.annotations, { 'meshdeck.io/design-version': '1.2.0', 'meshdeck.io/design-id': 'abc' });
+    assert.deepEqual(owned.metadata.annotations, {
+      'meshdeck.io/design-version': '1.2.0',
+      'meshdeck.io/design-id': 'abc',
+    });
     assert.deepEqual(original.metadata.labels, { app: 'x' });
     assert.equal(ownerOf(owned), 'shop');
     assert.equal(ownerOf(original), undefined);

@@ -17,7 +17,10 @@ export function waveOf(object: Pick<KubeObject, 'apiVersion' | 'kind'>): Wave {
 }
 
 /** Splits items into the foundation wave and the rest, each in its original order. */
-export function waves<T>(items: readonly T[], objectOf: (item: T) => Pick<KubeObject, 'apiVersion' | 'kind'>): { foundation: T[]; rest: T[] } {
+export function waves<T>(
+  items: readonly T[],
+  objectOf: (item: T) => Pick<KubeObject, 'apiVersion' | 'kind'>,
+): { foundation: T[]; rest: T[] } {
   const foundation: T[] = [];
   const rest: T[] = [];
   for (const item of items) (waveOf(objectOf(item)) === 'foundation' ? foundation : rest).push(item);
@@ -25,7 +28,10 @@ export function waves<T>(items: readonly T[], objectOf: (item: T) => Pick<KubeOb
 }
 
 /** Deletion order: the rest, then CRDs (their custom resources go with them), then Namespaces last. */
-export function deletionStages<T>(items: readonly T[], objectOf: (item: T) => Pick<KubeObject, 'apiVersion' | 'kind'>): T[][] {
+export function deletionStages<T>(
+  items: readonly T[],
+  objectOf: (item: T) => Pick<KubeObject, 'apiVersion' | 'kind'>,
+): T[][] {
   const rest = items.filter((i) => waveOf(objectOf(i)) === 'rest');
   const crds = items.filter((i) => isCrd(objectOf(i)));
   const namespaces = items.filter((i) => isNamespace(objectOf(i)));

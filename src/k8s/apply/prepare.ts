@@ -38,7 +38,11 @@ export interface PrepareOptions {
   lenient?: boolean;
 }
 
-export async function prepareDesign(client: ClusterClient, design: LoadedDesign, options: PrepareOptions = {}): Promise<Prepared> {
+export async function prepareDesign(
+  client: ClusterClient,
+  design: LoadedDesign,
+  options: PrepareOptions = {},
+): Promise<Prepared> {
   const inspected = await inspectDesign(client, design, options);
   const problems = inspected.issues.filter((i) => i.severity === 'error');
   if (problems.length > 0) throw issuesError(problems, design.sources);
@@ -53,7 +57,10 @@ export async function inspectDesign(
 ): Promise<Prepared & { issues: DesignIssue[] }> {
   let index = await client.discovery.index();
   const declared = design.objects.flatMap((o) => {
-    const d = typeof o.object?.kind === 'string' && typeof o.object?.apiVersion === 'string' ? kindsDeclaredBy(o.object) : undefined;
+    const d =
+      typeof o.object?.kind === 'string' && typeof o.object?.apiVersion === 'string'
+        ? kindsDeclaredBy(o.object)
+        : undefined;
     return d ? [d] : [];
   });
   const declaredFor = (apiVersion: string, kind: string) => {
@@ -63,13 +70,18 @@ export async function inspectDesign(
   // A kind missing from a cached discovery may be new (a CRD applied a moment ago): look once more.
   const unknown = (i: ResourceIndex) =>
     design.objects.some(
-      (o) => typeof o.object?.apiVersion === 'string' && typeof o.object?.kind === 'string' && !i.find(o.object.apiVersion, o.object.kind) && !declaredFor(o.object.apiVersion, o.object.kind),
+      (o) =>
+        typeof o.object?.apiVersion === 'string' &&
+        typeof o.object?.kind === 'string' &&
+        !i.find(o.object.apiVersion, o.object.kind) &&
+        !declaredFor(o.object.apiVersion, o.object.kind),
     );
   if (unknown(index)) index = await client.discovery.refresh();
 
   const validated = validateDesign(design, {
     defaultNamespace: client.namespace,
-    namespaced: (apiVersion, kind) => index.find(apiVersion, kind)?.namespaced ?? declaredFor(apiVersion, kind)?.namespaced,
+    namespaced: (apiVersion, kind) =>
+      index.find(apiVersion, kind)?.namespaced ?? declaredFor(apiVersion, kind)?.namespaced,
   });
   const problems = validated.issues.filter((i) => i.severity === 'error');
   const warnings = validated.issues.filter((i) => i.severity === 'warning');
@@ -88,7 +100,15 @@ export async function inspectDesign(
     }
     const object = withOwnership(entry.object, design.meta);
     const ref = refOf(object);
-    objects.push({ entry, object, ref, key: refKey(ref), what: describeRef(ref), resource, declared: pending });
+    objects.push({
+      entry,
+      object,
+      ref,
+      key: refKey(ref),
+      what: describeRef(ref),
+      resource,
+      declared: pending,
+    });
   }
 
   const ownNamespaces = new Set(objects.filter((o) => isNamespace(o.object)).map((o) => o.ref.name));
@@ -97,7 +117,11 @@ export async function inspectDesign(
 }
 
 /** Namespaces objects go to that neither exist nor come with the design (or are being deleted). */
-async function missingNamespaces(client: ClusterClient, objects: PreparedObject[], own: Set<string>): Promise<DesignIssue[]> {
+async function missingNamespaces(
+  client: ClusterClient,
+  objects: PreparedObject[],
+  own: Set<string>,
+): Promise<DesignIssue[]> {
   const firstUse = new Map<string, PreparedObject>();
   for (const o of objects) {
     const ns = o.object.metadata.namespace;
@@ -119,10 +143,22 @@ async function missingNamespaces(client: ClusterClient, objects: PreparedObject[
     const user = firstUse.get(ns)!;
     if (known && !live) {
       issues.push(
-        issue('missing-namespace', `namespace "${ns}" does not exist (${user.what} is to go there)`, user.entry.locate(['metadata', 'namespace']), `create it first, or add a Namespace object named "${ns}" to the design`),
+        issue(
+          'missing-namespace',
+          `namespace "${ns}" does not exist (${user.what} is to go there)`,
+          user.entry.locate(['metadata', 'namespace']),
+          `create it first, or add a Namespace object named "${ns}" to the design`,
+        ),
       );
     } else if (live && (live.status as { phase?: string } | undefined)?.phase === 'Terminating') {
-      issues.push(issue('missing-namespace', `namespace "${ns}" is being deleted (${user.what} is to go there)`, user.entry.locate(['metadata', 'namespace']), 'wait until it is gone, then apply again'));
+      issues.push(
+        issue(
+          'missing-namespace',
+          `namespace "${ns}" is being deleted (${user.what} is to go there)`,
+          user.entry.locate(['metadata', 'namespace']),
+          'wait until it is gone, then apply again',
+        ),
+      );
     }
   }
   return issues;

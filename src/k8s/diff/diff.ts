@@ -31,7 +31,11 @@ export interface DiffOptions {
   onWarning?: (message: string) => void;
 }
 
-export async function diffDesign(client: ClusterClient, design: LoadedDesign, options: DiffOptions = {}): Promise<DiffEntry[]> {
+export async function diffDesign(
+  client: ClusterClient,
+  design: LoadedDesign,
+  options: DiffOptions = {},
+): Promise<DiffEntry[]> {
   const concurrency = options.concurrency ?? 16;
   const prepared = await prepareDesign(client, design);
   for (const w of prepared.warnings) options.onWarning?.(w.message);
@@ -42,7 +46,12 @@ export async function diffDesign(client: ClusterClient, design: LoadedDesign, op
   });
   if (options.prune !== false) {
     const keep = new Set(prepared.objects.map((o) => o.key));
-    const namespaces = [...new Set([...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n), client.namespace])];
+    const namespaces = [
+      ...new Set([
+        ...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
+        client.namespace,
+      ]),
+    ];
     const inventory = await ownedInventory(client, design.meta.name, namespaces, concurrency);
     for (const o of inventory.objects) {
       if (keep.has(o.key)) continue;

@@ -7,8 +7,14 @@ describe('line diff', () => {
     const edits = diffLines(['a', 'b', 'c', 'a', 'b', 'b', 'a'], ['c', 'b', 'a', 'b', 'a', 'c']);
     assert.equal(edits.filter((e) => e.op !== ' ').length, 5);
     // Applying the script gives the new text back; dropping additions gives the old one.
-    assert.deepEqual(edits.filter((e) => e.op !== '-').map((e) => e.line), ['c', 'b', 'a', 'b', 'a', 'c']);
-    assert.deepEqual(edits.filter((e) => e.op !== '+').map((e) => e.line), ['a', 'b', 'c', 'a', 'b', 'b', 'a']);
+    assert.deepEqual(
+      edits.filter((e) => e.op !== '-').map((e) => e.line),
+      ['c', 'b', 'a', 'b', 'a', 'c'],
+    );
+    assert.deepEqual(
+      edits.filter((e) => e.op !== '+').map((e) => e.line),
+      ['a', 'b', 'c', 'a', 'b', 'b', 'a'],
+    );
   });
 
   it('renders unified hunks with three lines of context, like diff -u', () => {
@@ -41,7 +47,10 @@ describe('line diff', () => {
   });
 
   it('shows a new object as all additions, and nothing for equal texts', () => {
-    assert.equal(unifiedDiff('live', 'design', '', 'a: 1\nb: 2\n'), '--- live\n+++ design\n@@ -0,0 +1,2 @@\n+a: 1\n+b: 2\n');
+    assert.equal(
+      unifiedDiff('live', 'design', '', 'a: 1\nb: 2\n'),
+      '--- live\n+++ design\n@@ -0,0 +1,2 @@\n+a: 1\n+b: 2\n',
+    );
     assert.equal(unifiedDiff('live', 'design', 'a: 1\n', 'a: 1\n'), '');
   });
 });

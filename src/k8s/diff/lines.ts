@@ -32,7 +32,10 @@ function myers(a: readonly string[], b: readonly string[]): Edit[] {
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
+          ? v[offset + k + 1]
+          : v[offset + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -52,7 +55,8 @@ function myers(a: readonly string[], b: readonly string[]): Edit[] {
   for (let d = trace.length - 1; d >= 0; d--) {
     const frontier = trace[d];
     const k = x - y;
-    const prevK = k === -d || (k !== d && frontier[offset + k - 1] < frontier[offset + k + 1]) ? k + 1 : k - 1;
+    const prevK =
+      k === -d || (k !== d && frontier[offset + k - 1] < frontier[offset + k + 1]) ? k + 1 : k - 1;
     const prevX = frontier[offset + prevK];
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
@@ -112,11 +116,22 @@ export function hunks(edits: readonly Edit[], context = 3): Hunk[] {
 
 export interface UnifiedOptions {
   context?: number;
-  color?: { red(s: string): string; green(s: string): string; cyan(s: string): string; bold(s: string): string };
+  color?: {
+    red(s: string): string;
+    green(s: string): string;
+    cyan(s: string): string;
+    bold(s: string): string;
+  };
 }
 
 /** `--- old` / `+++ new` headers and hunks; "" when the texts are equal. */
-export function unifiedDiff(oldName: string, newName: string, oldText: string, newText: string, options: UnifiedOptions = {}): string {
+export function unifiedDiff(
+  oldName: string,
+  newName: string,
+  oldText: string,
+  newText: string,
+  options: UnifiedOptions = {},
+): string {
   const split = (t: string) => (t === '' ? [] : t.replace(/\n$/, '').split('\n'));
   const edits = diffLines(split(oldText), split(newText));
   const groups = hunks(edits, options.context ?? 3);

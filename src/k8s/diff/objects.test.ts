@@ -46,10 +46,19 @@ describe('object diff', () => {
   });
 
   it('never shows secret values, only that they changed', () => {
-    const secret = (data: Record<string, string>): LiveObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data });
-    const out = objectDiff('secret/s', secret({ password: 'aHVudGVyMg==', user: 'YWRtaW4=' }), secret({ password: 'c2VjcmV0', user: 'YWRtaW4=' }));
+    const secret = (data: Record<string, string>): LiveObject => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data,
+    });
+    const out = objectDiff(
+      'secret/s',
+      secret({ password: 'aHVudGVyMg==', user: 'YWRtaW4=' }),
+      secret({ password: 'c2VjcmV0', user: 'YWRtaW4=' }),
+    );
     assert.doesNotMatch(out, /aHVudGVyMg|c2VjcmV0|YWRtaW4/);
-    assert.match(out, /-  password: "\*\*\* \(before\)"\n\+  password: "\*\*\* \(after\)"/);
+    assert.match(out, /- {2}password: "\*\*\* \(before\)"\n\+ {2}password: "\*\*\* \(after\)"/);
     assert.match(out, / {2}user: "\*\*\*"\n/);
   });
 });

@@ -5,26 +5,38 @@ import { toYaml } from '../../core/output/yaml-text.js';
 import type { LiveObject } from '../client.js';
 import { unifiedDiff, type UnifiedOptions } from './lines.js';
 
-const SERVER_OWNED_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
+const SERVER_OWNED_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+];
 
-export function comparable(object: LiveObject | undefined): Record<string, unknown> | undefined {
+type Json = Record<string, unknown>;
+
+export function comparable(object: LiveObject | undefined): Json | undefined {
   if (!object) return undefined;
-  const copy = structuredClone(object) as Record<string, any>;
+  const copy = structuredClone(object) as Json;
   delete copy.status;
-  if (copy.metadata) {
-    for (const key of SERVER_OWNED_METADATA) delete copy.metadata[key];
-    if (copy.metadata.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  const metadata = copy.metadata as Json | undefined;
+  if (metadata) {
+    for (const key of SERVER_OWNED_METADATA) delete metadata[key];
+    const annotations = metadata.annotations as Json | undefined;
+    if (annotations && Object.keys(annotations).length === 0) delete metadata.annotations;
   }
   return copy;
 }
 
 /** Replaces Secret values with *** (marking changed ones), in both versions alike. */
-export function maskSecrets(live: Record<string, any> | undefined, desired: Record<string, any> | undefined): void {
-  const isSecret = (o: Record<string, any> | undefined) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
+export function maskSecrets(live: Json | undefined, desired: Json | undefined): void {
+  const isSecret = (o: Json | undefined) =>
+    o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
   if (!isSecret(live) && !isSecret(desired)) return;
   for (const field of ['data', 'stringData']) {
-    const before = (live?.[field] ?? {}) as Record<string, unknown>;
-    const after = (desired?.[field] ?? {}) as Record<string, unknown>;
+    const before = (live?.[field] ?? {}) as Json;
+    const after = (desired?.[field] ?? {}) as Json;
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
       const changed = key in before && key in after && before[key] !== after[key];
       if (key in before) before[key] = changed ? '*** (before)' : '***';
@@ -34,9 +46,20 @@ export function maskSecrets(live: Record<string, any> | undefined, desired: Reco
 }
 
 /** The unified diff of one object ("" when it would not change). */
-export function objectDiff(name: string, live: LiveObject | undefined, desired: LiveObject | undefined, options: UnifiedOptions = {}): string {
+export function objectDiff(
+  name: string,
+  live: LiveObject | undefined,
+  desired: LiveObject | undefined,
+  options: UnifiedOptions = {},
+): string {
   const before = comparable(live);
   const after = comparable(desired);
   maskSecrets(before, after);
-  return unifiedDiff(`live    ${name}`, `design  ${name}`, before ? toYaml(before) : '', after ? toYaml(after) : '', options);
+  return unifiedDiff(
+    `live    ${name}`,
+    `design  ${name}`,
+    before ? toYaml(before) : '',
+    after ? toYaml(after) : '',
+    options,
+  );
 }

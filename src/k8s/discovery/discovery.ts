@@ -8,7 +8,13 @@ import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { KubeTransport } from '../http/transport.js';
 import { KubeApiError } from '../http/errors.js';
-import { ResourceIndex, fromAggregated, resourcesOf, type ApiResource, type DiscoveryData } from './resources.js';
+import {
+  ResourceIndex,
+  fromAggregated,
+  resourcesOf,
+  type ApiResource,
+  type DiscoveryData,
+} from './resources.js';
 
 const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -68,16 +74,25 @@ export class Discovery {
   private cacheFile(): string | undefined {
     if (!this.options.cacheDir) return undefined;
     const server = this.transport.server;
-    return join(this.options.cacheDir, 'discovery', `${server.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}_${server.port || (server.protocol === 'https:' ? 443 : 80)}.json`);
+    return join(
+      this.options.cacheDir,
+      'discovery',
+      `${server.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}_${server.port || (server.protocol === 'https:' ? 443 : 80)}.json`,
+    );
   }
 
   private async readCache(): Promise<ResourceIndex | undefined> {
     const file = this.cacheFile();
     if (!file) return undefined;
     try {
-      const cached = JSON.parse(await readFile(file, 'utf8')) as { server?: string; fetchedAt?: number; data?: DiscoveryData };
+      const cached = JSON.parse(await readFile(file, 'utf8')) as {
+        server?: string;
+        fetchedAt?: number;
+        data?: DiscoveryData;
+      };
       const ttl = this.options.ttlMs ?? DEFAULT_TTL_MS;
-      if (cached.server !== this.transport.server.origin || !cached.data || !cached.fetchedAt) return undefined;
+      if (cached.server !== this.transport.server.origin || !cached.data || !cached.fetchedAt)
+        return undefined;
       if (Date.now() - cached.fetchedAt > ttl) return undefined;
       return new ResourceIndex(cached.data);
     } catch {
@@ -96,8 +111,18 @@ export class Discovery {
   private async fetch(): Promise<DiscoveryData> {
     const data: DiscoveryData = { groups: [], resources: [] };
     const [core, named] = await Promise.all([
-      this.transport.request({ method: 'GET', path: '/api', accept: AGGREGATED_ACCEPT, what: 'discovery (/api)' }),
-      this.transport.request({ method: 'GET', path: '/apis', accept: AGGREGATED_ACCEPT, what: 'discovery (/apis)' }),
+      this.transport.request({
+        method: 'GET',
+        path: '/api',
+        accept: AGGREGATED_ACCEPT,
+        what: 'discovery (/api)',
+      }),
+      this.transport.request({
+        method: 'GET',
+        path: '/apis',
+        accept: AGGREGATED_ACCEPT,
+        what: 'discovery (/apis)',
+      }),
     ]);
     const aggregated = (h: unknown) => typeof h === 'string' && h.includes('as=APIGroupDiscoveryList');
     if (aggregated(core.headers['content-type']) && aggregated(named.headers['content-type'])) {
@@ -106,10 +131,21 @@ export class Discovery {
       return data;
     }
     const gvs: Array<{ group: string; version: string; path: string }> = [];
-    const coreVersions = ((core.body as { versions?: string[] }).versions ?? ['v1']).filter((v) => typeof v === 'string');
+    const coreVersions = ((core.body as { versions?: string[] }).versions ?? ['v1']).filter(
+      (v) => typeof v === 'string',
+    );
     data.groups.push({ name: '', versions: coreVersions });
     for (const v of coreVersions) gvs.push({ group: '', version: v, path: `/api/${v}` });
-    const groups = (named.body as { groups?: Array<{ name: string; versions?: Array<{ version: string }>; preferredVersion?: { version: string } }> }).groups ?? [];
+    const groups =
+      (
+        named.body as {
+          groups?: Array<{
+            name: string;
+            versions?: Array<{ version: string }>;
+            preferredVersion?: { version: string };
+          }>;
+        }
+      ).groups ?? [];
     for (const g of groups) {
       const preferred = g.preferredVersion?.version;
       const versions = (g.versions ?? []).map((v) => v.version);
@@ -119,7 +155,11 @@ export class Discovery {
     }
     const lists = await mapLimit(gvs, 8, async (gv) => {
       try {
-        const res = await this.transport.request({ method: 'GET', path: gv.path, what: `discovery (${gv.path})` });
+        const res = await this.transport.request({
+          method: 'GET',
+          path: gv.path,
+          what: `discovery (${gv.path})`,
+        });
         return resourcesOf(gv.group, gv.version, res.body);
       } catch (err) {
         // One unavailable aggregated API must not make the whole cluster unusable (kubectl only warns).

@@ -82,7 +82,9 @@ export class ResourceIndex {
         hint: `versions served: ${info.versions.join(', ')}`,
       };
     }
-    const kinds = this.data.resources.filter((r) => r.group === group && r.version === version).map((r) => r.kind);
+    const kinds = this.data.resources
+      .filter((r) => r.group === group && r.version === version)
+      .map((r) => r.kind);
     return {
       message: `unknown kind ${kind} (${apiVersion}): ${group || 'v1'}${group ? `/${version}` : ''} has no kind "${kind}"${didYouMean(kind, kinds)}`,
       hint: 'kinds are case-sensitive; "kubectl api-resources" lists what the cluster serves',

@@ -72,17 +72,27 @@ const REASONS: Record<number, string> = {
 export function apiError(status: number, body: unknown, ctx: RequestContext, attempts = 1): KubeApiError {
   const s = asStatus(body);
   const reason = s?.reason || REASONS[status] || `HTTP ${status}`;
-  const serverMessage = s?.message || (typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : reason);
+  const serverMessage =
+    s?.message || (typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : reason);
   // The server usually names the object ('deployments.apps "web" not found'); when it does not, we do.
   const named = ctx.what && !/"[^"]+"/.test(serverMessage) ? `${ctx.what}: ${serverMessage}` : serverMessage;
-  const causes = (s?.details?.causes ?? []).map((c) => (c.field ? `${c.field}: ${c.message ?? c.reason ?? ''}` : (c.message ?? c.reason ?? '')));
+  const causes = (s?.details?.causes ?? []).map((c) =>
+    c.field ? `${c.field}: ${c.message ?? c.reason ?? ''}` : (c.message ?? c.reason ?? ''),
+  );
   const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 
   switch (status) {
     case 401:
-      return new KubeApiError(status, reason, `the cluster rejected meshdeck's credentials (401 Unauthorized)${ctx.what ? ` while working on ${ctx.what}` : ''}`, ExitCode.AUTH, s, {
-        hint: `check the user of ${ctx.cluster}: its token or certificate may be wrong or expired`,
-      });
+      return new KubeApiError(
+        status,
+        reason,
+        `the cluster rejected meshdeck's credentials (401 Unauthorized)${ctx.what ? ` while working on ${ctx.what}` : ''}`,
+        ExitCode.AUTH,
+        s,
+        {
+          hint: `check the user of ${ctx.cluster}: its token or certificate may be wrong or expired`,
+        },
+      );
     case 403:
       return new KubeApiError(status, reason, named, ExitCode.AUTH, s, {
         hint: 'ask a cluster admin for this permission (kubectl auth can-i shows what you may do)',
@@ -106,13 +116,23 @@ export function apiError(status: number, body: unknown, ctx: RequestContext, att
       });
     }
     case 429:
-      return new KubeApiError(status, reason, `the cluster kept throttling meshdeck (429 Too Many Requests)${retried}${ctx.what ? ` while working on ${ctx.what}` : ''}`, ExitCode.FAILED, s, {
-        hint: 'try again later, or lower --concurrency',
-      });
+      return new KubeApiError(
+        status,
+        reason,
+        `the cluster kept throttling meshdeck (429 Too Many Requests)${retried}${ctx.what ? ` while working on ${ctx.what}` : ''}`,
+        ExitCode.FAILED,
+        s,
+        {
+          hint: 'try again later, or lower --concurrency',
+        },
+      );
     default: {
       const server = status >= 500 ? ` (${status} from the server${retried})` : ` (HTTP ${status})`;
       return new KubeApiError(status, reason, `${named}${server}`, ExitCode.FAILED, s, {
-        hint: status >= 500 ? `the API server of ${ctx.cluster} failed; try again, and check its health` : undefined,
+        hint:
+          status >= 500
+            ? `the API server of ${ctx.cluster} failed; try again, and check its health`
+            : undefined,
       });
     }
   }

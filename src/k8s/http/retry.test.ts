@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_RETRY, isRetryableErrorCode, isRetryableStatus, mayRetry, parseRetryAfter, retryDelay } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  isRetryableErrorCode,
+  isRetryableStatus,
+  mayRetry,
+  parseRetryAfter,
+  retryDelay,
+} from './retry.js';
 
 describe('retry policy', () => {
   it('retries throttling, server errors and dropped connections, nothing else', () => {
     for (const s of [429, 500, 502, 503, 504]) assert.equal(isRetryableStatus(s), true, String(s));
-    for (const s of [400, 401, 403, 404, 409, 410, 415, 422, 501]) assert.equal(isRetryableStatus(s), false, String(s));
+    for (const s of [400, 401, 403, 404, 409, 410, 415, 422, 501])
+      assert.equal(isRetryableStatus(s), false, String(s));
     for (const c of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE']) assert.equal(isRetryableErrorCode(c), true);
-    for (const c of ['CERT_HAS_EXPIRED', 'ENOTFOUND', undefined]) assert.equal(isRetryableErrorCode(c), false);
+    for (const c of ['CERT_HAS_EXPIRED', 'ENOTFOUND', undefined])
+      assert.equal(isRetryableErrorCode(c), false);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -31,7 +31,13 @@ before(async () => {
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, at: Date.now(), body });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        auth: req.headers.authorization,
+        at: Date.now(),
+        body,
+      });
       handler(req, res, body);
     });
   });
@@ -54,7 +60,9 @@ function kubeconfig(user: Record<string, unknown>, name = 'config'): string {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'test', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+      clusters: [
+        { name: 'test', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } },
+      ],
       users: [{ name: 'tester', user }],
       contexts: [{ name: 'test', context: { cluster: 'test', user: 'tester' } }],
       'current-context': 'test',
@@ -63,7 +71,10 @@ function kubeconfig(user: Record<string, unknown>, name = 'config'): string {
   return file;
 }
 
-function open(user: Record<string, unknown> = { token: 'secret' }, retry = { ...DEFAULT_RETRY, baseMs: 20, maxMs: 100 }): Connection {
+function open(
+  user: Record<string, unknown> = { token: 'secret' },
+  retry = { ...DEFAULT_RETRY, baseMs: 20, maxMs: 100 },
+): Connection {
   return connect({
     cluster: { kubeconfig: kubeconfig(user) },
     namespace: 'default',
@@ -72,17 +83,43 @@ function open(user: Record<string, unknown> = { token: 'secret' }, retry = { ...
   });
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
 function status(code: number, reason: string, message: string, details?: unknown) {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, details };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+    details,
+  };
 }
 
-const CM = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, verbs: ['get', 'list', 'patch'] };
-const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { a: '1' } };
+const CM = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+  verbs: ['get', 'list', 'patch'],
+};
+const object = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'cm', namespace: 'default' },
+  data: { a: '1' },
+};
 
 async function failure(promise: Promise<unknown>): Promise<MeshdeckError> {
   try {
@@ -96,7 +133,8 @@ async function failure(promise: Promise<unknown>): Promise<MeshdeckError> {
 
 describe('cluster transport', () => {
   it('sends server-side apply as meshdeck, with the bearer token', async () => {
-    handler = (req, res, body) => json(res, 201, { ...JSON.parse(body), metadata: { name: 'cm', resourceVersion: '5' } });
+    handler = (req, res, body) =>
+      json(res, 201, { ...JSON.parse(body), metadata: { name: 'cm', resourceVersion: '5' } });
     const c = open();
     const result = await c.client.apply(CM, object);
     c.close();
@@ -112,7 +150,9 @@ describe('cluster transport', () => {
     let n = 0;
     handler = (req, res) =>
       n++ === 0
-        ? json(res, 429, status(429, 'TooManyRequests', 'slow down', { retryAfterSeconds: 1 }), { 'Retry-After': '1' })
+        ? json(res, 429, status(429, 'TooManyRequests', 'slow down', { retryAfterSeconds: 1 }), {
+            'Retry-After': '1',
+          })
         : json(res, 200, { ...object, metadata: { ...object.metadata, resourceVersion: '6' } });
     const c = open();
     const result = await c.client.apply(CM, object);
@@ -141,13 +181,21 @@ describe('cluster transport', () => {
   });
 
   it('gives up after the attempt limit, naming the cluster error and the attempts (exit 1)', async () => {
-    handler = (req, res) => json(res, 503, status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'));
+    handler = (req, res) =>
+      json(
+        res,
+        503,
+        status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
+      );
     const c = open(undefined, { ...DEFAULT_RETRY, maxAttempts: 3, baseMs: 10, maxMs: 20 });
     const err = await failure(c.client.get(CM, 'default', 'cm'));
     c.close();
     assert.equal(seen.length, 3);
     assert.equal(err.exitCode, ExitCode.FAILED);
-    assert.match(err.message, /configmap\/cm -n default: the server is currently unable to handle the request \(503 from the server \(after 3 attempts\)\)/);
+    assert.match(
+      err.message,
+      /configmap\/cm -n default: the server is currently unable to handle the request \(503 from the server \(after 3 attempts\)\)/,
+    );
   });
 
   it('turns 401, 403, 404, 409 and 422 into typed errors that name the resource', async () => {
@@ -155,11 +203,22 @@ describe('cluster transport', () => {
     handler = (req, res) => json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     const unauthorized = await failure(c.client.get(CM, 'default', 'cm'));
     assert.equal(unauthorized.exitCode, ExitCode.AUTH);
-    assert.match(unauthorized.message, /rejected meshdeck's credentials \(401 Unauthorized\) while working on configmap\/cm -n default/);
+    assert.match(
+      unauthorized.message,
+      /rejected meshdeck's credentials \(401 Unauthorized\) while working on configmap\/cm -n default/,
+    );
     assert.equal(seen.length, 2, 'one fresh credential, then no more');
 
     handler = (req, res) =>
-      json(res, 403, status(403, 'Forbidden', 'configmaps "cm" is forbidden: User "alice" cannot patch resource "configmaps" in API group "" in the namespace "default"'));
+      json(
+        res,
+        403,
+        status(
+          403,
+          'Forbidden',
+          'configmaps "cm" is forbidden: User "alice" cannot patch resource "configmaps" in API group "" in the namespace "default"',
+        ),
+      );
     const forbidden = await failure(c.client.apply(CM, object));
     assert.equal(forbidden.exitCode, ExitCode.AUTH);
     assert.match(forbidden.message, /^configmaps "cm" is forbidden: User "alice" cannot patch/);
@@ -171,9 +230,20 @@ describe('cluster transport', () => {
       json(
         res,
         409,
-        status(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.a', {
-          causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using v1', field: '.data.a' }],
-        }),
+        status(
+          409,
+          'Conflict',
+          'Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.a',
+          {
+            causes: [
+              {
+                reason: 'FieldManagerConflict',
+                message: 'conflict with "kubectl-edit" using v1',
+                field: '.data.a',
+              },
+            ],
+          },
+        ),
       );
     const conflict = await failure(c.client.apply(CM, object));
     assert.equal(conflict.exitCode, ExitCode.FAILED);
@@ -184,11 +254,16 @@ describe('cluster transport', () => {
       json(
         res,
         422,
-        status(422, 'Invalid', 'ConfigMap "cm" is invalid: data[a b]: Invalid value: "a b": a valid config key must consist of alphanumeric characters', {
-          kind: 'ConfigMap',
-          name: 'cm',
-          causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "a b"', field: 'data[a b]' }],
-        }),
+        status(
+          422,
+          'Invalid',
+          'ConfigMap "cm" is invalid: data[a b]: Invalid value: "a b": a valid config key must consist of alphanumeric characters',
+          {
+            kind: 'ConfigMap',
+            name: 'cm',
+            causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "a b"', field: 'data[a b]' }],
+          },
+        ),
       );
     const invalid = await failure(c.client.apply(CM, object));
     assert.equal(invalid.exitCode, ExitCode.USAGE);
@@ -214,7 +289,14 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
       req.headers.authorization === 'Bearer token-2'
         ? json(res, 200, object)
         : json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
-    const c = open({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin], interactiveMode: 'Never' } });
+    const c = open({
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: [plugin],
+        interactiveMode: 'Never',
+      },
+    });
     const live = await c.client.get(CM, 'default', 'cm');
     c.close();
     assert.deepEqual(live, object);
@@ -225,7 +307,13 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
   });
 
   it('reports a failing credential plugin as a sign-in problem (exit 4)', async () => {
-    const c = open({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', 'console.error("login required"); process.exit(1)'] } });
+    const c = open({
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: ['-e', 'console.error("login required"); process.exit(1)'],
+      },
+    });
     const err = await failure(c.client.get(CM, 'default', 'cm'));
     c.close();
     assert.equal(err.exitCode, ExitCode.AUTH);
@@ -249,11 +337,19 @@ contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `,
     );
-    const c = connect({ cluster: { kubeconfig: file }, namespace: 'default', env: { HOME: dir }, retry: { ...DEFAULT_RETRY, maxAttempts: 2, baseMs: 10 } });
+    const c = connect({
+      cluster: { kubeconfig: file },
+      namespace: 'default',
+      env: { HOME: dir },
+      retry: { ...DEFAULT_RETRY, maxAttempts: 2, baseMs: 10 },
+    });
     const err = await failure(c.client.get(CM, 'default', 'cm'));
     c.close();
     assert.equal(err.exitCode, ExitCode.FAILED);
-    assert.equal(err.message, `cannot reach the cluster at http://127.0.0.1:${closedPort} (ECONNREFUSED) after 2 attempts`);
+    assert.equal(
+      err.message,
+      `cannot reach the cluster at http://127.0.0.1:${closedPort} (ECONNREFUSED) after 2 attempts`,
+    );
     assert.match(err.hint ?? '', /kube context "x" in .*refused/);
   });
 });

@@ -6,8 +6,17 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { OperationError, errnoCode } from '../../core/errors.js';
+import { asError } from '../util/abort.js';
 import { apiError, asStatus, type RequestContext } from './errors.js';
-import { DEFAULT_RETRY, isRetryableErrorCode, isRetryableStatus, mayRetry, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  isRetryableErrorCode,
+  isRetryableStatus,
+  mayRetry,
+  parseRetryAfter,
+  retryDelay,
+  type RetryPolicy,
+} from './retry.js';
 
 export interface TlsMaterial {
   ca?: Buffer | string;
@@ -114,7 +123,11 @@ export class KubeTransport {
   async request<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>> {
     return this.withRetries(req, async (creds): Promise<Attempt<KubeResponse<T>>> => {
       const res = await this.send(req, creds);
-      const answer = { status: res.statusCode ?? 0, headers: res.headers, body: (await readBody(res, req.method)) as T };
+      const answer = {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        body: (await readBody(res, req.method)) as T,
+      };
       return answer.status < 400 ? { done: answer } : { failed: answer };
     });
   }
@@ -124,7 +137,9 @@ export class KubeTransport {
     return this.withRetries(req, async (creds): Promise<Attempt<IncomingMessage>> => {
       const res = await this.send({ ...req, timeoutMs: 0 }, creds, signal);
       if ((res.statusCode ?? 0) < 300) return { done: res };
-      return { failed: { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, req.method) } };
+      return {
+        failed: { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, req.method) },
+      };
     });
   }
 
@@ -132,7 +147,10 @@ export class KubeTransport {
     this.agent?.destroy();
   }
 
-  private async withRetries<R>(req: KubeRequest, attemptOnce: (creds: Credentials) => Promise<Attempt<R>>): Promise<R> {
+  private async withRetries<R>(
+    req: KubeRequest,
+    attemptOnce: (creds: Credentials) => Promise<Attempt<R>>,
+  ): Promise<R> {
     const started = Date.now();
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
@@ -151,7 +169,8 @@ export class KubeTransport {
           await this.credentials(true);
           continue;
         }
-        if (!isRetryableStatus(res.status) || req.retry === false) throw apiError(res.status, res.body, this.context(req), attempt);
+        if (!isRetryableStatus(res.status) || req.retry === false)
+          throw apiError(res.status, res.body, this.context(req), attempt);
         cause = String(res.status);
         lastStatus = { status: res.status, body: res.body };
         const header = res.headers['retry-after'];
@@ -163,14 +182,18 @@ export class KubeTransport {
         if (!isRetryableErrorCode(err.code) || req.retry === false) throw this.networkError(err, req);
         cause = err.code;
         lastStatus = undefined;
-        if (!mayRetry(attempt, Date.now() - started, 0, this.policy)) throw this.networkError(err, req, attempt);
+        if (!mayRetry(attempt, Date.now() - started, 0, this.policy))
+          throw this.networkError(err, req, attempt);
       }
       const delayMs = retryDelay(attempt, retryAfterMs, this.policy);
       if (!mayRetry(attempt, Date.now() - started, delayMs, this.policy)) {
         if (lastStatus) throw apiError(lastStatus.status, lastStatus.body, this.context(req), attempt);
-        throw new OperationError(`cannot reach the cluster at ${this.server.origin} (${cause}) after ${attempt} attempts`, {
-          hint: `is the API server of ${this.describe} running and reachable?`,
-        });
+        throw new OperationError(
+          `cannot reach the cluster at ${this.server.origin} (${cause}) after ${attempt} attempts`,
+          {
+            hint: `is the API server of ${this.describe} running and reachable?`,
+          },
+        );
       }
       this.stats.retries++;
       this.options.onRetry?.({ attempt, delayMs, cause, what: req.what });
@@ -202,16 +225,23 @@ export class KubeTransport {
     if (creds.proxyAgent) return creds.proxyAgent;
     if (this.agent && this.agentTls === creds.tls) return this.agent;
     this.agent?.destroy();
-    const common = { keepAlive: true, maxSockets: this.options.maxSockets ?? 16, scheduling: 'lifo' as const };
+    const common = {
+      keepAlive: true,
+      maxSockets: this.options.maxSockets ?? 16,
+      scheduling: 'lifo' as const,
+    };
     this.agent =
-      this.server.protocol === 'http:' ? new http.Agent(common) : new https.Agent({ ...common, ...creds.tls });
+      this.server.protocol === 'http:'
+        ? new http.Agent(common)
+        : new https.Agent({ ...common, ...creds.tls });
     this.agentTls = creds.tls;
     return this.agent;
   }
 
   private send(req: KubeRequest, creds: Credentials, signal?: AbortSignal): Promise<IncomingMessage> {
     const url = new URL(req.path, this.server);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const body =
       req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string | number> = {
@@ -246,8 +276,12 @@ export class KubeTransport {
       });
       request.on('error', (err) => {
         cleanup();
-        for (const s of aborts) if (s.aborted) return reject(s.reason);
-        reject(err instanceof NetworkFailure ? err : new NetworkFailure(errnoCode(err) ?? socketCode(err), err.message, err));
+        for (const s of aborts) if (s.aborted) return reject(asError(s.reason));
+        reject(
+          err instanceof NetworkFailure
+            ? err
+            : new NetworkFailure(errnoCode(err) ?? socketCode(err), err.message, err),
+        );
       });
       request.end(body);
     });
@@ -256,9 +290,12 @@ export class KubeTransport {
   private networkError(err: NetworkFailure, req: KubeRequest, attempts = 1): OperationError {
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
     if (err.code === 'REQUEST_TIMEOUT') {
-      return new OperationError(`the cluster at ${this.server.origin} gave ${err.message}${req.what ? ` for ${req.what}` : ''}`, {
-        hint: 'the API server may be overloaded; try again, or allow longer with --request-timeout',
-      });
+      return new OperationError(
+        `the cluster at ${this.server.origin} gave ${err.message}${req.what ? ` for ${req.what}` : ''}`,
+        {
+          hint: 'the API server may be overloaded; try again, or allow longer with --request-timeout',
+        },
+      );
     }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|SSL|TLS/.test(err.code)) {
       return new OperationError(`TLS with the cluster at ${this.server.origin} failed: ${err.message}`, {
@@ -309,6 +346,8 @@ function readBody(res: IncomingMessage, method: string): Promise<unknown> {
         reject(new NetworkFailure('EBADBODY', (err as Error).message, err));
       }
     });
-    res.on('aborted', () => reject(new NetworkFailure('ECONNRESET', 'the connection closed in the middle of the answer')));
+    res.on('aborted', () =>
+      reject(new NetworkFailure('ECONNRESET', 'the connection closed in the middle of the answer')),
+    );
   });
 }

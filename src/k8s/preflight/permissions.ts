@@ -19,7 +19,9 @@ export interface ResourceUse {
 export const APPLY_VERBS = ['create', 'patch'] as const;
 export const DELETE_VERBS = ['delete'] as const;
 
-export function permissionsFor(uses: ReadonlyArray<{ resource: ResourceUse; verbs: readonly string[] }>): Permission[] {
+export function permissionsFor(
+  uses: ReadonlyArray<{ resource: ResourceUse; verbs: readonly string[] }>,
+): Permission[] {
   const seen = new Map<string, Permission>();
   for (const { resource, verbs } of uses) {
     for (const verb of verbs) {

@@ -12,19 +12,31 @@ export interface PreflightResult {
   missing: Permission[];
 }
 
-export async function checkPermissions(client: ClusterClient, permissions: readonly Permission[], concurrency = 16): Promise<PreflightResult> {
+export async function checkPermissions(
+  client: ClusterClient,
+  permissions: readonly Permission[],
+  concurrency = 16,
+): Promise<PreflightResult> {
   try {
     const answers = await mapLimit(permissions, concurrency, async (p) => ({ p, ...(await client.canI(p)) }));
     return { checked: true, missing: answers.filter((a) => !a.allowed).map((a) => a.p) };
   } catch (err) {
-    if (err instanceof KubeApiError && (err.status === 403 || err.status === 404)) return { checked: false, missing: [] };
+    if (err instanceof KubeApiError && (err.status === 403 || err.status === 404))
+      return { checked: false, missing: [] };
     throw err;
   }
 }
 
-export function missingPermissionsError(missing: readonly Permission[], operation: string, cluster: string): AuthError {
-  return new AuthError(`not permitted to ${operation}: ${missing.length} permission${missing.length === 1 ? '' : 's'} missing; nothing was changed`, {
-    details: missing.map((p) => `missing: ${describePermission(p)}`),
-    hint: `ask an admin of ${cluster} for these permissions (a Role or ClusterRole bound to your user)`,
-  });
+export function missingPermissionsError(
+  missing: readonly Permission[],
+  operation: string,
+  cluster: string,
+): AuthError {
+  return new AuthError(
+    `not permitted to ${operation}: ${missing.length} permission${missing.length === 1 ? '' : 's'} missing; nothing was changed`,
+    {
+      details: missing.map((p) => `missing: ${describePermission(p)}`),
+      hint: `ask an admin of ${cluster} for these permissions (a Role or ClusterRole bound to your user)`,
+    },
+  );
 }

@@ -24,8 +24,12 @@ export async function loadSnapshot(cacheDir: string, server: string): Promise<Sn
     return JSON.parse(await readFile(file, 'utf8')) as Snapshot;
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') {
-      throw new UsageError(`no cached snapshot of ${server}`, { hint: 'take one with "meshdeck cluster snapshot" while the cluster is reachable' });
+      throw new UsageError(`no cached snapshot of ${server}`, {
+        hint: 'take one with "meshdeck cluster snapshot" while the cluster is reachable',
+      });
     }
-    throw new UsageError(`the cached snapshot ${file} cannot be read: ${(err as Error).message}`, { hint: 'delete it; the next snapshot writes it again' });
+    throw new UsageError(`the cached snapshot ${file} cannot be read: ${(err as Error).message}`, {
+      hint: 'delete it; the next snapshot writes it again',
+    });
   }
 }

@@ -114,11 +114,18 @@ export function summarizeNamespace(o: LiveObject): NamespaceSummary {
   const l = labels(o);
   const a = annotations(o);
   const injection: MeshId[] = [];
-  if (l['istio-injection'] === 'enabled' || (l['istio.io/rev'] && l['istio-injection'] !== 'disabled')) injection.push('istio');
+  if (l['istio-injection'] === 'enabled' || (l['istio.io/rev'] && l['istio-injection'] !== 'disabled'))
+    injection.push('istio');
   if (a['linkerd.io/inject'] === 'enabled') injection.push('linkerd');
-  if ((l['kuma.io/sidecar-injection'] ?? a['kuma.io/sidecar-injection']) === 'enabled') injection.push('kuma');
-  if ((l['consul.hashicorp.com/connect-inject'] ?? a['consul.hashicorp.com/connect-inject']) === 'true') injection.push('consul');
-  const summary: NamespaceSummary = { name: o.metadata.name ?? '', phase: String((o.status as { phase?: string } | undefined)?.phase ?? 'Active'), injection };
+  if ((l['kuma.io/sidecar-injection'] ?? a['kuma.io/sidecar-injection']) === 'enabled')
+    injection.push('kuma');
+  if ((l['consul.hashicorp.com/connect-inject'] ?? a['consul.hashicorp.com/connect-inject']) === 'true')
+    injection.push('consul');
+  const summary: NamespaceSummary = {
+    name: o.metadata.name ?? '',
+    phase: String((o.status as { phase?: string } | undefined)?.phase ?? 'Active'),
+    injection,
+  };
   if (l['istio.io/rev']) summary.revision = l['istio.io/rev'];
   return summary;
 }
@@ -131,26 +138,48 @@ const INJECTION_KEYS: Array<[string, string]> = [
 ];
 
 export function summarizeWorkload(o: LiveObject): WorkloadSummary {
-  const spec = (o.spec ?? {}) as { replicas?: number; template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } };
-  const status = (o.status ?? {}) as Record<string, unknown>;
-  const template = { ...(spec.template?.metadata?.labels ?? {}), ...(spec.template?.metadata?.annotations ?? {}) };
-  const injection = INJECTION_KEYS.filter(([key]) => key in template).map(([key, mesh]) => `${mesh}=${template[key]}`);
+  const spec = (o.spec ?? {}) as {
+    replicas?: number;
+    template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } };
+  };
+  const status = o.status ?? {};
+  const template = {
+    ...(spec.template?.metadata?.labels ?? {}),
+    ...(spec.template?.metadata?.annotations ?? {}),
+  };
+  const injection = INJECTION_KEYS.filter(([key]) => key in template).map(
+    ([key, mesh]) => `${mesh}=${template[key]}`,
+  );
   const daemon = o.kind === 'DaemonSet';
   return {
     kind: o.kind,
     namespace: o.metadata.namespace ?? '',
     name: o.metadata.name ?? '',
-    desired: daemon ? num(status.desiredNumberScheduled) : typeof spec.replicas === 'number' ? spec.replicas : 1,
+    desired: daemon
+      ? num(status.desiredNumberScheduled)
+      : typeof spec.replicas === 'number'
+        ? spec.replicas
+        : 1,
     ready: daemon ? num(status.numberReady) : num(status.readyReplicas),
     injection,
   };
 }
 
 export function summarizePod(o: LiveObject): PodSummary {
-  const spec = (o.spec ?? {}) as { containers?: Array<{ name?: string }>; initContainers?: Array<{ name?: string; restartPolicy?: string }>; nodeName?: string };
-  const status = (o.status ?? {}) as { phase?: string; conditions?: Array<{ type?: string; status?: string }> };
+  const spec = (o.spec ?? {}) as {
+    containers?: Array<{ name?: string }>;
+    initContainers?: Array<{ name?: string; restartPolicy?: string }>;
+    nodeName?: string;
+  };
+  const status = (o.status ?? {}) as {
+    phase?: string;
+    conditions?: Array<{ type?: string; status?: string }>;
+  };
   // Sidecars are regular containers, or (Kubernetes 1.28+) init containers that keep running.
-  const names = [...(spec.containers ?? []).map((c) => c.name ?? ''), ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name ?? '')];
+  const names = [
+    ...(spec.containers ?? []).map((c) => c.name ?? ''),
+    ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name ?? ''),
+  ];
   const summary: PodSummary = {
     namespace: o.metadata.namespace ?? '',
     name: o.metadata.name ?? '',
@@ -165,7 +194,11 @@ export function summarizePod(o: LiveObject): PodSummary {
 }
 
 export function summarizeService(o: LiveObject): ServiceSummary {
-  const spec = (o.spec ?? {}) as { type?: string; clusterIP?: string; ports?: Array<{ port?: number; protocol?: string }> };
+  const spec = (o.spec ?? {}) as {
+    type?: string;
+    clusterIP?: string;
+    ports?: Array<{ port?: number; protocol?: string }>;
+  };
   return {
     namespace: o.metadata.namespace ?? '',
     name: o.metadata.name ?? '',
@@ -177,17 +210,36 @@ export function summarizeService(o: LiveObject): ServiceSummary {
 
 /** A CRD of a mesh's API groups (others are not part of the snapshot). */
 export function summarizeCrd(o: LiveObject): CrdSummary | undefined {
-  const spec = (o.spec ?? {}) as { group?: string; scope?: string; names?: { kind?: string; plural?: string }; versions?: Array<{ name?: string; served?: boolean; storage?: boolean }> };
+  const spec = (o.spec ?? {}) as {
+    group?: string;
+    scope?: string;
+    names?: { kind?: string; plural?: string };
+    versions?: Array<{ name?: string; served?: boolean; storage?: boolean }>;
+  };
   const mesh = spec.group ? meshOfGroup(spec.group) : undefined;
   if (!mesh || !spec.names?.kind || !spec.names.plural) return undefined;
   const served = (spec.versions ?? []).filter((v) => v.served !== false);
   const version = (served.find((v) => v.storage) ?? served[0])?.name;
   if (!version) return undefined;
-  return { name: o.metadata.name ?? '', group: spec.group!, kind: spec.names.kind, plural: spec.names.plural, mesh, version, namespaced: spec.scope !== 'Cluster' };
+  return {
+    name: o.metadata.name ?? '',
+    group: spec.group!,
+    kind: spec.names.kind,
+    plural: spec.names.plural,
+    mesh,
+    version,
+    namespaced: spec.scope !== 'Cluster',
+  };
 }
 
 export function summarizeCustomResource(crd: CrdSummary, o: LiveObject): CustomResourceSummary {
-  return { mesh: crd.mesh, group: crd.group, kind: crd.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name ?? '' };
+  return {
+    mesh: crd.mesh,
+    group: crd.group,
+    kind: crd.kind,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata.name ?? '',
+  };
 }
 
 /** The per-mesh totals at the top of a snapshot. */
@@ -195,12 +247,14 @@ export function meshTotals(s: Pick<Snapshot, 'namespaces' | 'pods' | 'crds' | 'r
   const meshes = new Map<MeshId, MeshSummary>();
   const of = (mesh: MeshId) => {
     let m = meshes.get(mesh);
-    if (!m) meshes.set(mesh, (m = { mesh, crds: 0, resources: 0, injectedNamespaces: 0, podsWithSidecars: 0 }));
+    if (!m)
+      meshes.set(mesh, (m = { mesh, crds: 0, resources: 0, injectedNamespaces: 0, podsWithSidecars: 0 }));
     return m;
   };
   for (const c of s.crds) of(c.mesh).crds++;
   for (const r of s.resources) of(r.mesh).resources++;
   for (const n of s.namespaces) for (const mesh of n.injection) of(mesh).injectedNamespaces++;
-  for (const p of s.pods) for (const mesh of new Set(p.sidecars.map((c) => SIDECARS[c]))) of(mesh).podsWithSidecars++;
+  for (const p of s.pods)
+    for (const mesh of new Set(p.sidecars.map((c) => SIDECARS[c]))) of(mesh).podsWithSidecars++;
   return [...meshes.values()].sort((a, b) => a.mesh.localeCompare(b.mesh));
 }

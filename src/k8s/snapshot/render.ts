@@ -17,55 +17,93 @@ export function renderSnapshot(s: Snapshot, wide: boolean): string {
     podsByNamespace.set(p.namespace, entry);
   }
   const parts = [
-    section('MESHES', s.meshes, [
-      { header: 'mesh', value: (m) => m.mesh },
-      { header: 'crds', value: (m) => m.crds, align: 'right' },
-      { header: 'resources', value: (m) => m.resources, align: 'right' },
-      { header: 'injected namespaces', value: (m) => m.injectedNamespaces, align: 'right' },
-      { header: 'pods with sidecars', value: (m) => m.podsWithSidecars, align: 'right' },
-    ], wide),
-    section('NAMESPACES', s.namespaces, [
-      { header: 'name', value: (n) => n.name },
-      { header: 'phase', value: (n) => n.phase },
-      { header: 'injection', value: (n) => n.injection.join(',') + (n.revision ? ` (rev ${n.revision})` : '') },
-      { header: 'pods', value: (n) => podsByNamespace.get(n.name)?.pods ?? 0, align: 'right' },
-      { header: 'with sidecars', value: (n) => podsByNamespace.get(n.name)?.sidecars ?? 0, align: 'right' },
-    ], wide),
-    section('WORKLOADS', s.workloads, [
-      { header: 'namespace', value: (w) => w.namespace },
-      { header: 'workload', value: (w) => `${w.kind.toLowerCase()}/${w.name}` },
-      { header: 'ready', value: (w) => `${w.ready}/${w.desired}` },
-      { header: 'injection', value: (w) => w.injection.join(',') },
-    ], wide),
+    section(
+      'MESHES',
+      s.meshes,
+      [
+        { header: 'mesh', value: (m) => m.mesh },
+        { header: 'crds', value: (m) => m.crds, align: 'right' },
+        { header: 'resources', value: (m) => m.resources, align: 'right' },
+        { header: 'injected namespaces', value: (m) => m.injectedNamespaces, align: 'right' },
+        { header: 'pods with sidecars', value: (m) => m.podsWithSidecars, align: 'right' },
+      ],
+      wide,
+    ),
+    section(
+      'NAMESPACES',
+      s.namespaces,
+      [
+        { header: 'name', value: (n) => n.name },
+        { header: 'phase', value: (n) => n.phase },
+        {
+          header: 'injection',
+          value: (n) => n.injection.join(',') + (n.revision ? ` (rev ${n.revision})` : ''),
+        },
+        { header: 'pods', value: (n) => podsByNamespace.get(n.name)?.pods ?? 0, align: 'right' },
+        { header: 'with sidecars', value: (n) => podsByNamespace.get(n.name)?.sidecars ?? 0, align: 'right' },
+      ],
+      wide,
+    ),
+    section(
+      'WORKLOADS',
+      s.workloads,
+      [
+        { header: 'namespace', value: (w) => w.namespace },
+        { header: 'workload', value: (w) => `${w.kind.toLowerCase()}/${w.name}` },
+        { header: 'ready', value: (w) => `${w.ready}/${w.desired}` },
+        { header: 'injection', value: (w) => w.injection.join(',') },
+      ],
+      wide,
+    ),
     wide
-      ? section('PODS', s.pods, [
-          { header: 'namespace', value: (p) => p.namespace },
-          { header: 'pod', value: (p) => p.name },
-          { header: 'phase', value: (p) => p.phase },
-          { header: 'ready', value: (p) => (p.ready ? 'yes' : 'no') },
-          { header: 'sidecars', value: (p) => p.sidecars.join(',') },
-          { header: 'node', value: (p) => p.node ?? '' },
-          { header: 'owner', value: (p) => p.owner ?? '' },
-        ], wide)
+      ? section(
+          'PODS',
+          s.pods,
+          [
+            { header: 'namespace', value: (p) => p.namespace },
+            { header: 'pod', value: (p) => p.name },
+            { header: 'phase', value: (p) => p.phase },
+            { header: 'ready', value: (p) => (p.ready ? 'yes' : 'no') },
+            { header: 'sidecars', value: (p) => p.sidecars.join(',') },
+            { header: 'node', value: (p) => p.node ?? '' },
+            { header: 'owner', value: (p) => p.owner ?? '' },
+          ],
+          wide,
+        )
       : '',
-    section('SERVICES', s.services, [
-      { header: 'namespace', value: (v) => v.namespace },
-      { header: 'service', value: (v) => v.name },
-      { header: 'type', value: (v) => v.type },
-      { header: 'cluster-ip', value: (v) => v.clusterIP ?? '' },
-      { header: 'ports', value: (v) => v.ports },
-    ], wide),
-    section('MESH CRDS', s.crds, [
-      { header: 'mesh', value: (c) => c.mesh },
-      { header: 'crd', value: (c) => c.name },
-      { header: 'kind', value: (c) => c.kind },
-      { header: 'version', value: (c) => c.version },
-    ], wide),
-    section('MESH RESOURCES', s.resources, [
-      { header: 'mesh', value: (r) => r.mesh },
-      { header: 'namespace', value: (r) => r.namespace ?? '' },
-      { header: 'resource', value: (r) => `${r.kind.toLowerCase()}.${r.group}/${r.name}` },
-    ], wide),
+    section(
+      'SERVICES',
+      s.services,
+      [
+        { header: 'namespace', value: (v) => v.namespace },
+        { header: 'service', value: (v) => v.name },
+        { header: 'type', value: (v) => v.type },
+        { header: 'cluster-ip', value: (v) => v.clusterIP ?? '' },
+        { header: 'ports', value: (v) => v.ports },
+      ],
+      wide,
+    ),
+    section(
+      'MESH CRDS',
+      s.crds,
+      [
+        { header: 'mesh', value: (c) => c.mesh },
+        { header: 'crd', value: (c) => c.name },
+        { header: 'kind', value: (c) => c.kind },
+        { header: 'version', value: (c) => c.version },
+      ],
+      wide,
+    ),
+    section(
+      'MESH RESOURCES',
+      s.resources,
+      [
+        { header: 'mesh', value: (r) => r.mesh },
+        { header: 'namespace', value: (r) => r.namespace ?? '' },
+        { header: 'resource', value: (r) => `${r.kind.toLowerCase()}.${r.group}/${r.name}` },
+      ],
+      wide,
+    ),
   ].filter(Boolean);
   return parts.join('\n');
 }

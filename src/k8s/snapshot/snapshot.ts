@@ -3,6 +3,7 @@
 import { UnknownKindError, type ClusterClient, type LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
+import { asError } from '../util/abort.js';
 import { settleLimit } from '../util/concurrency.js';
 import { Reflector } from '../watch/reflector.js';
 import {
@@ -33,7 +34,12 @@ const SOURCES: Source[] = [
   { apiVersion: 'apps/v1', kind: 'StatefulSet', section: 'workloads', summarize: summarizeWorkload },
   { apiVersion: 'v1', kind: 'Pod', section: 'pods', summarize: summarizePod },
   { apiVersion: 'v1', kind: 'Service', section: 'services', summarize: summarizeService },
-  { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', section: 'crds', summarize: summarizeCrd },
+  {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    section: 'crds',
+    summarize: summarizeCrd,
+  },
 ];
 
 export interface SnapshotOptions {
@@ -51,7 +57,11 @@ export interface ClusterIdentity {
 
 function scopeOf(resource: ApiResource, namespace: string | undefined) {
   if (!namespace) return {};
-  return resource.namespaced ? { namespace } : resource.kind === 'Namespace' ? { fieldSelector: `metadata.name=${namespace}` } : {};
+  return resource.namespaced
+    ? { namespace }
+    : resource.kind === 'Namespace'
+      ? { fieldSelector: `metadata.name=${namespace}` }
+      : {};
 }
 
 function empty(cluster: ClusterIdentity, namespace: string | undefined): Snapshot {
@@ -76,7 +86,11 @@ function skippable(err: unknown): err is KubeApiError {
 }
 
 /** One snapshot, by lists only. */
-export async function takeSnapshot(client: ClusterClient, cluster: ClusterIdentity, options: SnapshotOptions = {}): Promise<Snapshot> {
+export async function takeSnapshot(
+  client: ClusterClient,
+  cluster: ClusterIdentity,
+  options: SnapshotOptions = {},
+): Promise<Snapshot> {
   const snapshot = empty(cluster, options.namespace);
   const concurrency = options.concurrency ?? 8;
   const listInto = async (resource: ApiResource, section: Section, summarize: (o: LiveObject) => unknown) => {
@@ -88,7 +102,9 @@ export async function takeSnapshot(client: ClusterClient, cluster: ClusterIdenti
       }
     });
   };
-  const core = await settleLimit(SOURCES, concurrency, async (source) => listInto(await client.resource(source.apiVersion, source.kind), source.section, source.summarize));
+  const core = await settleLimit(SOURCES, concurrency, async (source) =>
+    listInto(await client.resource(source.apiVersion, source.kind), source.section, source.summarize),
+  );
   core.forEach((outcome, i) => {
     if (outcome.ok) return;
     if (!skippable(outcome.error) && !(outcome.error instanceof UnknownKindError)) throw outcome.error;
@@ -115,7 +131,9 @@ function finish(snapshot: Snapshot): Snapshot {
   snapshot.pods.sort(byName);
   snapshot.services.sort(byName);
   snapshot.crds.sort((a, b) => a.name.localeCompare(b.name));
-  snapshot.resources.sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind) || byName(a, b));
+  snapshot.resources.sort(
+    (a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind) || byName(a, b),
+  );
   snapshot.meshes = meshTotals(snapshot);
   return snapshot;
 }
@@ -172,7 +190,7 @@ export class LiveSnapshot {
   /** Resolves when stopped; rejects if a watch fails for good (credentials revoked). */
   async done(): Promise<void> {
     await Promise.all(this.running);
-    if (this.failure && !this.controller.signal.aborted) throw this.failure;
+    if (this.failure) throw asError(this.failure);
   }
 
   /** How often each part was listed, and how often watches resumed: for tests and --verbose. */
@@ -197,11 +215,22 @@ export class LiveSnapshot {
   private async synced(): Promise<void> {
     await Promise.race([
       Promise.all([...this.reflectors.values()].map((r) => r.reflector.synced)),
-      new Promise((_, reject) => this.controller.signal.addEventListener('abort', () => reject(this.failure ?? this.controller.signal.reason), { once: true })),
+      new Promise((_, reject) =>
+        this.controller.signal.addEventListener(
+          'abort',
+          () => reject(asError(this.failure ?? this.controller.signal.reason)),
+          { once: true },
+        ),
+      ),
     ]);
   }
 
-  private watch(key: string, resource: ApiResource, section: Section, summarize: (o: LiveObject) => unknown): void {
+  private watch(
+    key: string,
+    resource: ApiResource,
+    section: Section,
+    summarize: (o: LiveObject) => unknown,
+  ): void {
     const reflector = new Reflector<unknown>(this.client, {
       resource,
       ...scopeOf(resource, this.options.namespace),
@@ -212,7 +241,12 @@ export class LiveSnapshot {
           if (r.lists > 1) this.options.onRebuilt?.(resource.kind);
         } else if (event.type !== 'BOOKMARK' && event.type !== 'ERROR') {
           const o = event.object;
-          this.options.onEvent?.({ type: event.type, kind: resource.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' });
+          this.options.onEvent?.({
+            type: event.type,
+            kind: resource.kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name ?? '',
+          });
         }
         if (section === 'crds' && r.lists > 0) void this.reconcileCustomResources();
       },
@@ -234,7 +268,8 @@ export class LiveSnapshot {
 
   /** One watch per kind of the mesh CRDs present; new CRDs start one, removed ones stop theirs. */
   private async reconcileCustomResources(): Promise<void> {
-    const crds = this.reflectors.get('apiextensions.k8s.io/v1/CustomResourceDefinition')?.reflector.store as Map<string, CrdSummary> | undefined;
+    const crds = this.reflectors.get('apiextensions.k8s.io/v1/CustomResourceDefinition')?.reflector.store as
+      Map<string, CrdSummary> | undefined;
     if (!crds) return;
     const wanted = new Map([...crds.values()].map((c) => [`cr:${c.group}/${c.kind}`, c]));
     for (const [key, entry] of this.reflectors) {

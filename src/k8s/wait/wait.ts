@@ -3,6 +3,7 @@
 import { OperationError, TimeoutError } from '../../core/errors.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
+import { asError } from '../util/abort.js';
 import { Reflector } from '../watch/reflector.js';
 import { readiness, type Readiness } from './readiness.js';
 
@@ -29,25 +30,43 @@ export interface WaitOptions {
 
 type Judge = (target: WaitTarget, live: LiveObject | undefined) => Readiness;
 
-const untilReady: Judge = (_target, live) => (live ? readiness(live) : { state: 'waiting', message: 'not found yet' });
+const untilReady: Judge = (_target, live) =>
+  live ? readiness(live) : { state: 'waiting', message: 'not found yet' };
 
 const untilGone: Judge = (_target, live) => {
   if (!live) return { state: 'ready', message: 'deleted' };
   const finalizers = live.metadata.finalizers ?? [];
-  return { state: 'waiting', message: finalizers.length > 0 ? `waiting for finalizers: ${finalizers.join(', ')}` : 'being deleted' };
+  return {
+    state: 'waiting',
+    message: finalizers.length > 0 ? `waiting for finalizers: ${finalizers.join(', ')}` : 'being deleted',
+  };
 };
 
 /** Resolves when every target is ready (kubectl's semantics); a failed one ends the wait with exit 1. */
-export function waitForReady(client: ClusterClient, targets: readonly WaitTarget[], options: WaitOptions): Promise<WaitStatus[]> {
+export function waitForReady(
+  client: ClusterClient,
+  targets: readonly WaitTarget[],
+  options: WaitOptions,
+): Promise<WaitStatus[]> {
   return waitFor(client, targets, options, untilReady, 'ready');
 }
 
 /** Resolves when every target is gone (finalizers done). */
-export function waitForDeletion(client: ClusterClient, targets: readonly WaitTarget[], options: WaitOptions): Promise<WaitStatus[]> {
+export function waitForDeletion(
+  client: ClusterClient,
+  targets: readonly WaitTarget[],
+  options: WaitOptions,
+): Promise<WaitStatus[]> {
   return waitFor(client, targets, options, untilGone, 'deleted');
 }
 
-async function waitFor(client: ClusterClient, targets: readonly WaitTarget[], options: WaitOptions, judge: Judge, goal: string): Promise<WaitStatus[]> {
+async function waitFor(
+  client: ClusterClient,
+  targets: readonly WaitTarget[],
+  options: WaitOptions,
+  judge: Judge,
+  goal: string,
+): Promise<WaitStatus[]> {
   if (targets.length === 0) return [];
   const groups = new Map<string, { resource: ApiResource; namespace?: string; targets: WaitTarget[] }>();
   for (const t of targets) {
@@ -56,7 +75,9 @@ async function waitFor(client: ClusterClient, targets: readonly WaitTarget[], op
     if (!g) groups.set(key, (g = { resource: t.resource, namespace: t.namespace, targets: [] }));
     g.targets.push(t);
   }
-  const statuses = new Map<WaitTarget, WaitStatus>(targets.map((t) => [t, { target: t, state: 'waiting', message: 'not checked yet' }]));
+  const statuses = new Map<WaitTarget, WaitStatus>(
+    targets.map((t) => [t, { target: t, state: 'waiting', message: 'not checked yet' }]),
+  );
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -76,15 +97,18 @@ async function waitFor(client: ClusterClient, targets: readonly WaitTarget[], op
       const pending = all().filter((s) => s.state !== 'ready');
       finish(() =>
         reject(
-          new TimeoutError(`timed out after ${formatDuration(options.timeoutMs)}: ${pending.length} of ${targets.length} not ${goal}`, {
-            details: pending.map((s) => `${s.target.what}: ${s.message}`),
-            hint: 'allow longer with --timeout, or look at the objects (kubectl describe) to see why',
-          }),
+          new TimeoutError(
+            `timed out after ${formatDuration(options.timeoutMs)}: ${pending.length} of ${targets.length} not ${goal}`,
+            {
+              details: pending.map((s) => `${s.target.what}: ${s.message}`),
+              hint: 'allow longer with --timeout, or look at the objects (kubectl describe) to see why',
+            },
+          ),
         ),
       );
     }, options.timeoutMs);
     controller.signal.addEventListener('abort', () => {
-      if (options.signal?.aborted) finish(() => reject(options.signal!.reason));
+      if (options.signal?.aborted) finish(() => reject(asError(options.signal!.reason)));
     });
 
     const evaluate = (group: { targets: WaitTarget[] }, store: Map<string, LiveObject>) => {
@@ -124,7 +148,7 @@ async function waitFor(client: ClusterClient, targets: readonly WaitTarget[], op
         fieldSelector: single,
         onChange: (r) => evaluate(group, r.store),
       });
-      reflector.run(controller.signal).catch((err: unknown) => finish(() => reject(err)));
+      reflector.run(controller.signal).catch((err: unknown) => finish(() => reject(asError(err))));
     }
   });
 }

@@ -30,7 +30,8 @@ export interface WatchEvent<T = unknown> {
 export function parseWatchLine<T>(line: string): WatchEvent<T> | undefined {
   try {
     const event = JSON.parse(line) as { type?: unknown; object?: unknown };
-    if (typeof event.type !== 'string' || typeof event.object !== 'object' || event.object === null) return undefined;
+    if (typeof event.type !== 'string' || typeof event.object !== 'object' || event.object === null)
+      return undefined;
     return event as WatchEvent<T>;
   } catch {
     return undefined;

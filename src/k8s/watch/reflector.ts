@@ -85,7 +85,9 @@ export class Reflector<T = LiveObject> {
           failures++;
           this.resourceVersion = undefined;
           this.options.onTrouble?.((err as Error).message);
-          await sleep(retryDelay(failures, undefined, DEFAULT_RETRY), undefined, { signal: this.controller.signal }).catch(() => undefined);
+          await sleep(retryDelay(failures, undefined, DEFAULT_RETRY), undefined, {
+            signal: this.controller.signal,
+          }).catch(() => undefined);
         }
       }
     } finally {
@@ -105,7 +107,11 @@ export class Reflector<T = LiveObject> {
     const fresh = new Map<string, T>();
     const resourceVersion = await this.client.listEach(
       this.options.resource,
-      { namespace: this.options.namespace, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector },
+      {
+        namespace: this.options.namespace,
+        labelSelector: this.options.labelSelector,
+        fieldSelector: this.options.fieldSelector,
+      },
       (page) => {
         for (const item of page) {
           const kept = this.options.transform ? this.options.transform(item) : (item as unknown as T);
