@@ -109,6 +109,8 @@ export class KubeTransport {
   private creds?: Promise<Credentials>;
   private agent?: http.Agent;
   private agentTls?: TlsMaterial;
+  /** Whether the server ever answered: a refused connection before that means it is not there at all. */
+  private contacted = false;
 
   constructor(private readonly options: TransportOptions) {
     this.server = new URL(options.server);
@@ -162,6 +164,7 @@ export class KubeTransport {
       try {
         this.stats.requests++;
         const result = await attemptOnce(creds);
+        this.contacted = true;
         if ('done' in result) return result.done;
         const res = result.failed;
         if (res.status === 401 && !refreshed) {
@@ -180,6 +183,10 @@ export class KubeTransport {
       } catch (err) {
         if (!(err instanceof NetworkFailure)) throw err;
         if (!isRetryableErrorCode(err.code) || req.retry === false) throw this.networkError(err, req);
+        // A server that never answered is probably not running: one quick retry, not the whole budget.
+        // Once it has answered, a refusal is a restart, worth waiting for.
+        if (err.code === 'ECONNREFUSED' && !this.contacted && attempt >= 2)
+          throw this.networkError(err, req, attempt);
         cause = err.code;
         lastStatus = undefined;
         if (!mayRetry(attempt, Date.now() - started, 0, this.policy))
