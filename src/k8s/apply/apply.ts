@@ -6,7 +6,9 @@ import type { DesignMeta, LoadedDesign, Origin } from '../../core/design/model.j
 import { describeRef, type ObjectRef } from '../../core/design/object-ref.js';
 import { MeshdeckError, OperationError } from '../../core/errors.js';
 import { location } from '../../core/output/frame.js';
-import type { ClusterClient } from '../client.js';
+import type { ClusterClient, LiveObject } from '../client.js';
+import { comparable } from '../diff/objects.js';
+import { canonicalJson } from '../util/canonical.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
 import { checkPermissions, missingPermissionsError } from '../preflight/preflight.js';
@@ -165,14 +167,8 @@ export async function applyDesign(
       const answer = await client.apply(resource, o.object, { dryRun, force: options.force });
       applied.push({ prepared: o, resource });
       if (answer.created) return { ...base, action: 'created' };
-      const before = state.byKey.get(o.key)?.resourceVersion;
-      return {
-        ...base,
-        action:
-          before !== undefined && before === answer.object.metadata.resourceVersion
-            ? 'unchanged'
-            : 'configured',
-      };
+      const before = state.byKey.get(o.key)?.object;
+      return { ...base, action: before && sameContent(before, answer.object) ? 'unchanged' : 'configured' };
     } catch (err) {
       if (!(err instanceof MeshdeckError)) throw err;
       return { ...base, action: 'failed', message: err.message, error: err };
@@ -255,6 +251,12 @@ export async function applyDesign(
     }
   }
   return { design: design.meta, dryRun, results: ordered, applied };
+}
+
+/** Whether an apply left the object as it was (its resourceVersion, or else its content, is the same). */
+function sameContent(before: LiveObject, after: LiveObject): boolean {
+  if (before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
+  return canonicalJson(comparable(before)) === canonicalJson(comparable(after));
 }
 
 function useOf(o: PreparedObject) {

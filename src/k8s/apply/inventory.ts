@@ -89,8 +89,8 @@ export async function ownedInventory(
 }
 
 export interface CurrentState {
-  /** resourceVersion and owning design of each existing object the design declares, by key. */
-  byKey: Map<string, { resourceVersion?: string; owner?: string }>;
+  /** Each existing object the design declares (that some design owns), with its owner, by key. */
+  byKey: Map<string, { object: LiveObject; owner?: string }>;
 }
 
 /**
@@ -111,7 +111,7 @@ export async function currentOwners(
       namespace,
     });
   }
-  const byKey = new Map<string, { resourceVersion?: string; owner?: string }>();
+  const byKey = new Map<string, { object: LiveObject; owner?: string }>();
   const outcomes = await settleLimit([...groups.values()], concurrency, (g) =>
     client
       .list(g.resource, { namespace: g.namespace, labelSelector: ANY_DESIGN_SELECTOR })
@@ -122,10 +122,7 @@ export async function currentOwners(
     if (!outcome.ok) continue;
     const { g, list } = outcome.value;
     for (const item of list.items) {
-      byKey.set(refKey(liveRef(g.resource, item)), {
-        resourceVersion: item.metadata.resourceVersion,
-        owner: ownerOf(item),
-      });
+      byKey.set(refKey(liveRef(g.resource, item)), { object: item, owner: ownerOf(item) });
     }
   }
   return { byKey };

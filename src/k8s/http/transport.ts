@@ -111,10 +111,15 @@ export class KubeTransport {
   private agentTls?: TlsMaterial;
   /** Whether the server ever answered: a refused connection before that means it is not there at all. */
   private contacted = false;
+  /** How to abort each request in flight, for the transport's signal. */
+  private readonly inflight = new Set<() => void>();
 
   constructor(private readonly options: TransportOptions) {
     this.server = new URL(options.server);
     this.policy = options.retry ?? DEFAULT_RETRY;
+    options.signal?.addEventListener('abort', () => {
+      for (const abort of [...this.inflight]) abort();
+    });
   }
 
   get describe(): string {
@@ -267,9 +272,12 @@ export class KubeTransport {
     return new Promise((resolve, reject) => {
       const request = lib.request(url, { method: req.method, headers, agent: this.agentFor(creds) });
       const onAbort = () => request.destroy(new NetworkFailure('ABORTED', 'aborted'));
-      for (const s of aborts) s.addEventListener('abort', onAbort, { once: true });
+      // The transport's own signal is listened to once for all requests in flight (there may be many).
+      this.inflight.add(onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => {
-        for (const s of aborts) s.removeEventListener('abort', onAbort);
+        this.inflight.delete(onAbort);
+        signal?.removeEventListener('abort', onAbort);
       };
       if (timeoutMs > 0) {
         request.setTimeout(timeoutMs, () =>

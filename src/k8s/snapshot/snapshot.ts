@@ -1,5 +1,6 @@
 // `cluster snapshot`: the mesh-relevant state of a cluster, by listing (one shot) or by list and watch (kept
 // current, rebuilt by a fresh list after a reconnect). Objects are summarised page by page.
+import { setMaxListeners } from 'node:events';
 import { UnknownKindError, type ClusterClient, type LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
@@ -157,13 +158,15 @@ export class LiveSnapshot {
   private readonly reflectors = new Map<string, { reflector: Reflector<unknown>; section: Section }>();
   private readonly controller = new AbortController();
   private readonly running: Array<Promise<void>> = [];
-  private failure?: unknown;
-
   constructor(
     private readonly client: ClusterClient,
     private readonly cluster: ClusterIdentity,
     private readonly options: LiveSnapshotOptions = {},
-  ) {}
+  ) {
+    // One watch per kind listens to it: many listeners are intended.
+    setMaxListeners(0, this.controller.signal);
+  }
+  private failure?: unknown;
 
   /** Lists and starts watching; resolves once every kind has been listed. */
   async start(signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 // Waiting with watches, not polling: one list-and-watch per kind and namespace, every target judged again
 // on each change, until all are done, one fails, or the timeout passes (exit 5, naming what was not done).
+import { setMaxListeners } from 'node:events';
 import { OperationError, TimeoutError } from '../../core/errors.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
@@ -79,6 +80,8 @@ async function waitFor(
     targets.map((t) => [t, { target: t, state: 'waiting', message: 'not checked yet' }]),
   );
   const controller = new AbortController();
+  // One watch per kind and namespace listens to it: many listeners are intended.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
