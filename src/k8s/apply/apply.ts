@@ -183,10 +183,10 @@ export async function applyDesign(
       if (!outcome.ok) throw outcome.error;
       results.set(wave[i], outcome.value);
     });
-    options.onResults?.(wave.map((o) => results.get(o)!));
   };
 
   await runWave(foundation);
+  options.onResults?.(foundation.map((o) => results.get(o)!));
   const crds = foundation.filter((o) => isCrd(o.object) && results.get(o)?.action !== 'failed');
   if (crds.length > 0 && !dryRun) {
     await waitForReady(
@@ -236,6 +236,7 @@ export async function applyDesign(
     ready.push(o);
   }
   await runWave(ready);
+  options.onResults?.(rest.map((o) => results.get(o)!));
 
   const ordered = prepared.objects.map((o) => results.get(o)!);
   const failures = ordered.filter((r) => r.action === 'failed');

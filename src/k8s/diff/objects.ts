@@ -18,7 +18,9 @@ type Json = Record<string, unknown>;
 
 export function comparable(object: LiveObject | undefined): Json | undefined {
   if (!object) return undefined;
-  const copy = structuredClone(object) as Json;
+  // apiVersion, kind and metadata first, as people write them, whatever order the server keeps.
+  const { apiVersion, kind, metadata: meta, ...rest } = structuredClone(object) as Json;
+  const copy: Json = { apiVersion, kind, metadata: meta, ...rest };
   delete copy.status;
   const metadata = copy.metadata as Json | undefined;
   if (metadata) {

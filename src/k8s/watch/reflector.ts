@@ -84,7 +84,12 @@ export class Reflector<T = LiveObject> {
           if (err instanceof KubeApiError && (err.status === 401 || err.status === 403)) throw err;
           failures++;
           this.resourceVersion = undefined;
-          this.options.onTrouble?.((err as Error).message);
+          if (err instanceof KubeApiError && err.status === 404) {
+            // The kind is not served (its CRD was deleted): there are none of its objects. Look again later.
+            this.empty();
+          } else {
+            this.options.onTrouble?.((err as Error).message);
+          }
           await sleep(retryDelay(failures, undefined, DEFAULT_RETRY), undefined, {
             signal: this.controller.signal,
           }).catch(() => undefined);
@@ -95,6 +100,14 @@ export class Reflector<T = LiveObject> {
       // Whoever waits for the first list is not left waiting when the reflector ends without one.
       this.syncedOnce?.();
     }
+  }
+
+  private empty(): void {
+    const had = this.store.size > 0 || this.lists === 0;
+    this.store.clear();
+    this.lists++;
+    this.syncedOnce?.();
+    if (had) this.options.onChange?.(this);
   }
 
   private keep(object: LiveObject): void {
