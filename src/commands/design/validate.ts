@@ -1,4 +1,4 @@
-import type { DesignIssue } from '../../core/design/issues.js';
+import { sortIssues, type DesignIssue } from '../../core/design/issues.js';
 import { loadDesignInput } from '../../core/design/input.js';
 import { validateDesign } from '../../core/design/validate.js';
 import { ExitCode, InterruptedError, MeshdeckError } from '../../core/errors.js';
@@ -67,6 +67,7 @@ export async function run(
     issues.push(...validateDesign(design, { defaultNamespace: context.effective.namespace }).issues);
   }
 
+  issues.splice(0, issues.length, ...sortIssues(issues, design.sources));
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
   if (inv.format === 'json' || inv.format === 'yaml') {

@@ -22,6 +22,19 @@ export function issue(
   return { severity, rule, message, ...(at ? { at } : {}), ...(hint ? { hint } : {}) };
 }
 
+/** Issues in reading order: by source (in the order given), then line and column; unplaced ones last. */
+export function sortIssues(
+  issues: readonly DesignIssue[],
+  sources: ReadonlyMap<string, string>,
+): DesignIssue[] {
+  const order = new Map([...sources.keys()].map((name, i) => [name, i]));
+  const rank = (i: DesignIssue) => (i.at ? (order.get(i.at.file) ?? order.size) : order.size + 1);
+  return [...issues].sort(
+    (a, b) =>
+      rank(a) - rank(b) || (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.col ?? 0) - (b.at?.col ?? 0),
+  );
+}
+
 export function formatIssueLine(i: DesignIssue): string {
   return i.at ? `${location(i.at.file, i.at.line, i.at.col)}: ${i.message}` : i.message;
 }
@@ -37,7 +50,7 @@ export function issuesError(
   errors: readonly DesignIssue[],
   sources: ReadonlyMap<string, string>,
 ): UsageError {
-  const [first, ...rest] = errors;
+  const [first, ...rest] = sortIssues(errors, sources);
   const details: string[] = [];
   const text = first.at ? sources.get(first.at.file) : undefined;
   if (first.at && text !== undefined) details.push(...codeFrame(text, first.at.line, first.at.col));
