@@ -31,6 +31,13 @@ function withInput<Args extends unknown[], Opts extends OptionValues, Globals ex
     );
 }
 
+const dryRunOption = () =>
+  new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
+    .choices(['none', 'server'] as const)
+    .default('none' as const);
+
+const concurrencyOption = () => new Option('--concurrency <n>', 'requests in flight at once').default('16');
+
 export function addDesignCommands(group: Command): void {
   const importCmd = action(
     withInput(
@@ -71,11 +78,7 @@ export function addDesignCommands(group: Command): void {
         .description('apply a design to the cluster with server-side apply (field manager meshdeck)')
         .argument('[design]', 'a design from the local library (or give -f)'),
     )
-      .addOption(
-        new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
-          .choices(['none', 'server'] as const)
-          .default('none' as const),
-      )
+      .addOption(dryRunOption())
       .addOption(
         new Option('--prune', 'delete objects this design applied before and no longer contains').default(
           false,
@@ -93,7 +96,7 @@ export function addDesignCommands(group: Command): void {
         ),
       )
       .addOption(new Option('--timeout <duration>', 'limit for --wait').default('5m'))
-      .addOption(new Option('--concurrency <n>', 'requests in flight at once').default('16')),
+      .addOption(concurrencyOption()),
     () => import('./apply.js'),
   );
   outputs(apply, ['table', 'json', 'yaml']);
@@ -109,7 +112,7 @@ export function addDesignCommands(group: Command): void {
         .command('diff')
         .description('show what applying the design would change; exit 3 when the cluster has drifted')
         .argument('[design]', 'a design from the local library (or give -f)'),
-    ).addOption(new Option('--concurrency <n>', 'requests in flight at once').default('16')),
+    ).addOption(concurrencyOption()),
     () => import('./diff.js'),
   );
   outputs(diff, ['diff', 'json', 'yaml']);
@@ -124,12 +127,8 @@ export function addDesignCommands(group: Command): void {
     )
       .addOption(new Option('--no-wait', 'return once deletion is requested'))
       .addOption(new Option('--timeout <duration>', 'limit for waiting on finalizers').default('5m'))
-      .addOption(
-        new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
-          .choices(['none', 'server'] as const)
-          .default('none' as const),
-      )
-      .addOption(new Option('--concurrency <n>', 'requests in flight at once').default('16')),
+      .addOption(dryRunOption())
+      .addOption(concurrencyOption()),
     () => import('./delete.js'),
   );
   outputs(del, ['table', 'json', 'yaml']);

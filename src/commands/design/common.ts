@@ -9,6 +9,8 @@ import { UsageError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { location } from '../../core/output/frame.js';
 import type { Action, ObjectResult } from '../../k8s/apply/apply.js';
+import type { Connection } from '../../k8s/connect.js';
+import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export interface InputFlags {
@@ -43,6 +45,42 @@ export async function readDesign(
   if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
   for (const w of loaded.issues) if (w.severity === 'warning') inv.log.warn(formatIssueLine(w));
   return loaded.design;
+}
+
+export interface DesignOnCluster {
+  design: LoadedDesign;
+  connection: Connection;
+  concurrency: number;
+}
+
+/** Checks the flags, reads the design, opens the cluster, does the work, and closes the cluster. */
+export async function withDesignOnCluster<T>(
+  inv: Invocation,
+  name: string | undefined,
+  flags: InputFlags & { concurrency: string },
+  work: (run: DesignOnCluster) => Promise<T>,
+): Promise<T> {
+  const concurrency = parseConcurrency(flags.concurrency);
+  const requestTimeoutMs = parseDuration(flags.requestTimeout, '--request-timeout');
+  const design = await readDesign(inv, name, flags);
+  const connection = await openCluster(inv, { requestTimeoutMs, concurrency });
+  try {
+    return await work({ design, connection, concurrency });
+  } finally {
+    connection.close();
+  }
+}
+
+/** For table output: each wave's result lines as soon as they are known. */
+export function resultPrinter(
+  inv: Invocation,
+  dryRun: boolean,
+): ((results: readonly ObjectResult[]) => void) | undefined {
+  if (inv.format !== 'table') return undefined;
+  return (results) => {
+    inv.log.clearProgress();
+    for (const r of results) inv.out.write(`${resultLine(r, dryRun)}\n`);
+  };
 }
 
 export function parseConcurrency(text: string): number {

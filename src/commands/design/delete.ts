@@ -1,15 +1,13 @@
 import { parseDuration } from '../../core/duration.js';
 import { failuresError } from '../../k8s/apply/apply.js';
 import { deleteDesign } from '../../k8s/apply/delete.js';
-import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 import { progressLine } from './apply.js';
 import {
   countActions,
-  parseConcurrency,
-  readDesign,
-  resultLine,
+  resultPrinter,
   resultsDocument,
+  withDesignOnCluster,
   type InputFlags,
 } from './common.js';
 
@@ -21,14 +19,11 @@ interface DeleteFlags extends InputFlags {
 }
 
 export async function run(inv: Invocation, name: string | undefined, opts: DeleteFlags): Promise<void> {
-  const design = await readDesign(inv, name, opts);
-  const concurrency = parseConcurrency(opts.concurrency);
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
-  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   const dryRun = opts.dryRun === 'server';
-  const connection = await openCluster(inv, { requestTimeoutMs, concurrency });
-  try {
-    const streaming = inv.format === 'table';
+  await withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
+    // The lines come before the wait, so a long wait on finalizers shows what was asked.
+    const printer = resultPrinter(inv, dryRun);
     const results = await deleteDesign(connection.client, design, {
       concurrency,
       wait: opts.wait,
@@ -36,23 +31,15 @@ export async function run(inv: Invocation, name: string | undefined, opts: Delet
       dryRun,
       signal: inv.signal,
       onWarning: (m) => inv.log.warn(m),
-      // The lines come before the wait, so a long wait on finalizers shows what was asked.
-      onResults: streaming
-        ? (rs) => {
-            inv.log.clearProgress();
-            for (const r of rs) inv.out.write(`${resultLine(r, dryRun)}\n`);
-          }
-        : undefined,
-      onWaitProgress: (s) => inv.log.progress(progressLine(s).replace(' ready', ' deleted')),
+      onResults: printer,
+      onWaitProgress: (s) => inv.log.progress(progressLine(s, 'deleted')),
     });
     inv.log.clearProgress();
-    if (!streaming) await inv.out.data(resultsDocument('DesignDeleteResult', design.meta, dryRun, results));
+    if (!printer) await inv.out.data(resultsDocument('DesignDeleteResult', design.meta, dryRun, results));
     inv.log.info(
       `design "${design.meta.name}": ${countActions(results)}${dryRun ? ' (server dry run)' : ''}`,
     );
     const failure = failuresError(results, 'delete');
     if (failure) throw failure;
-  } finally {
-    connection.close();
-  }
+  });
 }

@@ -1,23 +1,15 @@
-import { parseDuration } from '../../core/duration.js';
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { diffDesign } from '../../k8s/diff/diff.js';
-import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
-import { parseConcurrency, readDesign, type InputFlags } from './common.js';
+import { withDesignOnCluster, type InputFlags } from './common.js';
 
 export async function run(
   inv: Invocation,
   name: string | undefined,
   opts: InputFlags & { concurrency: string },
 ): Promise<number> {
-  const design = await readDesign(inv, name, opts);
-  const concurrency = parseConcurrency(opts.concurrency);
-  const connection = await openCluster(inv, {
-    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
-    concurrency,
-  });
-  try {
+  return withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
     const colors = inv.stdoutColor ? inv.log.colors : undefined;
     const entries = await diffDesign(connection.client, design, {
       concurrency,
@@ -55,7 +47,5 @@ export async function run(
       `design "${design.meta.name}": drift found: ${counts.map(([c, n]) => `${n} to ${c}`).join(', ')}`,
     );
     return ExitCode.PROBLEM_FOUND;
-  } finally {
-    connection.close();
-  }
+  });
 }

@@ -99,11 +99,7 @@ export async function applyDesign(
   const keep = new Set(prepared.objects.map((o) => o.key));
   let prunable: OwnedObject[] = [];
   if (options.prune) {
-    const namespaces = [
-      ...new Set(prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n)),
-      client.namespace,
-    ];
-    const inventory = await ownedInventory(client, design.meta.name, namespaces, concurrency);
+    const inventory = await ownedInventory(client, design.meta.name, prepared.objects, concurrency);
     if (inventory.unreadable.length > 0) {
       options.onWarning?.(
         `prune cannot see ${inventory.unreadable.join(', ')} (not permitted to list): objects of those kinds are not pruned`,

@@ -32,13 +32,7 @@ export async function deleteDesign(
   const concurrency = options.concurrency ?? 16;
   const name = design.meta.name;
   const prepared = await prepareDesign(client, design, { lenient: true });
-  const namespaces = [
-    ...new Set([
-      ...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
-      client.namespace,
-    ]),
-  ];
-  const inventory = await ownedInventory(client, name, namespaces, concurrency);
+  const inventory = await ownedInventory(client, name, prepared.objects, concurrency);
   if (inventory.unreadable.length > 0) {
     options.onWarning?.(
       `cannot list ${inventory.unreadable.join(', ')} (not permitted): objects of those kinds the design owns are not deleted`,

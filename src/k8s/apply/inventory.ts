@@ -48,9 +48,12 @@ export function liveRef(resource: ApiResource, object: LiveObject): ObjectRef {
 export async function ownedInventory(
   client: ClusterClient,
   design: string,
-  namespaces: readonly string[],
+  declared: readonly PreparedObject[],
   concurrency = 8,
 ): Promise<Inventory> {
+  // Where to look when listing across all namespaces is not permitted: the design's, and the default one.
+  const namespaces = new Set(declared.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n));
+  namespaces.add(client.namespace);
   const index = await client.discovery.index();
   const resources = index.listable().filter((r) => !SKIPPED.has(r.plural) && r.verbs.includes('delete'));
   const selector = ownedBySelector(design);

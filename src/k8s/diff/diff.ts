@@ -46,13 +46,7 @@ export async function diffDesign(
   });
   if (options.prune !== false) {
     const keep = new Set(prepared.objects.map((o) => o.key));
-    const namespaces = [
-      ...new Set([
-        ...prepared.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
-        client.namespace,
-      ]),
-    ];
-    const inventory = await ownedInventory(client, design.meta.name, namespaces, concurrency);
+    const inventory = await ownedInventory(client, design.meta.name, prepared.objects, concurrency);
     for (const o of inventory.objects) {
       if (keep.has(o.key)) continue;
       const what = describeRef(o.ref);
