@@ -12,6 +12,8 @@ export interface ConnectOptions {
   cluster: ClusterRef;
   /** The namespace of the context (or -n). */
   namespace: string;
+  /** Whether -n gave it. */
+  namespaceFromFlag?: boolean;
   env: Env;
   /** meshdeck's cache folder, for discovery. */
   cacheDir?: string;
@@ -55,7 +57,7 @@ export function connect(options: ConnectOptions): Connection {
     onPartial: options.onPartialDiscovery,
   });
   return {
-    client: new ClusterClient(transport, discovery, options.namespace),
+    client: new ClusterClient(transport, discovery, options.namespace, options.namespaceFromFlag),
     target,
     close: () => transport.close(),
   };

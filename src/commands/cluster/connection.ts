@@ -16,6 +16,7 @@ export async function openCluster(inv: Invocation, flags: ClusterFlags = {}): Pr
   const connection = connect({
     cluster: context.effective.cluster,
     namespace: context.effective.namespace,
+    namespaceFromFlag: inv.globals.namespace !== undefined,
     env: inv.env,
     cacheDir: inv.paths.cacheDir,
     signal: inv.signal,

@@ -64,7 +64,12 @@ export async function run(
   }
   if (!checked) {
     const context = await inv.context();
-    issues.push(...validateDesign(design, { defaultNamespace: context.effective.namespace }).issues);
+    issues.push(
+      ...validateDesign(design, {
+        defaultNamespace: context.effective.namespace,
+        namespaceFlag: inv.globals.namespace,
+      }).issues,
+    );
   }
 
   issues.splice(0, issues.length, ...sortIssues(issues, design.sources));

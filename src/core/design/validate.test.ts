@@ -183,6 +183,9 @@ metadata: {name: w}
       offline.objects.map((o) => o.object.metadata.namespace),
       [undefined, undefined, 'ns'],
     );
+    // -n wins over the design's own namespace (here none) and the context's.
+    const flagged = validateDesign(design, { defaultNamespace: 'ns', namespaceFlag: 'flag' });
+    assert.equal(flagged.objects[2].object.metadata.namespace, 'flag');
     const online = validateDesign(design, {
       defaultNamespace: 'ns',
       namespaced: (apiVersion, kind) => (kind === 'Widget' ? false : undefined),

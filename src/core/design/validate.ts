@@ -23,6 +23,8 @@ export const RESERVED_PREFIX = 'meshdeck.io/';
 export interface ValidateOptions {
   /** Namespace given to namespaced objects that name none. */
   defaultNamespace: string;
+  /** -n given on the command line: wins over the design's own namespace. */
+  namespaceFlag?: string;
   /** Whether a kind is namespaced; from discovery when a cluster is at hand. */
   namespaced?: (apiVersion: string, kind: string) => boolean | undefined;
 }
@@ -70,7 +72,7 @@ export function validateDesign(design: LoadedDesign, options: ValidateOptions): 
   const offline = offlineScope(declared);
   const namespaced = (apiVersion: string, kind: string) =>
     options.namespaced?.(apiVersion, kind) ?? offline(apiVersion, kind);
-  const defaultNamespace = design.meta.namespace || options.defaultNamespace;
+  const defaultNamespace = options.namespaceFlag ?? (design.meta.namespace || options.defaultNamespace);
 
   const seen = new Map<string, DesignObject>();
   const objects: DesignObject[] = [];

@@ -52,7 +52,9 @@ export async function ownedInventory(
   concurrency = 8,
 ): Promise<Inventory> {
   // Where to look when listing across all namespaces is not permitted: the design's, and the default one.
-  const namespaces = new Set(declared.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n));
+  const namespaces = new Set(
+    declared.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
+  );
   namespaces.add(client.namespace);
   const index = await client.discovery.index();
   const resources = index.listable().filter((r) => !SKIPPED.has(r.plural) && r.verbs.includes('delete'));

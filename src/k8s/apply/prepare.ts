@@ -80,6 +80,7 @@ export async function inspectDesign(
 
   const validated = validateDesign(design, {
     defaultNamespace: client.namespace,
+    namespaceFlag: client.namespaceFromFlag ? client.namespace : undefined,
     namespaced: (apiVersion, kind) =>
       index.find(apiVersion, kind)?.namespaced ?? declaredFor(apiVersion, kind)?.namespaced,
   });
