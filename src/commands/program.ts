@@ -2,8 +2,10 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
+import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
+import { designCommand } from './design/index.js';
 import { examples } from './shared/command.js';
 import { addGlobalOptions } from './shared/globals.js';
 
@@ -19,7 +21,12 @@ const OUTPUT = {
 };
 
 /** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, completionCommand];
+const GROUPS: Array<() => CommandUnknownOpts> = [
+  contextCommand,
+  designCommand,
+  clusterCommand,
+  completionCommand,
+];
 
 export function buildProgram() {
   const program = addGlobalOptions(
