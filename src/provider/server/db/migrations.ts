@@ -53,7 +53,7 @@ export const MIGRATIONS: readonly string[] = [
     owner_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     name text NOT NULL,
     version int NOT NULL,
-    data jsonb NOT NULL,
+    data json NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, id)
