@@ -46,6 +46,10 @@ export async function startTestProvider(kind: DatabaseKind, options: ProviderSer
     initAdmin: ADMIN,
     deviceIntervalSeconds: 1,
     authRateLimit: { burst: 1000, perMinute: 1000 },
+    // Failures inside the provider are worth seeing in the test output.
+    log: (line) => {
+      if (line.startsWith('error:')) process.stderr.write(`provider ${line}\n`);
+    },
     ...options,
   });
 }
@@ -150,4 +154,57 @@ export async function deviceLogin(home: TestHome, url: string, who = ADMIN, env:
   const approved = await approveDevice(url, code, who);
   if (approved.status !== 200) throw new Error(`approval failed: HTTP ${approved.status}`);
   return proc.done;
+}
+
+/** A provider that can be stopped and started again on the same URL with the same data. */
+export interface RestartableProvider {
+  readonly url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it and deletes its data. */
+  cleanup(): Promise<void>;
+}
+
+export async function restartableProvider(kind: DatabaseKind, options: ProviderServerOptions = {}): Promise<RestartableProvider> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'meshdeck-provider-')) : undefined;
+  const where = kind === 'postgres' ? { databaseUrl: await (await sharedPostgres()).createDatabase() } : { dataDir, memory: false };
+  let server: ProviderServer | undefined;
+  let port = 0;
+  let url = '';
+  const stop = async () => {
+    await server?.stop();
+    server = undefined;
+  };
+  return {
+    get url() {
+      return url;
+    },
+    async start() {
+      server = await startTestProvider(kind, { ...options, ...where, port });
+      port = server.port;
+      url = server.url;
+    },
+    stop,
+    async cleanup() {
+      await stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The names of a user's designs on the provider, straight from its API. */
+export async function designNames(url: string, token: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/designs?pagesize=500`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { items: Array<{ name: string }> };
+  return body.items.map((d) => d.name).sort();
+}
+
+export function spawnProviderProcess(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, 'provider', 'serve', ...args], {
+    env: { PATH: process.env.PATH, LANG: 'C.UTF-8', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
