@@ -32,6 +32,8 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   async delete(provider: string): Promise<boolean> {
+    // Nothing to delete: do not create the file (the keychain may be where tokens live).
+    if (!(await this.exists()) || !(provider in (await this.read()).credentials)) return false;
     return this.update((file) => {
       const had = provider in file.credentials;
       delete file.credentials[provider];
@@ -47,6 +49,13 @@ export class FileCredentialStore implements CredentialStore {
       await writeFileAtomic(this.location, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, dirMode: 0o700 });
       return result;
     });
+  }
+
+  private async exists(): Promise<boolean> {
+    return stat(this.location).then(
+      () => true,
+      () => false,
+    );
   }
 
   private async read(): Promise<CredentialsFile> {
