@@ -4,6 +4,7 @@ import { ApiError, unauthorized } from './http/errors.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { sameSecret } from './auth/secrets.js';
 import { verifyAccessToken, type Principal, type TokenSettings } from './auth/tokens.js';
+import { PrincipalCache } from './auth/principal-cache.js';
 import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
 import type { RequestContext } from './router.js';
 
@@ -16,6 +17,8 @@ export interface App {
   /** The URL clients use; known once the server listens. */
   publicUrl: () => string;
   authenticate(ctx: RequestContext): Promise<Principal>;
+  /** Verified tokens, kept briefly; cleared for a session when it is revoked or refreshed here. */
+  principals: PrincipalCache;
   /** Throws 429 when the client has used up its auth requests. */
   limitAuth(ctx: RequestContext): void;
   log(line: string): void;
@@ -24,7 +27,9 @@ export interface App {
 export function createApp(db: Database, options: ProviderServerOptions, publicUrl: () => string): App {
   const limiter = new RateLimiter(options.authRateLimit ?? DEFAULTS.authRateLimit);
   const local = options.local;
+  const principals = new PrincipalCache(options.tokenCacheMs ?? DEFAULTS.tokenCacheMs);
   return {
+    principals,
     db,
     options,
     publicUrl,
@@ -45,7 +50,7 @@ export function createApp(db: Database, options: ProviderServerOptions, publicUr
         if (!sameSecret(match[1], local.token)) throw unauthorized('unknown token');
         return { user: LOCAL_USER, sessionId: 'local' };
       }
-      return verifyAccessToken(db, match[1]);
+      return principals.get(match[1], () => verifyAccessToken(db, match[1]));
     },
     limitAuth(ctx) {
       const verdict = limiter.take(ctx.ip);

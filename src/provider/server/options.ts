@@ -30,6 +30,11 @@ export interface ProviderServerOptions {
    */
   local?: { token: string };
   providerName?: string;
+  /**
+   * How long a verified access token is trusted without asking the database again. Revocation and
+   * refresh through this server take effect at once; through another replica, within this time.
+   */
+  tokenCacheMs?: number;
   /** Receives one line per request and per notable event; never secrets. */
   log?: (line: string) => void;
 }
@@ -42,6 +47,7 @@ export const DEFAULTS = {
   deviceCodeTtlSeconds: 600,
   maxBodyBytes: 1024 * 1024,
   authRateLimit: { burst: 20, perMinute: 30 },
+  tokenCacheMs: 5000,
 } as const;
 
 export const LOCAL_USER = {

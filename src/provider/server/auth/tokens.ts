@@ -15,6 +15,8 @@ export interface TokenSettings {
 export interface Principal {
   user: User;
   sessionId: string;
+  /** When the token stops working (ms since the epoch); unset when it does not expire. */
+  expiresAt?: number;
 }
 
 /** Starts a login session for a user and returns its first access and refresh tokens. */
@@ -89,12 +91,18 @@ export async function verifyAccessToken(db: Queryable, token: string): Promise<P
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw unauthorized('token expired');
   return {
     sessionId: row.session_id,
+    expiresAt: row.expires_at?.getTime(),
     user: { id: row.id, username: row.username, displayName: row.display_name, email: row.email, role: row.role },
   };
 }
 
 /** Exchanges a refresh token for a new pair (rotation). */
-export async function refreshSession(db: Database, refreshToken: string, settings: TokenSettings): Promise<TokenResponse> {
+export async function refreshSession(
+  db: Database,
+  refreshToken: string,
+  settings: TokenSettings,
+  onRotated: (sessionId: string) => void = () => undefined,
+): Promise<TokenResponse> {
   const outcome = await db.transaction(async (tx) => {
     const rows = await tx.query<{ session_id: string; expires_at: Date | null; used_at: Date | null; revoked_at: Date | null }>(
       `SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at
@@ -108,24 +116,26 @@ export async function refreshSession(db: Database, refreshToken: string, setting
     if (row.used_at) {
       // Reuse of a rotated token: whoever holds the other copy must not keep the session.
       await tx.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [row.session_id]);
-      return { error: 'refresh token already used; the session is revoked' };
+      return { error: 'refresh token already used; the session is revoked', session: row.session_id };
     }
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) return { error: 'refresh token expired' };
     await tx.query('UPDATE tokens SET used_at = now() WHERE hash = $1', [hashToken(refreshToken)]);
     // The old access token stops working with the rotation.
     await tx.query(`UPDATE tokens SET expires_at = now() WHERE session_id = $1 AND kind = 'access'`, [row.session_id]);
-    return { tokens: await issuePair(tx, row.session_id, settings) };
+    return { tokens: await issuePair(tx, row.session_id, settings), session: row.session_id };
   });
+  // Told after the commit, so no request can cache the old state again in between.
+  if (outcome.session) onRotated(outcome.session);
   if ('error' in outcome) throw oauthError('invalid_grant', outcome.error ?? 'invalid refresh token');
   return outcome.tokens;
 }
 
 /** Revokes the session a token (access or refresh) belongs to. Unknown tokens are ignored (RFC 7009). */
-export async function revokeToken(db: Queryable, token: string): Promise<boolean> {
-  const rows = await db.query(
+export async function revokeToken(db: Queryable, token: string): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>(
     `UPDATE sessions SET revoked_at = now()
       WHERE id = (SELECT session_id FROM tokens WHERE hash = $1) AND revoked_at IS NULL RETURNING id`,
     [hashToken(token)],
   );
-  return rows.length > 0;
+  return rows[0]?.id;
 }

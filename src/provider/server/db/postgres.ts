@@ -1,4 +1,5 @@
 // PostgreSQL through a connection pool, for a provider shared by a team or run in several replicas.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { redactUrl, withTimeout, type Database } from './database.js';
 
@@ -20,13 +21,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const db: Database = {
     kind: 'postgres',
     location: redactUrl(url),
-    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    query: async (sql, params) => (await pool.query(prepared(sql, params))).rows,
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
+        const result = await fn({ query: async (sql, params) => (await client.query(prepared(sql, params))).rows });
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -48,4 +49,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     throw new Error(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${err.message}`);
   });
   return db;
+}
+
+/** Our SQL texts are fixed, so each can be a named prepared statement: parsed once per connection. */
+function prepared(text: string, values: unknown[] = []): pg.QueryConfig {
+  return { name: `md_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values };
 }

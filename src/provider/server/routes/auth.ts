@@ -36,7 +36,7 @@ export function authRoutes(router: Router, app: App): void {
     app.limitAuth(ctx);
     if (grant === 'refresh_token') {
       if (!form.refresh_token) throw oauthError('invalid_request', 'refresh_token is missing');
-      sendJson(ctx.res, 200, await refreshSession(app.db, form.refresh_token, app.tokens));
+      sendJson(ctx.res, 200, await refreshSession(app.db, form.refresh_token, app.tokens, (id) => app.principals.forgetSession(id)));
       return;
     }
     if (grant === 'authorization_code') {
@@ -53,7 +53,8 @@ export function authRoutes(router: Router, app: App): void {
     app.limitAuth(ctx);
     const form = await readForm(ctx.req, app.maxBodyBytes);
     if (!form.token) throw oauthError('invalid_request', 'token is missing');
-    await revokeToken(app.db, form.token);
+    const session = await revokeToken(app.db, form.token);
+    if (session) app.principals.forgetSession(session);
     sendJson(ctx.res, 200, {});
   });
 

@@ -55,8 +55,8 @@ export async function listDocuments(
   const filter = where.join(' AND ');
   const [rows, count] = await Promise.all([
     db.query<DocumentRow>(
-      `SELECT ${COLUMNS} FROM documents WHERE ${filter} ORDER BY name, id LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-      params,
+      `SELECT ${COLUMNS} FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.pageSize, (q.page - 1) * q.pageSize],
     ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE ${filter}`, params),
   ]);
