@@ -28,22 +28,49 @@ interface Provider {
   token: string;
   ids: string[];
   child: ChildProcess;
+  /** Request durations the provider itself logged (ms), since the last reset. */
+  seen: number[];
 }
 
 async function serve(name: Provider['name'], storage: string[], home: string): Promise<Provider> {
-  const child = spawn(process.execPath, [bin, 'provider', 'serve', ...storage, '--port', '0', '--device-interval', '1', '--auth-rate-limit', '100000'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_STATE_HOME: join(home, 'state'),
-      MESHDECK_PROVIDER_INIT_ADMIN: ADMIN.username,
-      MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password,
-      MESHDECK_PROVIDER_DB_POOL: process.env.MESHDECK_PROVIDER_DB_POOL ?? '20',
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'provider',
+      'serve',
+      ...storage,
+      '--port',
+      '0',
+      '--device-interval',
+      '1',
+      '--auth-rate-limit',
+      '100000',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_STATE_HOME: join(home, 'state'),
+        MESHDECK_PROVIDER_INIT_ADMIN: ADMIN.username,
+        MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password,
+        MESHDECK_PROVIDER_DB_POOL: process.env.MESHDECK_PROVIDER_DB_POOL ?? '20',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'ignore'],
+  );
+  const seen: number[] = [];
+  let partial = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = / (GET|POST) \/api\/designs\S* \d{3} (\d+)ms$/.exec(line);
+      if (m) seen.push(Number(m[2]));
+    }
   });
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout!.setEncoding('utf8').once('data', (d: string) => ok(d.trim()));
+    child.stdout.setEncoding('utf8').once('data', (d: string) => ok(d.trim()));
     child.once('exit', (code) => fail(new Error(`${name} provider exited ${code}`)));
   });
   const { access_token: token } = await tokensFor(url, ADMIN);
@@ -56,14 +83,17 @@ async function serve(name: Provider['name'], storage: string[], home: string): P
     });
     ids.push(((await res.json()) as { id: string }).id);
   }
-  return { name, url, token, ids, child };
+  return { name, url, token, ids, child, seen };
 }
 
 function design(name: string) {
   return {
     name,
     services: Object.fromEntries(
-      Array.from({ length: 8 }, (_, i) => [`svc-${i}`, { type: 'Deployment', image: `registry/app-${i}:1.${i}`, replicas: 2, labels: { app: `app-${i}` } }]),
+      Array.from({ length: 8 }, (_, i) => [
+        `svc-${i}`,
+        { type: 'Deployment', image: `registry/app-${i}:1.${i}`, replicas: 2, labels: { app: `app-${i}` } },
+      ]),
     ),
   };
 }
@@ -78,6 +108,7 @@ const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 400);
 
 async function load(p: Provider, mode: Mode) {
   let n = 0;
+  p.seen.length = 0;
   const result = await autocannon({
     url: p.url,
     connections: CONNECTIONS,
@@ -88,7 +119,8 @@ async function load(p: Provider, mode: Mode) {
       {
         setupRequest: (req) => {
           n++;
-          if (mode !== 'write') return { ...req, method: 'GET', path: `/api/designs/${p.ids[n % p.ids.length]}` };
+          if (mode !== 'write')
+            return { ...req, method: 'GET', path: `/api/designs/${p.ids[n % p.ids.length]}` };
           const name = `w-${randomUUID()}`;
           return {
             ...req,
@@ -101,10 +133,13 @@ async function load(p: Provider, mode: Mode) {
       },
     ],
   });
+  await new Promise((r) => setTimeout(r, 200)); // the last log lines
+  const sorted = [...p.seen].sort((a, b) => a - b);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    serverP99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
@@ -123,7 +158,9 @@ try {
         const s = await load(p, mode);
         const key = `${p.name}/${mode}`;
         samples.set(key, [...(samples.get(key) ?? []), s]);
-        console.log(`round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  errors ${s.errors}  non-2xx ${s.non2xx}`);
+        console.log(
+          `round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}`,
+        );
       }
     }
   }
@@ -135,6 +172,7 @@ try {
       requestsPerSecond: Math.round(median(runs.map((r) => r.rps))),
       p50Ms: median(runs.map((r) => r.p50)),
       p99Ms: median(runs.map((r) => r.p99)),
+      providerP99Ms: median(runs.map((r) => r.serverP99)),
       errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
       rounds: runs.length,
     };
@@ -148,7 +186,14 @@ try {
     benchmark: 'provider',
     date: new Date().toISOString(),
     machine: { ...machine(), cpus: cpus().length },
-    setup: { connections: CONNECTIONS, pacedRequestsPerSecond: PACED_RATE, secondsPerRun: SECONDS, rounds: ROUNDS, seededDesigns: DESIGNS, dbPool: Number(process.env.MESHDECK_PROVIDER_DB_POOL ?? 20) },
+    setup: {
+      connections: CONNECTIONS,
+      pacedRequestsPerSecond: PACED_RATE,
+      secondsPerRun: SECONDS,
+      rounds: ROUNDS,
+      seededDesigns: DESIGNS,
+      dbPool: Number(process.env.MESHDECK_PROVIDER_DB_POOL ?? 20),
+    },
     results: rows,
     ratios: {
       readRpsPostgresOverPglite: +(pgRead.requestsPerSecond / liteRead.requestsPerSecond).toFixed(2),
@@ -159,11 +204,18 @@ try {
       readP99OnPostgresMs: GOAL_P99_MS,
       saturated: { p99Ms: pgRead.p99Ms, met: pgRead.p99Ms < GOAL_P99_MS },
       paced: { requestsPerSecond: PACED_RATE, p99Ms: pgPaced.p99Ms, met: pgPaced.p99Ms < GOAL_P99_MS },
+      providerSide: {
+        saturatedP99Ms: pgRead.providerP99Ms,
+        pacedP99Ms: pgPaced.providerP99Ms,
+        met: pgRead.providerP99Ms < GOAL_P99_MS,
+      },
     },
   };
   writeResult(join(root, 'bench', 'results', 'provider.json'), result);
   for (const r of rows) {
-    console.log(`${r.database.padEnd(9)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   errors ${r.errors}`);
+    console.log(
+      `${r.database.padEnd(9)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms (provider p99 ${r.providerP99Ms} ms)   errors ${r.errors}`,
+    );
   }
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   console.log(
@@ -171,7 +223,9 @@ try {
   );
 } finally {
   for (const p of providers) p.child.kill('SIGTERM');
-  await Promise.all(providers.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+  await Promise.all(
+    providers.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))),
+  );
   await pg.stop();
   rmSync(home, { recursive: true, force: true });
 }

@@ -19,7 +19,11 @@ export async function readDesignFile(file: string): Promise<DesignDocument> {
   } catch (err) {
     const code = errnoCode(err);
     throw new UsageError(
-      code === 'ENOENT' ? `design file ${file} does not exist` : code === 'EISDIR' ? `${file} is a folder, not a design file` : `cannot read ${file}: ${(err as Error).message}`,
+      code === 'ENOENT'
+        ? `design file ${file} does not exist`
+        : code === 'EISDIR'
+          ? `${file} is a folder, not a design file`
+          : `cannot read ${file}: ${(err as Error).message}`,
       { hint: 'give the path of a YAML or JSON design file' },
     );
   }
@@ -31,7 +35,9 @@ export function parseDesign(source: string, file: string): DesignDocument {
   const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
-    const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
+    const [line, col] = error.linePos?.[0]
+      ? [error.linePos[0].line, error.linePos[0].col]
+      : [undefined, undefined];
     throw new UsageError(`${location(file, line, col)}: ${error.message.split('\n')[0]}`, {
       details: line ? codeFrame(source, line, col ?? 1) : [],
       hint: 'fix the YAML (or JSON) syntax, then run the command again',
@@ -46,10 +52,13 @@ export function parseDesign(source: string, file: string): DesignDocument {
   if (problem) {
     const range = nameNode && isScalar(nameNode.value) ? nameNode.value.range : undefined;
     const pos = range ? lineCol(source, range[0]) : { line: 1, col: 1 };
-    throw new UsageError(`${location(file, pos.line, pos.col)}: ${problem === '"name" must be a non-empty string' && !nameNode ? 'a design needs a "name"' : problem}`, {
-      details: codeFrame(source, pos.line, pos.col),
-      hint: 'add a top-level "name: my-design" to the file',
-    });
+    throw new UsageError(
+      `${location(file, pos.line, pos.col)}: ${problem === '"name" must be a non-empty string' && !nameNode ? 'a design needs a "name"' : problem}`,
+      {
+        details: codeFrame(source, pos.line, pos.col),
+        hint: 'add a top-level "name: my-design" to the file',
+      },
+    );
   }
   return { name: data.name as string, data };
 }

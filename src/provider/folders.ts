@@ -8,7 +8,10 @@ import type { MeshdeckPaths } from '../core/paths.js';
 export function providerKey(url: string, builtin: boolean): string {
   if (builtin) return 'builtin';
   const parsed = new URL(url);
-  const readable = `${parsed.hostname}${parsed.port ? `-${parsed.port}` : ''}`.replace(/[^A-Za-z0-9.-]/g, '_');
+  const readable = `${parsed.hostname}${parsed.port ? `-${parsed.port}` : ''}`.replace(
+    /[^A-Za-z0-9.-]/g,
+    '_',
+  );
   return `${readable}-${createHash('sha256').update(url).digest('hex').slice(0, 10)}`;
 }
 

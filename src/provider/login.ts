@@ -1,7 +1,6 @@
 // Signing in and out: the three ways to get a token (device code, browser, a token given on stdin),
 // checked against the provider's /me and then stored; signing out revokes it on the provider first.
 import { AuthError } from '../core/errors.js';
-import { tokenAccount } from './folders.js';
 import { fetchCapabilities, type ProviderCapabilities } from './client/capabilities.js';
 import { isOffline } from './client/errors.js';
 import { ProviderHttp, timeoutFromEnv } from './client/http.js';
@@ -33,15 +32,27 @@ export interface LoginResult {
   credential: StoredCredential;
 }
 
-export async function login(host: SessionHost, target: ProviderTarget, options: LoginOptions): Promise<LoginResult> {
-  const http = new ProviderHttp({ baseUrl: target.url, timeoutMs: timeoutFromEnv(host.env), signal: host.signal, debug: host.debug });
+export async function login(
+  host: SessionHost,
+  target: ProviderTarget,
+  options: LoginOptions,
+): Promise<LoginResult> {
+  const http = new ProviderHttp({
+    baseUrl: target.url,
+    timeoutMs: timeoutFromEnv(host.env),
+    signal: host.signal,
+    debug: host.debug,
+  });
   const caps = await fetchCapabilities(http);
   if (caps.isLocal) {
     throw new AuthError(`the provider at ${target.url} is a local provider: it needs no sign-in`);
   }
   const tokens = await obtainTokens(host, target, http, caps, options);
   const profile = await whoIs(target, tokens.access_token, host, caps);
-  const credential = credentialFrom(target.url, tokens, options.method, { id: profile.id, username: profile.username });
+  const credential = credentialFrom(target.url, tokens, options.method, {
+    id: profile.id,
+    username: profile.username,
+  });
   const store = await credentialsFor(host).save(credential);
   return { profile, store, credential };
 }
@@ -55,7 +66,10 @@ async function obtainTokens(
 ): Promise<TokenResponse> {
   if (options.method === 'token') {
     const token = options.token?.trim();
-    if (!token) throw new AuthError('no token on standard input', { hint: 'echo "$TOKEN" | meshdeck login --with-token' });
+    if (!token)
+      throw new AuthError('no token on standard input', {
+        hint: 'echo "$TOKEN" | meshdeck login --with-token',
+      });
     return { access_token: token, token_type: 'Bearer' };
   }
   if (options.method === 'web') {
@@ -75,7 +89,12 @@ async function obtainTokens(
 }
 
 /** The user a token belongs to; a refused token is an auth error (exit 4). */
-async function whoIs(target: ProviderTarget, token: string, host: SessionHost, caps: ProviderCapabilities): Promise<UserProfile> {
+async function whoIs(
+  target: ProviderTarget,
+  token: string,
+  host: SessionHost,
+  caps: ProviderCapabilities,
+): Promise<UserProfile> {
   const http = new ProviderHttp({
     baseUrl: target.url,
     timeoutMs: timeoutFromEnv(host.env),
@@ -101,7 +120,12 @@ export async function logout(host: SessionHost, target: ProviderTarget): Promise
   let revoked = false;
   let revokeProblem: string | undefined;
   if (stored) {
-    const http = new ProviderHttp({ baseUrl: target.url, timeoutMs: timeoutFromEnv(host.env), signal: host.signal, debug: host.debug });
+    const http = new ProviderHttp({
+      baseUrl: target.url,
+      timeoutMs: timeoutFromEnv(host.env),
+      signal: host.signal,
+      debug: host.debug,
+    });
     try {
       const caps = await fetchCapabilities(http);
       // Revoking the refresh token ends the whole session, access token included.
@@ -114,4 +138,3 @@ export async function logout(host: SessionHost, target: ProviderTarget): Promise
   const removedFrom = await credentials.remove(target.url);
   return { revoked, revokeProblem, removedFrom };
 }
-

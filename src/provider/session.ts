@@ -6,7 +6,11 @@ import { withFileLock } from '../core/fs/lock.js';
 import type { ProviderRef } from '../core/config/model.js';
 import { providerUrlProblem } from '../core/config/model.js';
 import { Credentials, type FoundCredential } from '../core/credentials/credentials.js';
-import { normalizeProviderUrl, type CredentialSource, type StoredCredential } from '../core/credentials/types.js';
+import {
+  normalizeProviderUrl,
+  type CredentialSource,
+  type StoredCredential,
+} from '../core/credentials/types.js';
 import type { Env, MeshdeckPaths } from '../core/paths.js';
 import { builtinPaths, ensureBuiltinProvider } from './builtin/daemon.js';
 import { ProviderApi } from './client/api.js';
@@ -56,7 +60,8 @@ export function providerTarget(ref: ProviderRef, override?: string): ProviderTar
   const raw = override ?? ref.url;
   if (raw === undefined) return { builtin: true };
   const problem = providerUrlProblem(raw);
-  if (problem) throw new UsageError(problem, { hint: 'give the provider base URL, e.g. https://provider.example.com' });
+  if (problem)
+    throw new UsageError(problem, { hint: 'give the provider base URL, e.g. https://provider.example.com' });
   const url = normalizeProviderUrl(raw);
   return { url, builtin: false, key: providerKey(url, false) };
 }
@@ -76,23 +81,36 @@ export async function openProviderSession(
     const state = await ensureBuiltinProvider(builtinPaths(host.paths.stateDir), host.env, host.debug);
     const target: ProviderTarget = { url: state.url, builtin: true, key: providerKey(state.url, true) };
     const auth: TokenSource = { fromEnv: false, token: async () => state.token, refresh: async () => false };
-    return assemble(host, target, new ProviderHttp({ baseUrl: target.url, timeoutMs, signal: host.signal, auth, debug: host.debug }), {
-      source: 'builtin',
-      account: 'local',
-    });
+    return assemble(
+      host,
+      target,
+      new ProviderHttp({ baseUrl: target.url, timeoutMs, signal: host.signal, auth, debug: host.debug }),
+      {
+        source: 'builtin',
+        account: 'local',
+      },
+    );
   }
   const target = chosen;
   const credentials = credentialsFor(host);
   const found = await credentials.find(target.url);
   if (!found && options.requireAuth !== false) throw notSignedIn(target.url);
-  let session: ProviderSession | undefined;
-  const auth = found && new StoredTokenSource(found, credentials, host, target, () => session!);
-  const http = new ProviderHttp({ baseUrl: target.url, timeoutMs, signal: host.signal, auth, debug: host.debug });
-  session = assemble(host, target, http, {
+  // The token source refreshes through the session it belongs to, which needs the token source first.
+  const holder: { session?: ProviderSession } = {};
+  const auth = found && new StoredTokenSource(found, credentials, host, target, () => holder.session!);
+  const http = new ProviderHttp({
+    baseUrl: target.url,
+    timeoutMs,
+    signal: host.signal,
+    auth,
+    debug: host.debug,
+  });
+  const session = assemble(host, target, http, {
     source: found?.source ?? 'none',
     credential: found,
     account: found ? (found.credential.user?.id ?? tokenAccount(found.credential.accessToken)) : 'anonymous',
   });
+  holder.session = session;
   return session;
 }
 
@@ -136,7 +154,11 @@ class StoredTokenSource implements TokenSource {
 
   async token(): Promise<string | undefined> {
     const { credential } = this.found;
-    if (credential.refreshToken && credential.expiresAt && Date.parse(credential.expiresAt) - EXPIRY_MARGIN_MS < Date.now()) {
+    if (
+      credential.refreshToken &&
+      credential.expiresAt &&
+      Date.parse(credential.expiresAt) - EXPIRY_MARGIN_MS < Date.now()
+    ) {
       await this.refresh(credential.accessToken);
     }
     return this.found.credential.accessToken;
@@ -157,7 +179,12 @@ class StoredTokenSource implements TokenSource {
       const caps = await this.session().capabilities();
       const tokens = await refreshTokens(this.session().http, caps, refreshToken);
       if (!tokens) return false;
-      const next = credentialFrom(this.target.url, tokens, this.found.credential.method, this.found.credential.user);
+      const next = credentialFrom(
+        this.target.url,
+        tokens,
+        this.found.credential.method,
+        this.found.credential.user,
+      );
       await this.credentials.replace(this.found, next);
       this.found = { ...this.found, credential: next };
       this.host.debug?.('credentials: access token refreshed');
@@ -185,5 +212,7 @@ export function credentialFrom(
 
 export function requireRemote(target: ProviderTarget | { builtin: true }, what: string): ProviderTarget {
   if ('url' in target) return target;
-  throw new AuthError(`the built-in provider needs no ${what}`, { hint: 'give --provider URL for a Remote Provider' });
+  throw new AuthError(`the built-in provider needs no ${what}`, {
+    hint: 'give --provider URL for a Remote Provider',
+  });
 }

@@ -6,7 +6,14 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
-import { DATABASES, providerFixture, sharedPostgres, startTestProvider, tokensFor, usePostgres } from '../helpers/provider.js';
+import {
+  DATABASES,
+  providerFixture,
+  sharedPostgres,
+  startTestProvider,
+  tokensFor,
+  usePostgres,
+} from '../helpers/provider.js';
 
 const home = new TestHome();
 after(() => home.cleanup());
@@ -37,12 +44,16 @@ describe('providers that answer wrongly', () => {
 
   it('a malformed capabilities document is named as such (exit 1)', async () => {
     const { url } = await fakeProvider((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"providerType": 7, "capabilities": "all"}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"providerType": 7, "capabilities": "all"}');
     });
     const r = await home.run(['whoami', '--provider', url], { env: withToken });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /malformed capabilities document: "providerType" must be "remote" or "local"/);
-    const notJson = await fakeProvider((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{oops'));
+    const notJson = await fakeProvider((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{oops'),
+    );
     const r2 = await home.run(['whoami', '--provider', notJson.url], { env: withToken });
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /sent malformed JSON in answer to GET \/api\/capabilities/);
@@ -50,7 +61,9 @@ describe('providers that answer wrongly', () => {
 
   it('an HTML answer (a portal, a proxy) is named as such (exit 1)', async () => {
     const { url } = await fakeProvider((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in to the corporate portal</title>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>Sign in to the corporate portal</title>');
     });
     const r = await home.run(['design', 'pull', 'web', '--provider', url], { env: withToken });
     assert.equal(r.code, 1);
@@ -58,12 +71,16 @@ describe('providers that answer wrongly', () => {
     assert.match(r.stderr, /hint: check the provider URL/);
   });
 
-  it('a 500 is reported with the provider\'s message (exit 1), not as an outage', async () => {
+  it("a 500 is reported with the provider's message (exit 1), not as an outage", async () => {
     const { url } = await fakeProvider((req, res) => {
       if (req.url === '/api/capabilities') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(capabilities(['users-profile', 'persist-designs']));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(capabilities(['users-profile', 'persist-designs']));
       } else {
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal","message":"disk on fire"}');
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"error":"internal","message":"disk on fire"}');
       }
     });
     const r = await home.run(['design', 'pull', 'web', '--provider', url], { env: withToken });
@@ -76,13 +93,17 @@ describe('providers that answer wrongly', () => {
       /* never answers */
     });
     const started = Date.now();
-    const r = await home.run(['whoami', '--provider', url], { env: { ...withToken, MESHDECK_PROVIDER_TIMEOUT: '0.5' } });
+    const r = await home.run(['whoami', '--provider', url], {
+      env: { ...withToken, MESHDECK_PROVIDER_TIMEOUT: '0.5' },
+    });
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /did not answer within 0\.5 s/);
     assert.ok(Date.now() - started < 10_000);
     const file = `${home.root}/slow.yaml`;
     (await import('node:fs')).writeFileSync(file, 'name: slow\n');
-    const push = await home.run(['design', 'push', file, '--provider', url], { env: { ...withToken, MESHDECK_PROVIDER_TIMEOUT: '0.5' } });
+    const push = await home.run(['design', 'push', file, '--provider', url], {
+      env: { ...withToken, MESHDECK_PROVIDER_TIMEOUT: '0.5' },
+    });
     assert.equal(push.code, 0, push.stderr);
     assert.match(push.stderr, /queued in the outbox/);
   });
@@ -144,38 +165,93 @@ for (const kind of DATABASES) {
         assert.match(res.headers.get('content-type') ?? '', /application\/json/);
         assert.equal(((await res.json()) as { error: string }).error, error);
       };
-      await expect(await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '{"name": "x", ' }), 400, 'malformed_json');
-      await expect(await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '[1, 2]' }), 400, 'invalid_body');
-      await expect(await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '{"data": {}}' }), 400, 'invalid_body');
       await expect(
-        await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'big', data: 'x'.repeat(100_000) }) }),
+        await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '{"name": "x", ' }),
+        400,
+        'malformed_json',
+      );
+      await expect(
+        await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '[1, 2]' }),
+        400,
+        'invalid_body',
+      );
+      await expect(
+        await fetch(`${url}/api/designs`, { method: 'POST', headers: json, body: '{"data": {}}' }),
+        400,
+        'invalid_body',
+      );
+      await expect(
+        await fetch(`${url}/api/designs`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ name: 'big', data: 'x'.repeat(100_000) }),
+        }),
         413,
         'payload_too_large',
       );
-      await expect(await fetch(`${url}/api/designs`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'hi' }), 415, 'unsupported_media_type');
+      await expect(
+        await fetch(`${url}/api/designs`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'text/plain' },
+          body: 'hi',
+        }),
+        415,
+        'unsupported_media_type',
+      );
       await expect(await fetch(`${url}/api/designs?page=0`, { headers: auth }), 400, 'invalid_query');
       await expect(await fetch(`${url}/api/designs/not-a-uuid`, { headers: auth }), 404, 'not_found');
       await expect(await fetch(`${url}/api/nothing-here`, { headers: auth }), 404, 'not_found');
-      await expect(await fetch(`${url}/api/designs`, { method: 'PATCH', headers: auth }), 405, 'method_not_allowed');
-      await expect(await fetch(`${url}/api/designs`, { headers: { authorization: 'Bearer mda_nope' } }), 401, 'invalid_token');
+      await expect(
+        await fetch(`${url}/api/designs`, { method: 'PATCH', headers: auth }),
+        405,
+        'method_not_allowed',
+      );
+      await expect(
+        await fetch(`${url}/api/designs`, { headers: { authorization: 'Bearer mda_nope' } }),
+        401,
+        'invalid_token',
+      );
 
-      const created = await fetch(`${url}/api/designs`, { method: 'POST', headers: { ...json, 'idempotency-key': 'key-bad-input-1' }, body: JSON.stringify({ name: 'd', data: { a: 1 } }) });
+      const created = await fetch(`${url}/api/designs`, {
+        method: 'POST',
+        headers: { ...json, 'idempotency-key': 'key-bad-input-1' },
+        body: JSON.stringify({ name: 'd', data: { a: 1 } }),
+      });
       assert.equal(created.status, 201);
       assert.equal(created.headers.get('etag'), '"1"');
       const { id } = (await created.json()) as { id: string };
-      await expect(await fetch(`${url}/api/designs/${id}`, { method: 'PUT', headers: json, body: JSON.stringify({ name: 'd', data: {} }) }), 428, 'precondition_required');
       await expect(
-        await fetch(`${url}/api/designs`, { method: 'POST', headers: { ...json, 'idempotency-key': 'key-bad-input-1' }, body: JSON.stringify({ name: 'other', data: {} }) }),
+        await fetch(`${url}/api/designs/${id}`, {
+          method: 'PUT',
+          headers: json,
+          body: JSON.stringify({ name: 'd', data: {} }),
+        }),
+        428,
+        'precondition_required',
+      );
+      await expect(
+        await fetch(`${url}/api/designs`, {
+          method: 'POST',
+          headers: { ...json, 'idempotency-key': 'key-bad-input-1' },
+          body: JSON.stringify({ name: 'other', data: {} }),
+        }),
         422,
         'idempotency_key_reused',
       );
-      const replay = await fetch(`${url}/api/designs`, { method: 'POST', headers: { ...json, 'idempotency-key': 'key-bad-input-1' }, body: JSON.stringify({ name: 'd', data: { a: 1 } }) });
+      const replay = await fetch(`${url}/api/designs`, {
+        method: 'POST',
+        headers: { ...json, 'idempotency-key': 'key-bad-input-1' },
+        body: JSON.stringify({ name: 'd', data: { a: 1 } }),
+      });
       assert.equal(replay.status, 201);
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
       assert.equal(((await replay.json()) as { id: string }).id, id);
 
       // Garbage that is not HTTP at all, and a header section too large.
-      for (const raw of ['NOT HTTP AT ALL\r\n\r\n', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]) {
+      for (const raw of [
+        'NOT HTTP AT ALL\r\n\r\n',
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      ]) {
         const answer = await new Promise<string>((resolve) => {
           const socket = connect(new URL(url).port as unknown as number, '127.0.0.1', () => socket.end(raw));
           let text = '';
@@ -230,7 +306,7 @@ describe('readiness', () => {
     }
   });
 
-  it('publishes a capabilities document in the spirit of Meshery\'s', async () => {
+  it("publishes a capabilities document in the spirit of Meshery's", async () => {
     const server = await startTestProvider('pglite');
     try {
       const doc = (await (await fetch(`${server.url}/api/capabilities`)).json()) as Record<string, unknown>;
@@ -238,8 +314,19 @@ describe('readiness', () => {
       assert.equal(doc.providerUrl, server.url);
       assert.equal(typeof doc.packageVersion, 'string');
       assert.deepEqual(doc.redirects, {});
-      const features = (doc.capabilities as Array<{ feature: string; endpoint: string }>).map((c) => c.feature);
-      for (const f of ['users-profile', 'sync-prefs', 'persist-designs', 'persist-performance-profiles', 'persist-performance-results', 'auth-device-code', 'auth-token', 'auth-revoke']) {
+      const features = (doc.capabilities as Array<{ feature: string; endpoint: string }>).map(
+        (c) => c.feature,
+      );
+      for (const f of [
+        'users-profile',
+        'sync-prefs',
+        'persist-designs',
+        'persist-performance-profiles',
+        'persist-performance-results',
+        'auth-device-code',
+        'auth-token',
+        'auth-revoke',
+      ]) {
         assert.ok(features.includes(f), f);
       }
     } finally {

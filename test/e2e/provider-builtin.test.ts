@@ -17,7 +17,9 @@ const stateFile = join(home.env.XDG_STATE_HOME, 'meshdeck', 'builtin-provider', 
 describe('the built-in provider', () => {
   it('starts once for two commands at once, and needs no sign-in', async () => {
     for (let i = 0; i < 2; i++) writeFileSync(join(home.root, `b${i}.yaml`), `name: builtin-${i}\nn: ${i}\n`);
-    const [a, b] = await Promise.all([0, 1].map((i) => home.run(['design', 'push', join(home.root, `b${i}.yaml`)])));
+    const [a, b] = await Promise.all(
+      [0, 1].map((i) => home.run(['design', 'push', join(home.root, `b${i}.yaml`)])),
+    );
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     assert.match(a.stderr, /created on the built-in provider \(version 1\)/);

@@ -56,11 +56,15 @@ describe('credentials in the OS keychain', () => {
   it('falls back to the 0600 file without a session bus, and says so with --verbose', async () => {
     const url = provider.server().url;
     const { access_token } = await tokensFor(url);
-    const r = await home.run(['login', '--with-token', '--provider', url, '--verbose'], { input: access_token });
+    const r = await home.run(['login', '--with-token', '--provider', url, '--verbose'], {
+      input: access_token,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /debug: credentials: OS keychain unavailable \(.+\); using .*credentials\.json/);
     assert.ok(existsSync(join(home.configDir, 'credentials.json')));
-    const forced = await home.run(['whoami', '--provider', url], { env: { MESHDECK_CREDENTIAL_STORE: 'keychain' } });
+    const forced = await home.run(['whoami', '--provider', url], {
+      env: { MESHDECK_CREDENTIAL_STORE: 'keychain' },
+    });
     assert.equal(forced.code, 1);
     assert.match(forced.stderr, /the OS keychain is not available/);
   });

@@ -6,7 +6,15 @@ import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
-import { ADMIN, DATABASES, LiveProcess, createUser, deviceLogin, providerFixture, tokensFor } from '../helpers/provider.js';
+import {
+  ADMIN,
+  DATABASES,
+  LiveProcess,
+  createUser,
+  deviceLogin,
+  providerFixture,
+  tokensFor,
+} from '../helpers/provider.js';
 
 for (const kind of DATABASES) {
   describe(`login, tokens and logout (provider on ${kind})`, () => {
@@ -20,14 +28,20 @@ for (const kind of DATABASES) {
       const url = provider.server().url;
       const r = await deviceLogin(home, url, ADMIN, { MESHDECK_CREDENTIAL_STORE: 'auto' });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, new RegExp(`signed in to ${url} as admin \\(token stored in ${credentialsFile()}\\)`));
+      assert.match(
+        r.stderr,
+        new RegExp(`signed in to ${url} as admin \\(token stored in ${credentialsFile()}\\)`),
+      );
       assert.equal(r.stdout, '');
       assert.equal(statSync(credentialsFile()).mode & 0o777, 0o600);
       assert.equal(statSync(home.configDir).mode & 0o777, 0o700);
       const stored = JSON.parse(readFileSync(credentialsFile(), 'utf8')).credentials[url];
       assert.match(stored.accessToken, /^mda_/);
       assert.match(stored.refreshToken, /^mdr_/);
-      assert.ok(!r.stderr.includes(stored.accessToken) && !r.stderr.includes(stored.refreshToken), 'no token printed');
+      assert.ok(
+        !r.stderr.includes(stored.accessToken) && !r.stderr.includes(stored.refreshToken),
+        'no token printed',
+      );
     });
 
     it('shows who is signed in, and token view never shows the secret', async () => {
@@ -44,7 +58,10 @@ for (const kind of DATABASES) {
         const view = await home.run(['token', 'view', '--provider', url, '-o', format]);
         assert.equal(view.code, 0, view.stderr);
         assert.ok(!view.stdout.includes(stored.accessToken.slice(4, 20)), `${format} shows no access token`);
-        assert.ok(!view.stdout.includes(stored.refreshToken.slice(4, 20)), `${format} shows no refresh token`);
+        assert.ok(
+          !view.stdout.includes(stored.refreshToken.slice(4, 20)),
+          `${format} shows no refresh token`,
+        );
       }
       const json = JSON.parse((await home.run(['token', 'view', '--provider', url, '-o', 'json'])).stdout);
       assert.equal(json.source, 'file');
@@ -64,7 +81,9 @@ for (const kind of DATABASES) {
       assert.notEqual(afterwards.refreshToken, before.refreshToken, 'refresh tokens rotate');
       assert.equal(statSync(credentialsFile()).mode & 0o777, 0o600);
       // The old access token no longer works.
-      const old = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${before.accessToken}` } });
+      const old = await fetch(`${url}/api/me`, {
+        headers: { authorization: `Bearer ${before.accessToken}` },
+      });
       assert.equal(old.status, 401);
     });
 
@@ -144,13 +163,18 @@ for (const kind of DATABASES) {
       await createUser(url, access_token, 'ci-bot', 'ci-bot-password');
       const created = await fetch(`${url}/api/tokens`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${(await tokensFor(url, { username: 'ci-bot', password: 'ci-bot-password' })).access_token}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${(await tokensFor(url, { username: 'ci-bot', password: 'ci-bot-password' })).access_token}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ name: 'ci', expiresInDays: 1 }),
       });
       const { token } = (await created.json()) as { token: string };
       const other = new TestHome();
       try {
-        const bad = await other.run(['login', '--with-token', '--provider', url], { input: 'mdk_not-a-real-token\n' });
+        const bad = await other.run(['login', '--with-token', '--provider', url], {
+          input: 'mdk_not-a-real-token\n',
+        });
         assert.equal(bad.code, 4);
         assert.match(bad.stderr, /run meshdeck login/);
         const good = await other.run(['login', '--with-token', '--provider', url], { input: `${token}\n` });
@@ -160,7 +184,9 @@ for (const kind of DATABASES) {
         const who = await other.run(['whoami', '--provider', url, '-o', 'json']);
         assert.equal(JSON.parse(who.stdout).username, 'ci-bot');
         // MESHDECK_TOKEN wins over the stored token and is never written anywhere.
-        const env = await new TestHome().run(['whoami', '--provider', url, '-o', 'json'], { env: { MESHDECK_TOKEN: token } });
+        const env = await new TestHome().run(['whoami', '--provider', url, '-o', 'json'], {
+          env: { MESHDECK_TOKEN: token },
+        });
         assert.equal(JSON.parse(env.stdout).credential, 'env');
       } finally {
         other.cleanup();

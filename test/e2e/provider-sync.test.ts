@@ -59,7 +59,11 @@ for (const kind of DATABASES) {
     const run = (h: TestHome, args: string[]) => h.run([...args, '--provider', provider.url]);
 
     it('pushes a design, pulls it back, and knows when nothing changed', async () => {
-      const file = write(home, 'web.yaml', 'name: web\nservices:\n  frontend: { image: nginx, replicas: 2 }\n');
+      const file = write(
+        home,
+        'web.yaml',
+        'name: web\nservices:\n  frontend: { image: nginx, replicas: 2 }\n',
+      );
       const pushed = await run(home, ['design', 'push', file]);
       assert.equal(pushed.code, 0, pushed.stderr);
       assert.match(pushed.stderr, /design "web" created on .* \(version 1\)/);
@@ -67,11 +71,17 @@ for (const kind of DATABASES) {
       assert.match(again.stderr, /design "web" is up to date \(version 1\)/);
       const pulled = await run(other, ['design', 'pull', 'web']);
       assert.equal(pulled.code, 0, pulled.stderr);
-      assert.deepEqual(parse(pulled.stdout), { name: 'web', services: { frontend: { image: 'nginx', replicas: 2 } } });
+      assert.deepEqual(parse(pulled.stdout), {
+        name: 'web',
+        services: { frontend: { image: 'nginx', replicas: 2 } },
+      });
       const json = await run(other, ['design', 'pull', 'web', '-o', 'json']);
       assert.equal(JSON.parse(json.stdout).services.frontend.image, 'nginx');
       writeFileSync(file, 'name: web\nservices:\n  frontend: { image: nginx, replicas: 3 }\n');
-      assert.match((await run(home, ['design', 'push', file])).stderr, /design "web" updated .* \(version 2\)/);
+      assert.match(
+        (await run(home, ['design', 'push', file])).stderr,
+        /design "web" updated .* \(version 2\)/,
+      );
     });
 
     it('refuses a bad design file with file:line:column and exit 2', async () => {
@@ -84,7 +94,11 @@ for (const kind of DATABASES) {
     it('reports a conflicting edit (412) with both versions kept, and never overwrites', async () => {
       const mine = write(other, 'web.yaml', (await run(other, ['design', 'pull', 'web'])).stdout);
       // The first machine changes it meanwhile.
-      const theirs = write(home, 'web.yaml', 'name: web\nservices:\n  frontend: { image: nginx, replicas: 5 }\n');
+      const theirs = write(
+        home,
+        'web.yaml',
+        'name: web\nservices:\n  frontend: { image: nginx, replicas: 5 }\n',
+      );
       assert.equal((await run(home, ['design', 'push', theirs])).code, 0);
       writeFileSync(mine, 'name: web\nservices:\n  frontend: { image: caddy, replicas: 3 }\n');
       const r = await run(other, ['design', 'push', mine]);
@@ -96,7 +110,11 @@ for (const kind of DATABASES) {
       assert.equal(JSON.parse(readFileSync(remote, 'utf8')).services.frontend.replicas, 5);
       assert.equal(readFileSync(mine, 'utf8').includes('caddy'), true, 'the local file is untouched');
       const onServer = await run(home, ['design', 'pull', 'web', '-o', 'json']);
-      assert.equal(JSON.parse(onServer.stdout).services.frontend.replicas, 5, 'the provider kept its version');
+      assert.equal(
+        JSON.parse(onServer.stdout).services.frontend.replicas,
+        5,
+        'the provider kept its version',
+      );
       // After merging, --force replaces it deliberately.
       const forced = await run(other, ['design', 'push', mine, '--force']);
       assert.equal(forced.code, 0, forced.stderr);
@@ -146,18 +164,28 @@ for (const kind of DATABASES) {
       const a2 = await run(home, ['design', 'pull', 'offline-a', '-o', 'json']);
       assert.equal(JSON.parse(a2.stdout).n, 2);
       const names = await designNames(provider.url, token);
-      assert.deepEqual(names.filter((n) => n.startsWith('offline-')), ['offline-a', 'offline-b']);
+      assert.deepEqual(
+        names.filter((n) => n.startsWith('offline-')),
+        ['offline-a', 'offline-b'],
+      );
     });
 
     it('lets two meshdeck processes sync at once: every queued change is sent exactly once', async () => {
       await provider.stop();
       for (let i = 0; i < 12; i++) {
-        const r = await run(home, ['design', 'push', write(home, `p${i}.yaml`, `name: parallel-${i}\ni: ${i}\n`)]);
+        const r = await run(home, [
+          'design',
+          'push',
+          write(home, `p${i}.yaml`, `name: parallel-${i}\ni: ${i}\n`),
+        ]);
         assert.equal(r.code, 0, r.stderr);
       }
       assert.equal(outboxFiles(home).length, 12);
       await provider.start();
-      const [one, two] = await Promise.all([run(home, ['sync', '-o', 'json']), run(home, ['sync', '-o', 'json'])]);
+      const [one, two] = await Promise.all([
+        run(home, ['sync', '-o', 'json']),
+        run(home, ['sync', '-o', 'json']),
+      ]);
       assert.equal(one.code, 0, one.stderr);
       assert.equal(two.code, 0, two.stderr);
       const sent = [...JSON.parse(one.stdout).items, ...JSON.parse(two.stdout).items];
@@ -178,10 +206,20 @@ for (const kind of DATABASES) {
 
     it('replays the rest after a restart, and the provider holds every object exactly once', async () => {
       const { sharedPostgres } = await import('../helpers/provider.js');
-      const storage = kind === 'postgres' ? ['--database-url', await (await sharedPostgres()).createDatabase()] : ['--data-dir', join(home.root, 'provider-data')];
-      const env = { ...home.env, MESHDECK_PROVIDER_INIT_ADMIN: ADMIN.username, MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password };
+      const storage =
+        kind === 'postgres'
+          ? ['--database-url', await (await sharedPostgres()).createDatabase()]
+          : ['--data-dir', join(home.root, 'provider-data')];
+      const env = {
+        ...home.env,
+        MESHDECK_PROVIDER_INIT_ADMIN: ADMIN.username,
+        MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password,
+      };
       const serve = (port: string) => {
-        const child = spawnProviderProcess([...storage, '--port', port, '--device-interval', '1', '--auth-rate-limit', '1000'], env);
+        const child = spawnProviderProcess(
+          [...storage, '--port', port, '--device-interval', '1', '--auth-rate-limit', '1000'],
+          env,
+        );
         let log = '';
         child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
         const url = new Promise<string>((resolve, reject) => {
@@ -243,7 +281,7 @@ for (const kind of DATABASES) {
 }
 
 describe('two users on one provider', () => {
-  it('never see each other\'s designs', async () => {
+  it("never see each other's designs", async () => {
     const server = await startTestProvider('pglite');
     try {
       const admin = (await tokensFor(server.url)).access_token;
@@ -260,7 +298,9 @@ describe('two users on one provider', () => {
       });
       const { id } = (await created.json()) as { id: string };
       assert.deepEqual(await designNames(server.url, bob), []);
-      const peek = await fetch(`${server.url}/api/designs/${id}`, { headers: { authorization: `Bearer ${bob}` } });
+      const peek = await fetch(`${server.url}/api/designs/${id}`, {
+        headers: { authorization: `Bearer ${bob}` },
+      });
       assert.equal(peek.status, 404);
       const forbidden = await fetch(`${server.url}/api/users`, {
         method: 'POST',

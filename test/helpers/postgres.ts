@@ -80,8 +80,24 @@ export async function startPostgres(): Promise<PostgresInstance> {
       port = port || (await freePort());
       child = spawn(
         join(bin, 'postgres'),
-        ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
-         '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+        [
+          '-D',
+          data,
+          '-p',
+          String(port),
+          '-k',
+          dir,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+          '-c',
+          'max_connections=200',
+        ],
         { cwd: dir, ...who, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       running.add(child);
@@ -91,7 +107,8 @@ export async function startPostgres(): Promise<PostgresInstance> {
       const ready = await Promise.race([waitReady(port), exited.then(() => false)]);
       if (ready) return;
       running.delete(child);
-      if (!/could not bind|Address already in use/.test(log)) throw new Error(`postgres did not start: ${log}`);
+      if (!/could not bind|Address already in use/.test(log))
+        throw new Error(`postgres did not start: ${log}`);
       port = 0; // somebody took the port between our check and postgres: pick another
     }
     throw new Error('postgres did not start: no free port');
@@ -135,7 +152,10 @@ export async function startPostgres(): Promise<PostgresInstance> {
 async function waitReady(port: number): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const client = new pg.Client({ connectionString: `postgres://${USER}@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 1000 });
+    const client = new pg.Client({
+      connectionString: `postgres://${USER}@127.0.0.1:${port}/postgres`,
+      connectionTimeoutMillis: 1000,
+    });
     try {
       await client.connect();
       await client.end();

@@ -1,8 +1,15 @@
 // A real reference provider for end-to-end tests, on PGlite or on a private PostgreSQL, and helpers to
 // sign in through it the way a person would (the verification page, the browser sign-in form).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { startProviderServer, type ProviderServer, type ProviderServerOptions } from '../../src/provider/server/index.js';
+import {
+  startProviderServer,
+  type ProviderServer,
+  type ProviderServerOptions,
+} from '../../src/provider/server/index.js';
 import { BIN, type TestHome } from './cli.js';
 import { startPostgres, type PostgresInstance } from './postgres.js';
 
@@ -36,11 +43,18 @@ export function usePostgres(): void {
 }
 
 /** Where a provider on this kind of database keeps its data (a fresh database each time). */
-export async function storage(kind: DatabaseKind): Promise<Pick<ProviderServerOptions, 'databaseUrl' | 'memory'>> {
-  return kind === 'postgres' ? { databaseUrl: await (await sharedPostgres()).createDatabase() } : { memory: true };
+export async function storage(
+  kind: DatabaseKind,
+): Promise<Pick<ProviderServerOptions, 'databaseUrl' | 'memory'>> {
+  return kind === 'postgres'
+    ? { databaseUrl: await (await sharedPostgres()).createDatabase() }
+    : { memory: true };
 }
 
-export async function startTestProvider(kind: DatabaseKind, options: ProviderServerOptions = {}): Promise<ProviderServer> {
+export async function startTestProvider(
+  kind: DatabaseKind,
+  options: ProviderServerOptions = {},
+): Promise<ProviderServer> {
   return startProviderServer({
     ...(await storage(kind)),
     initAdmin: ADMIN,
@@ -55,7 +69,10 @@ export async function startTestProvider(kind: DatabaseKind, options: ProviderSer
 }
 
 /** Registers a provider started before the tests of a describe() and stopped after them. */
-export function providerFixture(kind: DatabaseKind, options: ProviderServerOptions = {}): { server: () => ProviderServer } {
+export function providerFixture(
+  kind: DatabaseKind,
+  options: ProviderServerOptions = {},
+): { server: () => ProviderServer } {
   let server: ProviderServer | undefined;
   if (kind === 'postgres') usePostgres();
   before(async () => {
@@ -66,16 +83,31 @@ export function providerFixture(kind: DatabaseKind, options: ProviderServerOptio
 }
 
 /** Approves a device sign-in code on the verification page, as a person would. */
-export async function approveDevice(url: string, userCode: string, who = ADMIN, action = 'approve'): Promise<Response> {
+export async function approveDevice(
+  url: string,
+  userCode: string,
+  who = ADMIN,
+  action = 'approve',
+): Promise<Response> {
   return fetch(`${url}/device`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ user_code: userCode, username: who.username, password: who.password, action }),
+    body: new URLSearchParams({
+      user_code: userCode,
+      username: who.username,
+      password: who.password,
+      action,
+    }),
   });
 }
 
 /** Creates a user through the admin API. */
-export async function createUser(url: string, adminToken: string, username: string, password: string): Promise<void> {
+export async function createUser(
+  url: string,
+  adminToken: string,
+  username: string,
+  password: string,
+): Promise<void> {
   const res = await fetch(`${url}/api/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -85,7 +117,10 @@ export async function createUser(url: string, adminToken: string, username: stri
 }
 
 /** Tokens for a user straight from the provider (device flow without the CLI). */
-export async function tokensFor(url: string, who = ADMIN): Promise<{ access_token: string; refresh_token: string }> {
+export async function tokensFor(
+  url: string,
+  who = ADMIN,
+): Promise<{ access_token: string; refresh_token: string }> {
   const form = (body: Record<string, string>) => ({
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -103,7 +138,8 @@ export async function tokensFor(url: string, who = ADMIN): Promise<{ access_toke
     );
     const body = (await res.json()) as { error?: string; access_token: string; refresh_token: string };
     if (res.status === 200) return body;
-    if (body.error !== 'authorization_pending' && body.error !== 'slow_down') throw new Error(JSON.stringify(body));
+    if (body.error !== 'authorization_pending' && body.error !== 'slow_down')
+      throw new Error(JSON.stringify(body));
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -148,7 +184,12 @@ export class LiveProcess {
 }
 
 /** `meshdeck login --provider URL` (device flow), approved on the verification page by the test. */
-export async function deviceLogin(home: TestHome, url: string, who = ADMIN, env: Record<string, string> = {}) {
+export async function deviceLogin(
+  home: TestHome,
+  url: string,
+  who = ADMIN,
+  env: Record<string, string> = {},
+) {
   const proc = new LiveProcess(['login', '--provider', url], { ...home.env, ...env });
   const [, code] = await proc.waitFor(/one-time code: ([A-Z]{4}-[A-Z]{4})/);
   const approved = await approveDevice(url, code, who);
@@ -165,12 +206,15 @@ export interface RestartableProvider {
   cleanup(): Promise<void>;
 }
 
-export async function restartableProvider(kind: DatabaseKind, options: ProviderServerOptions = {}): Promise<RestartableProvider> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
+export async function restartableProvider(
+  kind: DatabaseKind,
+  options: ProviderServerOptions = {},
+): Promise<RestartableProvider> {
   const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'meshdeck-provider-')) : undefined;
-  const where = kind === 'postgres' ? { databaseUrl: await (await sharedPostgres()).createDatabase() } : { dataDir, memory: false };
+  const where =
+    kind === 'postgres'
+      ? { databaseUrl: await (await sharedPostgres()).createDatabase() }
+      : { dataDir, memory: false };
   let server: ProviderServer | undefined;
   let port = 0;
   let url = '';
@@ -197,7 +241,9 @@ export async function restartableProvider(kind: DatabaseKind, options: ProviderS
 
 /** The names of a user's designs on the provider, straight from its API. */
 export async function designNames(url: string, token: string): Promise<string[]> {
-  const res = await fetch(`${url}/api/designs?pagesize=500`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${url}/api/designs?pagesize=500`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = (await res.json()) as { items: Array<{ name: string }> };
   return body.items.map((d) => d.name).sort();
 }

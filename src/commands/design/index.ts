@@ -4,7 +4,9 @@ import { action, examples, outputs } from '../shared/command.js';
 import { completeArgs } from '../shared/complete-args.js';
 
 export function designCommand(): CommandUnknownOpts {
-  const group = new Command('design').description('work with designs (bundles of Kubernetes objects and mesh settings)');
+  const group = new Command('design').description(
+    'work with designs (bundles of Kubernetes objects and mesh settings)',
+  );
   examples(group, ['meshdeck design push web.yaml', 'meshdeck design pull web -f web.yaml']);
 
   const push = action(
@@ -12,17 +14,27 @@ export function designCommand(): CommandUnknownOpts {
       .command('push')
       .description('send a design file to the provider (queued in the outbox while it is unreachable)')
       .argument('<file>', 'YAML or JSON design file with a "name"')
-      .addOption(new Option('--force', "replace the provider's version even if it changed since your last push or pull"))
+      .addOption(
+        new Option(
+          '--force',
+          "replace the provider's version even if it changed since your last push or pull",
+        ),
+      )
       .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)")),
     () => import('./push.js'),
   );
   completeArgs(push, ['file']);
-  examples(push, ['meshdeck design push web.yaml', 'meshdeck design push web.yaml --force   # after merging a conflict']);
+  examples(push, [
+    'meshdeck design push web.yaml',
+    'meshdeck design push web.yaml --force   # after merging a conflict',
+  ]);
 
   const pull = action(
     group
       .command('pull')
-      .description('get a design from the provider (the cached copy, with a warning, while it is unreachable)')
+      .description(
+        'get a design from the provider (the cached copy, with a warning, while it is unreachable)',
+      )
       .argument('<name>', 'name of the design')
       .addOption(new Option('-f, --file <path>', 'write it to this file instead of standard output'))
       .addOption(new Option('--force', 'overwrite --file even if it has changes you have not pushed'))
@@ -30,6 +42,10 @@ export function designCommand(): CommandUnknownOpts {
     () => import('./pull.js'),
   );
   outputs(pull, ['yaml', 'json']);
-  examples(pull, ['meshdeck design pull web', 'meshdeck design pull web -f web.yaml', 'meshdeck design pull web -o json']);
+  examples(pull, [
+    'meshdeck design pull web',
+    'meshdeck design pull web -f web.yaml',
+    'meshdeck design pull web -o json',
+  ]);
   return group;
 }

@@ -8,8 +8,14 @@ import { SyncEngine } from '../../provider/sync/engine.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
 
-export async function run(inv: Invocation, name: string, opts: { file?: string; force?: true; provider?: string }): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), { url: opts.provider });
+export async function run(
+  inv: Invocation,
+  name: string,
+  opts: { file?: string; force?: true; provider?: string },
+): Promise<void> {
+  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
+    url: opts.provider,
+  });
   const engine = new SyncEngine(session, syncLog(inv));
   // What the file was last synced as, read before the pull moves it.
   const base = await engine.bases.get('designs', name);
@@ -27,6 +33,9 @@ export async function run(inv: Invocation, name: string, opts: { file?: string; 
       });
     }
   }
-  await writeFileAtomic(opts.file, await renderDesign(doc.data, formatForFile(opts.file)), { mode: 0o644, dirMode: 0o755 });
+  await writeFileAtomic(opts.file, await renderDesign(doc.data, formatForFile(opts.file)), {
+    mode: 0o644,
+    dirMode: 0o755,
+  });
   inv.log.success(`design "${name}" version ${doc.version} written to ${opts.file}`);
 }

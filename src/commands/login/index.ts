@@ -6,8 +6,17 @@ export function loginCommand(): CommandUnknownOpts {
   const cmd = new Command('login')
     .description("sign in to the context's Remote Provider (or --provider URL) and store the token")
     .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)"))
-    .addOption(new Option('--device', 'sign in with a one-time code approved in any browser (the default)').conflicts(['web', 'withToken']))
-    .addOption(new Option('--web', 'sign in in a browser on this machine (redirect to a loopback port)').conflicts(['withToken']))
+    .addOption(
+      new Option('--device', 'sign in with a one-time code approved in any browser (the default)').conflicts([
+        'web',
+        'withToken',
+      ]),
+    )
+    .addOption(
+      new Option('--web', 'sign in in a browser on this machine (redirect to a loopback port)').conflicts([
+        'withToken',
+      ]),
+    )
     .addOption(new Option('--with-token', 'read a token from standard input (for CI and scripts)'))
     .addOption(new Option('--no-browser', 'with --web: print the sign-in URL, do not open a browser'));
   examples(cmd, [

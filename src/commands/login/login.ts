@@ -13,7 +13,9 @@ export async function run(
   const target = providerTarget(await contextProvider(inv), opts.provider);
   if (!('url' in target)) {
     inv.log.info('the built-in provider needs no sign-in: it has one local user');
-    inv.log.info('to sign in to a Remote Provider: meshdeck login --provider URL (or a context created with --provider URL)');
+    inv.log.info(
+      'to sign in to a Remote Provider: meshdeck login --provider URL (or a context created with --provider URL)',
+    );
     return;
   }
   const method: LoginMethod = opts.withToken ? 'token' : opts.web ? 'web' : 'device';
@@ -26,7 +28,8 @@ export async function run(
     }
     token = readFileSync(0, 'utf8');
   }
-  if (inv.env.MESHDECK_TOKEN) inv.log.warn('MESHDECK_TOKEN is set: it is used instead of the stored token until you unset it');
+  if (inv.env.MESHDECK_TOKEN)
+    inv.log.warn('MESHDECK_TOKEN is set: it is used instead of the stored token until you unset it');
 
   const result = await login(sessionHost(inv), target, {
     method,
@@ -34,7 +37,9 @@ export async function run(
     openBrowser: opts.browser && canOpenBrowser(inv.env),
     onDeviceCode: (device) => {
       inv.log.write(`Your one-time code: ${device.user_code}`);
-      inv.log.write(`Open ${device.verification_uri_complete ?? device.verification_uri} in a browser (on any device), check the code and approve it.`);
+      inv.log.write(
+        `Open ${device.verification_uri_complete ?? device.verification_uri} in a browser (on any device), check the code and approve it.`,
+      );
       inv.log.info('Waiting for approval...');
     },
     onBrowserUrl: (url) => {

@@ -10,7 +10,8 @@ export async function run(inv: Invocation, opts: { provider?: string }): Promise
     return;
   }
   const result = await logout(sessionHost(inv), target);
-  if (inv.env.MESHDECK_TOKEN) inv.log.warn('MESHDECK_TOKEN is still set in your environment; logout does not change it');
+  if (inv.env.MESHDECK_TOKEN)
+    inv.log.warn('MESHDECK_TOKEN is still set in your environment; logout does not change it');
   if (result.removedFrom.length === 0) {
     inv.log.info(`not signed in to ${target.url}; nothing to do`);
     return;
@@ -20,6 +21,10 @@ export async function run(inv: Invocation, opts: { provider?: string }): Promise
       `could not revoke the token on ${target.url}${result.revokeProblem ? ` (${result.revokeProblem})` : ''}; it stays valid there until it expires`,
     );
   }
-  const where = result.removedFrom.map((s) => (s.name === 'file' ? s.location : 'the OS keychain')).join(' and ');
-  inv.log.success(`signed out of ${target.url}${result.revoked ? ' (token revoked)' : ''}; removed from ${where}`);
+  const where = result.removedFrom
+    .map((s) => (s.name === 'file' ? s.location : 'the OS keychain'))
+    .join(' and ');
+  inv.log.success(
+    `signed out of ${target.url}${result.revoked ? ' (token revoked)' : ''}; removed from ${where}`,
+  );
 }

@@ -4,28 +4,55 @@ import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
 
 export function providerCommand(): CommandUnknownOpts {
-  const group = new Command('provider').description('run the reference Remote Provider, or check the one you use');
+  const group = new Command('provider').description(
+    'run the reference Remote Provider, or check the one you use',
+  );
   examples(group, ['meshdeck provider serve --init-admin admin', 'meshdeck provider status']);
 
   const serve = action(
     group
       .command('serve')
-      .description('run the reference Remote Provider (embedded PGlite by default, PostgreSQL with --database-url)')
-      .addOption(new Option('--data-dir <dir>', 'PGlite data folder (default: $XDG_STATE_HOME/meshdeck/provider-server)'))
-      .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL instead of PGlite').env('MESHDECK_PROVIDER_DATABASE_URL'))
+      .description(
+        'run the reference Remote Provider (embedded PGlite by default, PostgreSQL with --database-url)',
+      )
+      .addOption(
+        new Option(
+          '--data-dir <dir>',
+          'PGlite data folder (default: $XDG_STATE_HOME/meshdeck/provider-server)',
+        ),
+      )
+      .addOption(
+        new Option('--database-url <url>', 'PostgreSQL connection URL instead of PGlite').env(
+          'MESHDECK_PROVIDER_DATABASE_URL',
+        ),
+      )
       .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
       .addOption(new Option('--port <number>', 'port to listen on; 0 picks a free one').default('9870'))
       .addOption(new Option('--public-url <url>', 'the URL clients use, when a proxy sits in front'))
       .addOption(
-        new Option('--init-admin <username>', 'create this admin if the provider has no user yet (password from MESHDECK_PROVIDER_ADMIN_PASSWORD)').env(
-          'MESHDECK_PROVIDER_INIT_ADMIN',
+        new Option(
+          '--init-admin <username>',
+          'create this admin if the provider has no user yet (password from MESHDECK_PROVIDER_ADMIN_PASSWORD)',
+        ).env('MESHDECK_PROVIDER_INIT_ADMIN'),
+      )
+      .addOption(
+        new Option('--max-body-size <bytes>', 'largest request body accepted (413 beyond)').default(
+          '1048576',
         ),
       )
-      .addOption(new Option('--max-body-size <bytes>', 'largest request body accepted (413 beyond)').default('1048576'))
       .addOption(new Option('--access-token-ttl <seconds>', 'lifetime of access tokens').default('3600'))
-      .addOption(new Option('--device-interval <seconds>', 'polling interval given to device sign-in').default('5'))
-      .addOption(new Option('--auth-rate-limit <per-minute>', 'sign-in requests allowed per client address per minute').default('30'))
-      .addOption(new Option('--builtin', 'run as the built-in provider (started by meshdeck itself)').hideHelp()),
+      .addOption(
+        new Option('--device-interval <seconds>', 'polling interval given to device sign-in').default('5'),
+      )
+      .addOption(
+        new Option(
+          '--auth-rate-limit <per-minute>',
+          'sign-in requests allowed per client address per minute',
+        ).default('30'),
+      )
+      .addOption(
+        new Option('--builtin', 'run as the built-in provider (started by meshdeck itself)').hideHelp(),
+      ),
     () => import('./serve.js'),
   );
   examples(serve, [

@@ -28,9 +28,12 @@ export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
   if (opts.dataDir && opts.databaseUrl) throw new UsageError('give --data-dir or --database-url, not both');
   const password = inv.env.MESHDECK_PROVIDER_ADMIN_PASSWORD;
   if (opts.initAdmin && !password) {
-    throw new UsageError(`--init-admin ${opts.initAdmin} needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD`, {
-      hint: 'set it in the environment (not on the command line, where other users can see it)',
-    });
+    throw new UsageError(
+      `--init-admin ${opts.initAdmin} needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD`,
+      {
+        hint: 'set it in the environment (not on the command line, where other users can see it)',
+      },
+    );
   }
   const server = await startProviderServer({
     dataDir: opts.databaseUrl ? undefined : (opts.dataDir ?? join(inv.paths.stateDir, 'provider-server')),
@@ -42,7 +45,10 @@ export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
     maxBodyBytes: int(opts.maxBodySize, '--max-body-size', 1024),
     accessTokenTtlSeconds: int(opts.accessTokenTtl, '--access-token-ttl', 1),
     deviceIntervalSeconds: int(opts.deviceInterval, '--device-interval', 1),
-    authRateLimit: { burst: int(opts.authRateLimit, '--auth-rate-limit', 1), perMinute: int(opts.authRateLimit, '--auth-rate-limit', 1) },
+    authRateLimit: {
+      burst: int(opts.authRateLimit, '--auth-rate-limit', 1),
+      perMinute: int(opts.authRateLimit, '--auth-rate-limit', 1),
+    },
     log,
   });
   if (server.adminCreated) log(`created the first admin "${opts.initAdmin}"`);
@@ -59,7 +65,9 @@ export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
 function int(raw: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}"`);
+    throw new UsageError(
+      `${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}"`,
+    );
   }
   return n;
 }

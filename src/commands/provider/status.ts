@@ -35,7 +35,10 @@ const view: ListView<StatusRow> = {
 };
 
 export async function run(inv: Invocation, opts: { provider?: string }): Promise<number> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), { url: opts.provider, requireAuth: false });
+  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
+    url: opts.provider,
+    requireAuth: false,
+  });
   const row: StatusRow = {
     url: session.target.url,
     builtin: session.target.builtin,

@@ -9,7 +9,9 @@ export function tokenCommand(): CommandUnknownOpts {
   const view = action(
     group
       .command('view')
-      .description('show where the token comes from, whose it is and when it expires (never the token itself)')
+      .description(
+        'show where the token comes from, whose it is and when it expires (never the token itself)',
+      )
       .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)")),
     () => import('./view.js'),
   );

@@ -37,7 +37,13 @@ export async function run(inv: Invocation, opts: { provider?: string }): Promise
   const target = providerTarget(await contextProvider(inv), opts.provider);
   if (!('url' in target)) {
     await inv.out.item(
-      { provider: 'built-in', source: 'builtin', location: builtinPaths(inv.paths.stateDir).stateFile, user: 'meshdeck', refreshable: false },
+      {
+        provider: 'built-in',
+        source: 'builtin',
+        location: builtinPaths(inv.paths.stateDir).stateFile,
+        user: 'meshdeck',
+        refreshable: false,
+      },
       view,
     );
     return;

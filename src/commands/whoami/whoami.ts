@@ -40,7 +40,9 @@ const view: ListView<WhoamiRow> = {
 };
 
 export async function run(inv: Invocation, opts: { provider?: string }): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), { url: opts.provider });
+  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
+    url: opts.provider,
+  });
   const provider = session.target.builtin ? `built-in (${session.target.url})` : session.target.url;
   try {
     const profile = await session.api.me();

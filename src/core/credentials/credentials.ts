@@ -4,7 +4,13 @@ import { OperationError, UsageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import { FileCredentialStore, credentialsFilePath } from './file-store.js';
 import { KeychainCredentialStore } from './keychain-store.js';
-import { STORE_ENV, TOKEN_ENV, type CredentialSource, type CredentialStore, type StoredCredential } from './types.js';
+import {
+  STORE_ENV,
+  TOKEN_ENV,
+  type CredentialSource,
+  type CredentialStore,
+  type StoredCredential,
+} from './types.js';
 
 export interface CredentialsOptions {
   env: Env;
@@ -52,7 +58,8 @@ export class Credentials {
       this.options.debug?.(`credentials: ${STORE_ENV}=file, using ${file.location}`);
       return [file];
     }
-    const timeout = this.options.keychainTimeoutMs ?? Number(this.options.env.MESHDECK_KEYCHAIN_TIMEOUT_MS ?? 5000);
+    const timeout =
+      this.options.keychainTimeoutMs ?? Number(this.options.env.MESHDECK_KEYCHAIN_TIMEOUT_MS ?? 5000);
     const keychain = await KeychainCredentialStore.open(timeout);
     if ('unavailable' in keychain) {
       if (choice === 'keychain') {
@@ -60,7 +67,9 @@ export class Credentials {
           hint: `unset ${STORE_ENV} to fall back to the credentials file`,
         });
       }
-      this.options.debug?.(`credentials: OS keychain unavailable (${keychain.unavailable}); using ${file.location}`);
+      this.options.debug?.(
+        `credentials: OS keychain unavailable (${keychain.unavailable}); using ${file.location}`,
+      );
       return [file];
     }
     this.options.debug?.('credentials: using the OS keychain');

@@ -46,7 +46,10 @@ export class FileCredentialStore implements CredentialStore {
     return withFileLock(this.location, async () => {
       const file = await this.read();
       const result = change(file);
-      await writeFileAtomic(this.location, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, dirMode: 0o700 });
+      await writeFileAtomic(this.location, `${JSON.stringify(file, null, 2)}\n`, {
+        mode: 0o600,
+        dirMode: 0o700,
+      });
       return result;
     });
   }

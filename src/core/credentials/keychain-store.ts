@@ -49,7 +49,10 @@ export class KeychainCredentialStore implements CredentialStore {
   }
 
   async set(credential: StoredCredential): Promise<void> {
-    await this.entry(credential.provider).setPassword(JSON.stringify(credential), AbortSignal.timeout(this.timeoutMs));
+    await this.entry(credential.provider).setPassword(
+      JSON.stringify(credential),
+      AbortSignal.timeout(this.timeoutMs),
+    );
   }
 
   async delete(provider: string): Promise<boolean> {

@@ -40,5 +40,7 @@ export function normalizeProviderUrl(url: string): string {
 
 export function isCredential(value: unknown): value is StoredCredential {
   const v = value as Record<string, unknown> | null;
-  return typeof v === 'object' && v !== null && typeof v.provider === 'string' && typeof v.accessToken === 'string';
+  return (
+    typeof v === 'object' && v !== null && typeof v.provider === 'string' && typeof v.accessToken === 'string'
+  );
 }

@@ -34,7 +34,12 @@ const START_TIMEOUT_MS = 60_000;
 
 export function builtinPaths(stateDir: string): BuiltinPaths {
   const dir = join(stateDir, 'builtin-provider');
-  return { dir, stateFile: join(dir, 'server.json'), dataDir: join(dir, 'data'), logFile: join(dir, 'server.log') };
+  return {
+    dir,
+    stateFile: join(dir, 'server.json'),
+    dataDir: join(dir, 'data'),
+    logFile: join(dir, 'server.log'),
+  };
 }
 
 /** The running built-in provider, started if needed. */
@@ -82,10 +87,13 @@ async function start(paths: BuiltinPaths, env: Env): Promise<BuiltinState> {
     await sleep(50);
   }
   if (exited === undefined) child.kill('SIGTERM');
-  throw new OperationError(`the built-in provider did not start${exited !== undefined ? ` (exit ${exited})` : ''}`, {
-    hint: `its log is ${paths.logFile}`,
-    details: logTail(paths.logFile),
-  });
+  throw new OperationError(
+    `the built-in provider did not start${exited !== undefined ? ` (exit ${exited})` : ''}`,
+    {
+      hint: `its log is ${paths.logFile}`,
+      details: logTail(paths.logFile),
+    },
+  );
 }
 
 /** The state of a built-in provider that answers, or undefined. */

@@ -41,7 +41,13 @@ export async function runBuiltinProvider(
           log(line);
         },
       });
-      const state: BuiltinState = { pid: process.pid, url: server.url, token, version: VERSION, startedAt: new Date().toISOString() };
+      const state: BuiltinState = {
+        pid: process.pid,
+        url: server.url,
+        token,
+        version: VERSION,
+        startedAt: new Date().toISOString(),
+      };
       await writeFileAtomic(paths.stateFile, JSON.stringify(state), { mode: 0o600, dirMode: 0o700 });
       log(`built-in provider listening on ${server.url} (pid ${process.pid})`);
 

@@ -43,16 +43,23 @@ export class ProviderApi {
   }
 
   async me(): Promise<UserProfile> {
-    const res = await this.http.request<UserProfile>('GET', await this.endpoint(FEATURES.usersProfile, 'user profiles'));
+    const res = await this.http.request<UserProfile>(
+      'GET',
+      await this.endpoint(FEATURES.usersProfile, 'user profiles'),
+    );
     if (typeof res.body?.id !== 'string' || typeof res.body?.username !== 'string') {
       throw malformed(this.http, 'user profile');
     }
     return res.body;
   }
 
-  async list(kind: DocumentKind, query: { name?: string; page?: number; pagesize?: number } = {}): Promise<DocumentPage> {
+  async list(
+    kind: DocumentKind,
+    query: { name?: string; page?: number; pagesize?: number } = {},
+  ): Promise<DocumentPage> {
     const res = await this.http.request<DocumentPage>('GET', await this.kindEndpoint(kind), { query });
-    if (!Array.isArray(res.body?.items) || !res.body.items.every(isRemoteDocument)) throw malformed(this.http, `${kind} list`);
+    if (!Array.isArray(res.body?.items) || !res.body.items.every(isRemoteDocument))
+      throw malformed(this.http, `${kind} list`);
     return res.body;
   }
 
@@ -94,12 +101,19 @@ export class ProviderApi {
   }
 
   async getPreferences(): Promise<RemoteDocument> {
-    const res = await this.http.request<RemoteDocument>('GET', await this.endpoint(FEATURES.syncPrefs, 'preferences'));
+    const res = await this.http.request<RemoteDocument>(
+      'GET',
+      await this.endpoint(FEATURES.syncPrefs, 'preferences'),
+    );
     if (!isRemoteDocument(res.body)) throw malformed(this.http, 'preferences');
     return res.body;
   }
 
-  async putPreferences(baseVersion: number, data: Record<string, unknown>, idempotencyKey: string): Promise<WriteOutcome> {
+  async putPreferences(
+    baseVersion: number,
+    data: Record<string, unknown>,
+    idempotencyKey: string,
+  ): Promise<WriteOutcome> {
     const res = await this.http.request('PUT', await this.endpoint(FEATURES.syncPrefs, 'preferences'), {
       json: { data },
       headers: { 'if-match': formatEtag(baseVersion), 'idempotency-key': idempotencyKey },

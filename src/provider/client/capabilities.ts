@@ -60,7 +60,12 @@ export function validateCapabilities(body: unknown, url: string): ProviderCapabi
       `provider at ${url} sent a malformed capabilities document: ${problems[0]}`,
       200,
       'malformed_capabilities',
-      { hint: problems.length > 1 ? `also: ${problems.slice(1).join('; ')}` : 'check the provider URL and its version' },
+      {
+        hint:
+          problems.length > 1
+            ? `also: ${problems.slice(1).join('; ')}`
+            : 'check the provider URL and its version',
+      },
     );
   }
   return new ProviderCapabilities(body as CapabilitiesDocument, url);

@@ -43,7 +43,10 @@ export function tokenRefused(url: string, reason: string, fromEnv: boolean): Aut
       hint: 'set MESHDECK_TOKEN to a valid token, or unset it and run meshdeck login',
     });
   }
-  return new AuthError(`token ${/expired/.test(reason) ? 'expired' : 'refused'} (${reason}): run meshdeck login`, {
-    hint: `meshdeck login --provider ${url}`,
-  });
+  return new AuthError(
+    `token ${/expired/.test(reason) ? 'expired' : 'refused'} (${reason}): run meshdeck login`,
+    {
+      hint: `meshdeck login --provider ${url}`,
+    },
+  );
 }

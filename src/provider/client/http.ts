@@ -54,22 +54,29 @@ export class ProviderHttp {
     return this.options.baseUrl;
   }
 
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ProviderResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ProviderResponse<T>> {
     const first = await this.send<T>(method, path, options);
     const auth = this.options.auth;
-    if (first.status !== 401 || options.auth === false || !auth) return this.check(first, method, path, options);
+    if (first.status !== 401 || options.auth === false || !auth)
+      return this.check(first, method, path, options);
     const reason = errorText(first.body) ?? 'unauthorized';
     const sent = await auth.token();
     this.options.debug?.(`provider: ${method} ${path} got 401 (${reason}); refreshing the token once`);
     if (!sent || !(await auth.refresh(sent))) throw tokenRefused(this.baseUrl, reason, auth.fromEnv);
     const second = await this.send<T>(method, path, options);
-    if (second.status === 401) throw tokenRefused(this.baseUrl, errorText(second.body) ?? 'unauthorized', auth.fromEnv);
+    if (second.status === 401)
+      throw tokenRefused(this.baseUrl, errorText(second.body) ?? 'unauthorized', auth.fromEnv);
     return this.check(second, method, path, options);
   }
 
   private async send<T>(method: string, path: string, options: RequestOptions): Promise<ProviderResponse<T>> {
     const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(options.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': `meshdeck/${VERSION}`,
@@ -94,14 +101,18 @@ export class ProviderHttp {
     try {
       const res = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
       const text = await res.text();
-      this.options.debug?.(`provider: ${method} ${url.pathname} → ${res.status} in ${Date.now() - started} ms`);
+      this.options.debug?.(
+        `provider: ${method} ${url.pathname} → ${res.status} in ${Date.now() - started} ms`,
+      );
       return { status: res.status, headers: res.headers, body: this.parse(res, text, method, path) as T };
     } catch (err) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
       if (timeout.aborted) {
         throw new ProviderTimeoutError(
           `provider at ${this.baseUrl} did not answer within ${formatSeconds(this.options.timeoutMs)} (${method} ${path})`,
-          { hint: 'check that it is up (meshdeck provider status), or allow more time with MESHDECK_PROVIDER_TIMEOUT=SECONDS' },
+          {
+            hint: 'check that it is up (meshdeck provider status), or allow more time with MESHDECK_PROVIDER_TIMEOUT=SECONDS',
+          },
         );
       }
       if (err instanceof ProviderResponseError) throw err;
@@ -120,7 +131,9 @@ export class ProviderHttp {
         `provider at ${this.baseUrl} answered ${method} ${path} with an HTML page (HTTP ${res.status}) instead of JSON`,
         res.status,
         undefined,
-        { hint: 'check the provider URL: it may point at a web site, a proxy or a sign-in portal rather than the provider API' },
+        {
+          hint: 'check the provider URL: it may point at a web site, a proxy or a sign-in portal rather than the provider API',
+        },
       );
     }
     if (type !== 'application/json' && !type.endsWith('+json')) {
@@ -144,20 +157,31 @@ export class ProviderHttp {
     }
   }
 
-  private check<T>(res: ProviderResponse<T>, method: string, path: string, options: RequestOptions): ProviderResponse<T> {
+  private check<T>(
+    res: ProviderResponse<T>,
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): ProviderResponse<T> {
     const { status } = res;
     if ((status >= 200 && status < 300) || status === 304 || options.accept?.includes(status)) return res;
     const code = errorCode(res.body);
     const text = errorText(res.body);
     const what = `${method} ${path}`;
-    if (status === 401) throw tokenRefused(this.baseUrl, text ?? 'unauthorized', this.options.auth?.fromEnv ?? false);
+    if (status === 401)
+      throw tokenRefused(this.baseUrl, text ?? 'unauthorized', this.options.auth?.fromEnv ?? false);
     if (status === 403) {
-      throw new AuthError(`not permitted: the provider at ${this.baseUrl} refused ${what}${text ? ` (${text})` : ''}`);
+      throw new AuthError(
+        `not permitted: the provider at ${this.baseUrl} refused ${what}${text ? ` (${text})` : ''}`,
+      );
     }
     if (status === 502 || status === 503 || status === 504) {
-      throw new ProviderUnavailableError(`provider at ${this.baseUrl} is unavailable (HTTP ${status}${text ? `: ${text}` : ''})`, {
-        hint: 'try again shortly; work you save meanwhile is queued in the outbox',
-      });
+      throw new ProviderUnavailableError(
+        `provider at ${this.baseUrl} is unavailable (HTTP ${status}${text ? `: ${text}` : ''})`,
+        {
+          hint: 'try again shortly; work you save meanwhile is queued in the outbox',
+        },
+      );
     }
     if (status >= 500) {
       throw new ProviderResponseError(

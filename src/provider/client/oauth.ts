@@ -7,14 +7,29 @@ import type { ProviderCapabilities } from './capabilities.js';
 import { ProviderResponseError } from './errors.js';
 import { errorCode, errorText, type ProviderHttp } from './http.js';
 
-export async function requestDeviceCode(http: ProviderHttp, caps: ProviderCapabilities): Promise<DeviceCodeResponse> {
-  const res = await http.request<DeviceCodeResponse>('POST', caps.endpoint(FEATURES.deviceCode, 'device-code sign-in'), {
-    form: { client_id: CLIENT_ID },
-    auth: false,
-  });
+export async function requestDeviceCode(
+  http: ProviderHttp,
+  caps: ProviderCapabilities,
+): Promise<DeviceCodeResponse> {
+  const res = await http.request<DeviceCodeResponse>(
+    'POST',
+    caps.endpoint(FEATURES.deviceCode, 'device-code sign-in'),
+    {
+      form: { client_id: CLIENT_ID },
+      auth: false,
+    },
+  );
   const b = res.body;
-  if (typeof b?.device_code !== 'string' || typeof b.user_code !== 'string' || typeof b.verification_uri !== 'string') {
-    throw new ProviderResponseError(`provider at ${http.baseUrl} sent a malformed device code answer`, res.status, 'malformed');
+  if (
+    typeof b?.device_code !== 'string' ||
+    typeof b.user_code !== 'string' ||
+    typeof b.verification_uri !== 'string'
+  ) {
+    throw new ProviderResponseError(
+      `provider at ${http.baseUrl} sent a malformed device code answer`,
+      res.status,
+      'malformed',
+    );
   }
   return b;
 }
@@ -57,9 +72,13 @@ export async function pollDeviceToken(
     }
     if (code === 'access_denied') throw new AuthError('sign-in was denied on the verification page');
     if (code === 'expired_token') break;
-    throw new AuthError(`sign-in failed: ${errorText(res.body) ?? code ?? 'unknown error'}`, { hint: 'run meshdeck login again' });
+    throw new AuthError(`sign-in failed: ${errorText(res.body) ?? code ?? 'unknown error'}`, {
+      hint: 'run meshdeck login again',
+    });
   }
-  throw new TimeoutError('the code expired before it was approved', { hint: 'run meshdeck login again and approve the new code' });
+  throw new TimeoutError('the code expired before it was approved', {
+    hint: 'run meshdeck login again and approve the new code',
+  });
 }
 
 export async function exchangeCode(
@@ -78,7 +97,8 @@ export async function exchangeCode(
     auth: false,
     accept: [400],
   });
-  if (res.status !== 200) throw new AuthError(`sign-in failed: ${errorText(res.body) ?? 'the provider refused the code'}`);
+  if (res.status !== 200)
+    throw new AuthError(`sign-in failed: ${errorText(res.body) ?? 'the provider refused the code'}`);
   return tokenResponse(http, res.body);
 }
 
@@ -98,16 +118,27 @@ export async function refreshTokens(
 }
 
 /** Revokes a token's session on the provider; false when the provider has no revocation endpoint. */
-export async function revokeTokens(http: ProviderHttp, caps: ProviderCapabilities, token: string): Promise<boolean> {
+export async function revokeTokens(
+  http: ProviderHttp,
+  caps: ProviderCapabilities,
+  token: string,
+): Promise<boolean> {
   if (!caps.has(FEATURES.revoke)) return false;
-  await http.request('POST', caps.endpoint(FEATURES.revoke), { form: { token, client_id: CLIENT_ID }, auth: false });
+  await http.request('POST', caps.endpoint(FEATURES.revoke), {
+    form: { token, client_id: CLIENT_ID },
+    auth: false,
+  });
   return true;
 }
 
 function tokenResponse(http: ProviderHttp, body: unknown): TokenResponse {
   const b = body as TokenResponse | undefined;
   if (typeof b?.access_token !== 'string' || b.access_token === '') {
-    throw new ProviderResponseError(`provider at ${http.baseUrl} sent a malformed token answer`, 200, 'malformed');
+    throw new ProviderResponseError(
+      `provider at ${http.baseUrl} sent a malformed token answer`,
+      200,
+      'malformed',
+    );
   }
   return b;
 }

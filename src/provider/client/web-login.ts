@@ -73,8 +73,12 @@ export async function webLogin(options: WebLoginOptions): Promise<WebLoginResult
     if (options.openBrowser) openInBrowser(login.toString());
 
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)));
-    const aborted = new Promise<'aborted'>((resolve) => options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)),
+    );
+    const aborted = new Promise<'aborted'>((resolve) =>
+      options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true }),
+    );
     const result = await Promise.race([outcome, timedOut, aborted]);
     clearTimeout(timer);
     if (result === 'aborted') throw options.signal?.reason;

@@ -64,7 +64,11 @@ export function capabilitiesProblems(value: unknown): string[] {
         problems.push(`capabilities[${i}] must have a string "feature"`);
       } else if (item.endpoint !== undefined && typeof item.endpoint !== 'string') {
         problems.push(`capabilities[${i}].endpoint must be a string`);
-      } else if (typeof item.endpoint === 'string' && item.endpoint !== '' && !item.endpoint.startsWith('/')) {
+      } else if (
+        typeof item.endpoint === 'string' &&
+        item.endpoint !== '' &&
+        !item.endpoint.startsWith('/')
+      ) {
         problems.push(`capabilities[${i}].endpoint must be a path starting with /`);
       }
     });

@@ -38,7 +38,8 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
   try {
     await migrate(db);
     if (options.local) await ensureLocalUser(db);
-    if (options.initAdmin) adminCreated = await initAdmin(db, options.initAdmin.username, options.initAdmin.password);
+    if (options.initAdmin)
+      adminCreated = await initAdmin(db, options.initAdmin.username, options.initAdmin.password);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
@@ -101,7 +102,9 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
 
 async function handle(app: App, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
-  res.once('close', () => app.log(`${req.method} ${url?.pathname ?? '?'} ${res.statusCode} ${Date.now() - started}ms`));
+  res.once('close', () =>
+    app.log(`${req.method} ${url?.pathname ?? '?'} ${res.statusCode} ${Date.now() - started}ms`),
+  );
   let url: URL | undefined;
   try {
     url = new URL(req.url ?? '/', 'http://provider.invalid');
@@ -113,9 +116,16 @@ async function handle(app: App, router: Router, req: IncomingMessage, res: Serve
     const match = router.match(req.method ?? 'GET', url.pathname);
     if ('status' in match) {
       if (match.status === 405) {
-        sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`, {}, {
-          allow: match.allow!.join(', '),
-        });
+        sendError(
+          res,
+          405,
+          'method_not_allowed',
+          `${req.method} is not allowed on ${url.pathname}`,
+          {},
+          {
+            allow: match.allow!.join(', '),
+          },
+        );
       } else {
         sendError(res, 404, 'not_found', `no such endpoint: ${url.pathname}`);
       }
@@ -136,7 +146,9 @@ async function handle(app: App, router: Router, req: IncomingMessage, res: Serve
         res,
         unavailable ? 503 : 500,
         unavailable ? 'unavailable' : 'internal_error',
-        unavailable ? 'the provider cannot reach its database; try again shortly' : 'the provider failed to handle the request',
+        unavailable
+          ? 'the provider cannot reach its database; try again shortly'
+          : 'the provider failed to handle the request',
       );
     }
   }
@@ -146,7 +158,9 @@ function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') ||
-    /connection terminated|timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '')
+    /connection terminated|timeout exceeded when trying to connect|Connection terminated/i.test(
+      e.message ?? '',
+    )
   );
 }
 

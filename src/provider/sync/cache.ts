@@ -34,7 +34,8 @@ export class DocumentCache {
 
   async upsert(kind: string, doc: RemoteDocument, pending = false): Promise<void> {
     await this.file(kind).update((content) => {
-      for (const [id, other] of Object.entries(content.items)) if (other.name === doc.name && id !== doc.id) delete content.items[id];
+      for (const [id, other] of Object.entries(content.items))
+        if (other.name === doc.name && id !== doc.id) delete content.items[id];
       content.items[doc.id] = { ...doc, cachedAt: new Date().toISOString(), ...(pending ? { pending } : {}) };
     });
   }

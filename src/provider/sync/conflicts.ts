@@ -22,7 +22,10 @@ export interface SavedConflict extends Conflict {
 
 export async function saveConflict(root: string, conflict: Conflict): Promise<SavedConflict> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const dir = join(root, `${stamp}-${conflict.kind}-${conflict.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)}`);
+  const dir = join(
+    root,
+    `${stamp}-${conflict.kind}-${conflict.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)}`,
+  );
   const localFile = join(dir, 'local.json');
   await writeFileAtomic(localFile, `${JSON.stringify(conflict.local.data, null, 2)}\n`);
   let remoteFile: string | undefined;
@@ -30,14 +33,19 @@ export async function saveConflict(root: string, conflict: Conflict): Promise<Sa
     remoteFile = join(dir, `remote-v${conflict.remote.version}.json`);
     await writeFileAtomic(remoteFile, `${JSON.stringify(conflict.remote.data, null, 2)}\n`);
   }
-  await writeFileAtomic(join(dir, 'conflict.json'), `${JSON.stringify({ ...conflict, at: new Date().toISOString() }, null, 2)}\n`);
+  await writeFileAtomic(
+    join(dir, 'conflict.json'),
+    `${JSON.stringify({ ...conflict, at: new Date().toISOString() }, null, 2)}\n`,
+  );
   return { ...conflict, dir, localFile, remoteFile };
 }
 
 export function conflictLines(c: SavedConflict): string[] {
   return [
     `your version: ${c.localFile}`,
-    c.remote ? `the provider's version ${c.remote.version}: ${c.remoteFile}` : `the provider's version: (not sent)`,
+    c.remote
+      ? `the provider's version ${c.remote.version}: ${c.remoteFile}`
+      : `the provider's version: (not sent)`,
   ];
 }
 
@@ -46,7 +54,7 @@ export class ConflictError extends OperationError {
   constructor(readonly conflict: SavedConflict) {
     super(`conflict: ${conflict.reason}; both versions are kept`, {
       details: conflictLines(conflict),
-      hint: 'merge the two into your file, then push it again with --force to replace the provider\'s version',
+      hint: "merge the two into your file, then push it again with --force to replace the provider's version",
     });
   }
 }

@@ -8,7 +8,12 @@ import type { ProviderSession } from '../session.js';
 import type { WriteOutcome } from '../client/api.js';
 import { isOffline, ProviderResponseError } from '../client/errors.js';
 import { singularKind } from '../client/kinds.js';
-import { KIND_FEATURE, namesAreUnique, type DocumentKind, type RemoteDocument } from '../protocol/documents.js';
+import {
+  KIND_FEATURE,
+  namesAreUnique,
+  type DocumentKind,
+  type RemoteDocument,
+} from '../protocol/documents.js';
 import { SyncBases } from './bases.js';
 import { DocumentCache, type CachedDocument } from './cache.js';
 import { ConflictError, saveConflict, type SavedConflict } from './conflicts.js';
@@ -38,7 +43,13 @@ export interface PullResult {
 }
 
 export interface ReplayReport {
-  sent: Array<{ kind: DocumentKind; name: string; op: OutboxChange['op']; version: number; replayed: boolean }>;
+  sent: Array<{
+    kind: DocumentKind;
+    name: string;
+    op: OutboxChange['op'];
+    version: number;
+    replayed: boolean;
+  }>;
   conflicts: SavedConflict[];
   /** Changes still queued because the provider became unreachable. */
   remaining: number;
@@ -98,7 +109,13 @@ export class SyncEngine {
         if (outcome.ok) {
           await this.accepted(entry.kind, outcome.doc, entry.data);
           await this.outbox.remove(entry);
-          report.sent.push({ kind: entry.kind, name: entry.name, op: entry.op, version: outcome.doc.version, replayed: outcome.replayed });
+          report.sent.push({
+            kind: entry.kind,
+            name: entry.name,
+            op: entry.op,
+            version: outcome.doc.version,
+            replayed: outcome.replayed,
+          });
         } else {
           report.conflicts.push(await this.conflict(entry, outcome.message, outcome.current));
           await this.outbox.remove(entry);
@@ -111,16 +128,35 @@ export class SyncEngine {
 
   private async send(entry: OutboxEntry): Promise<WriteOutcome> {
     if (entry.op === 'create') {
-      return this.session.api.create(entry.kind, { id: entry.id, name: entry.name, data: entry.data }, entry.idempotencyKey);
+      return this.session.api.create(
+        entry.kind,
+        { id: entry.id, name: entry.name, data: entry.data },
+        entry.idempotencyKey,
+      );
     }
     const base = entry.baseVersion ?? (await this.bases.byId(entry.kind, entry.id))?.version;
     if (base === undefined) {
-      return { ok: false, status: 412, code: 'unknown_base', message: 'the version this change was made on is unknown' };
+      return {
+        ok: false,
+        status: 412,
+        code: 'unknown_base',
+        message: 'the version this change was made on is unknown',
+      };
     }
-    return this.session.api.update(entry.kind, entry.id, base, { name: entry.name, data: entry.data }, entry.idempotencyKey);
+    return this.session.api.update(
+      entry.kind,
+      entry.id,
+      base,
+      { name: entry.name, data: entry.data },
+      entry.idempotencyKey,
+    );
   }
 
-  private async conflict(entry: OutboxEntry, reason: string, remote?: RemoteDocument): Promise<SavedConflict> {
+  private async conflict(
+    entry: OutboxEntry,
+    reason: string,
+    remote?: RemoteDocument,
+  ): Promise<SavedConflict> {
     const saved = await saveConflict(this.session.folders.conflicts, {
       kind: entry.kind,
       name: entry.name,
@@ -153,16 +189,26 @@ export class SyncEngine {
       if (isOffline(err)) return false;
       throw err;
     });
-    if (!online) return this.queue(kind, doc, 'the provider is unreachable and earlier changes are still queued');
+    if (!online)
+      return this.queue(kind, doc, 'the provider is unreachable and earlier changes are still queued');
     const hash = contentHash(doc.data);
     const base = namesAreUnique(kind) ? await this.bases.get(kind, doc.name) : undefined;
     try {
       if (base) {
         if (base.hash === hash && !options.force) return { status: 'unchanged', version: base.version };
         const key = randomUUID();
-        const outcome = await this.attempt(() => this.session.api.update(kind, base.id, base.version, doc, key), {
-          op: 'update', kind, id: base.id, name: doc.name, data: doc.data, baseVersion: base.version, idempotencyKey: key,
-        });
+        const outcome = await this.attempt(
+          () => this.session.api.update(kind, base.id, base.version, doc, key),
+          {
+            op: 'update',
+            kind,
+            id: base.id,
+            name: doc.name,
+            data: doc.data,
+            baseVersion: base.version,
+            idempotencyKey: key,
+          },
+        );
         if ('queued' in outcome) return outcome.queued;
         if (outcome.ok) return this.done('updated', kind, outcome.doc, doc.data);
         if (outcome.status !== 404) return this.resolve(kind, doc, outcome, options.force);
@@ -173,12 +219,28 @@ export class SyncEngine {
           await this.accepted(kind, remote, doc.data);
           return { status: 'unchanged', version: remote.version };
         }
-        return this.resolve(kind, doc, { ok: false, status: 409, code: 'name_exists', message: `a ${singularKind(kind)} named "${doc.name}" already exists on the provider and differs`, current: remote }, options.force);
+        return this.resolve(
+          kind,
+          doc,
+          {
+            ok: false,
+            status: 409,
+            code: 'name_exists',
+            message: `a ${singularKind(kind)} named "${doc.name}" already exists on the provider and differs`,
+            current: remote,
+          },
+          options.force,
+        );
       }
       const id = randomUUID();
       const key = randomUUID();
       const outcome = await this.attempt(() => this.session.api.create(kind, { id, ...doc }, key), {
-        op: 'create', kind, id, name: doc.name, data: doc.data, idempotencyKey: key,
+        op: 'create',
+        kind,
+        id,
+        name: doc.name,
+        data: doc.data,
+        idempotencyKey: key,
       });
       if ('queued' in outcome) return outcome.queued;
       if (outcome.ok) return this.done('created', kind, outcome.doc, doc.data);
@@ -190,24 +252,39 @@ export class SyncEngine {
   }
 
   /** Sends a change; when the provider cannot be reached, queues it with the same idempotency key. */
-  private async attempt(send: () => Promise<WriteOutcome>, change: Omit<OutboxChange, 'queuedAt'>): Promise<WriteOutcome | { queued: PushResult }> {
+  private async attempt(
+    send: () => Promise<WriteOutcome>,
+    change: Omit<OutboxChange, 'queuedAt'>,
+  ): Promise<WriteOutcome | { queued: PushResult }> {
     try {
       return await send();
     } catch (err) {
       if (!isOffline(err)) throw err;
-      await this.outbox.exclusive(() => this.outbox.append({ ...change, queuedAt: new Date().toISOString() }));
+      await this.outbox.exclusive(() =>
+        this.outbox.append({ ...change, queuedAt: new Date().toISOString() }),
+      );
       await this.cachePending(change.kind, change.id, change.name, change.data, change.baseVersion ?? 0);
       return { queued: { status: 'queued', reason: (err as Error).message } };
     }
   }
 
-  private async done(status: 'created' | 'updated', kind: DocumentKind, doc: RemoteDocument, data: unknown): Promise<PushResult> {
+  private async done(
+    status: 'created' | 'updated',
+    kind: DocumentKind,
+    doc: RemoteDocument,
+    data: unknown,
+  ): Promise<PushResult> {
     await this.accepted(kind, doc, data);
     return { status, doc };
   }
 
   /** A refused change: replace the provider's version only when asked to (--force), else a conflict. */
-  private async resolve(kind: DocumentKind, doc: LocalDocument, refused: Extract<WriteOutcome, { ok: false }>, force?: boolean): Promise<PushResult> {
+  private async resolve(
+    kind: DocumentKind,
+    doc: LocalDocument,
+    refused: Extract<WriteOutcome, { ok: false }>,
+    force?: boolean,
+  ): Promise<PushResult> {
     const current = refused.current;
     if (force && current) {
       const outcome = await this.session.api.update(kind, current.id, current.version, doc, randomUUID());
@@ -227,20 +304,54 @@ export class SyncEngine {
   /** Queues a change for later, after any queued change of the same object. */
   private async queue(kind: DocumentKind, doc: LocalDocument, reason: string): Promise<PushResult> {
     await this.outbox.exclusive(async () => {
-      const pending = (await this.outbox.entries()).filter((e) => e.kind === kind && e.name === doc.name).at(-1);
+      const pending = (await this.outbox.entries())
+        .filter((e) => e.kind === kind && e.name === doc.name)
+        .at(-1);
       const base = namesAreUnique(kind) ? await this.bases.get(kind, doc.name) : undefined;
-      const change: OutboxChange = pending && namesAreUnique(kind)
-        ? { op: 'update', kind, id: pending.id, name: doc.name, data: doc.data, idempotencyKey: randomUUID(), queuedAt: now() }
-        : base
-          ? { op: 'update', kind, id: base.id, name: doc.name, data: doc.data, baseVersion: base.version, idempotencyKey: randomUUID(), queuedAt: now() }
-          : { op: 'create', kind, id: randomUUID(), name: doc.name, data: doc.data, idempotencyKey: randomUUID(), queuedAt: now() };
+      const change: OutboxChange =
+        pending && namesAreUnique(kind)
+          ? {
+              op: 'update',
+              kind,
+              id: pending.id,
+              name: doc.name,
+              data: doc.data,
+              idempotencyKey: randomUUID(),
+              queuedAt: now(),
+            }
+          : base
+            ? {
+                op: 'update',
+                kind,
+                id: base.id,
+                name: doc.name,
+                data: doc.data,
+                baseVersion: base.version,
+                idempotencyKey: randomUUID(),
+                queuedAt: now(),
+              }
+            : {
+                op: 'create',
+                kind,
+                id: randomUUID(),
+                name: doc.name,
+                data: doc.data,
+                idempotencyKey: randomUUID(),
+                queuedAt: now(),
+              };
       await this.outbox.append(change);
       await this.cachePending(kind, change.id, doc.name, doc.data, base?.version ?? 0);
     });
     return { status: 'queued', reason };
   }
 
-  private async cachePending(kind: DocumentKind, id: string, name: string, data: unknown, version: number): Promise<void> {
+  private async cachePending(
+    kind: DocumentKind,
+    id: string,
+    name: string,
+    data: unknown,
+    version: number,
+  ): Promise<void> {
     const at = now();
     await this.cache.upsert(kind, { id, kind, name, version, data, createdAt: at, updatedAt: at }, true);
   }
@@ -271,7 +382,11 @@ export class SyncEngine {
       });
     }
     await this.cache.upsert(kind, remote);
-    await this.bases.set(kind, name, { id: remote.id, version: remote.version, hash: contentHash(remote.data) });
+    await this.bases.set(kind, name, {
+      id: remote.id,
+      version: remote.version,
+      hash: contentHash(remote.data),
+    });
     return { doc: remote, stale: false };
   }
 
@@ -286,7 +401,9 @@ export class SyncEngine {
     } catch (err) {
       if (!isOffline(err)) throw err;
       const cached = await this.cache.all(kind);
-      this.log.warn(`${(err as Error).message}; showing cached ${kind}${cached.refreshedAt ? ` from ${cached.refreshedAt}` : ''}; they may be out of date`);
+      this.log.warn(
+        `${(err as Error).message}; showing cached ${kind}${cached.refreshedAt ? ` from ${cached.refreshedAt}` : ''}; they may be out of date`,
+      );
       return { items: cached.items, stale: true };
     }
   }

@@ -76,12 +76,15 @@ export async function pollDeviceCode(
     if (row.expired) return { error: 'expired_token', text: 'the device code expired; start again' };
     if (row.too_soon) {
       // RFC 8628 section 3.5: polling too fast adds 5 seconds to the interval.
-      await tx.query('UPDATE device_codes SET interval_s = interval_s + 5, last_poll_at = now() WHERE device_hash = $1', [
-        hashToken(deviceCode),
-      ]);
+      await tx.query(
+        'UPDATE device_codes SET interval_s = interval_s + 5, last_poll_at = now() WHERE device_hash = $1',
+        [hashToken(deviceCode)],
+      );
       return { error: 'slow_down', text: `poll at most every ${row.interval_s + 5} seconds` };
     }
-    await tx.query('UPDATE device_codes SET last_poll_at = now() WHERE device_hash = $1', [hashToken(deviceCode)]);
+    await tx.query('UPDATE device_codes SET last_poll_at = now() WHERE device_hash = $1', [
+      hashToken(deviceCode),
+    ]);
     if (row.status === 'pending') return { error: 'authorization_pending', text: 'waiting for approval' };
     if (row.status === 'denied') return { error: 'access_denied', text: 'the request was denied' };
     if (row.status === 'used') return { error: 'invalid_grant', text: 'the device code was already used' };

@@ -29,6 +29,7 @@ export class PrincipalCache {
 
   /** Forgets every token of a session (revoked, or rotated by a refresh). */
   forgetSession(sessionId: string): void {
-    for (const [key, entry] of this.entries) if (entry.principal.sessionId === sessionId) this.entries.delete(key);
+    for (const [key, entry] of this.entries)
+      if (entry.principal.sessionId === sessionId) this.entries.delete(key);
   }
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashPassword, hashToken, newToken, newUserCode, normalizeUserCode, verifyPassword } from './secrets.js';
+import {
+  hashPassword,
+  hashToken,
+  newToken,
+  newUserCode,
+  normalizeUserCode,
+  verifyPassword,
+} from './secrets.js';
 
 describe('provider secrets', () => {
   it('makes distinct prefixed tokens and stores only a hash', () => {

@@ -30,7 +30,12 @@ export function normalizeUserCode(input: string): string {
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
-function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: ScryptOptions,
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
   );

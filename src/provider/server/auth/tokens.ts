@@ -20,7 +20,11 @@ export interface Principal {
 }
 
 /** Starts a login session for a user and returns its first access and refresh tokens. */
-export async function issueSession(db: Queryable, userId: string, settings: TokenSettings): Promise<TokenResponse> {
+export async function issueSession(
+  db: Queryable,
+  userId: string,
+  settings: TokenSettings,
+): Promise<TokenResponse> {
   const sessionId = randomUUID();
   await db.query(`INSERT INTO sessions (id, user_id, kind) VALUES ($1, $2, 'login')`, [sessionId, userId]);
   return issuePair(db, sessionId, settings);
@@ -92,7 +96,13 @@ export async function verifyAccessToken(db: Queryable, token: string): Promise<P
   return {
     sessionId: row.session_id,
     expiresAt: row.expires_at?.getTime(),
-    user: { id: row.id, username: row.username, displayName: row.display_name, email: row.email, role: row.role },
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      email: row.email,
+      role: row.role,
+    },
   };
 }
 
@@ -104,7 +114,12 @@ export async function refreshSession(
   onRotated: (sessionId: string) => void = () => undefined,
 ): Promise<TokenResponse> {
   const outcome = await db.transaction(async (tx) => {
-    const rows = await tx.query<{ session_id: string; expires_at: Date | null; used_at: Date | null; revoked_at: Date | null }>(
+    const rows = await tx.query<{
+      session_id: string;
+      expires_at: Date | null;
+      used_at: Date | null;
+      revoked_at: Date | null;
+    }>(
       `SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at
          FROM tokens t JOIN sessions s ON s.id = t.session_id
         WHERE t.hash = $1 AND t.kind = 'refresh' FOR UPDATE OF t`,
@@ -121,7 +136,9 @@ export async function refreshSession(
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) return { error: 'refresh token expired' };
     await tx.query('UPDATE tokens SET used_at = now() WHERE hash = $1', [hashToken(refreshToken)]);
     // The old access token stops working with the rotation.
-    await tx.query(`UPDATE tokens SET expires_at = now() WHERE session_id = $1 AND kind = 'access'`, [row.session_id]);
+    await tx.query(`UPDATE tokens SET expires_at = now() WHERE session_id = $1 AND kind = 'access'`, [
+      row.session_id,
+    ]);
     return { tokens: await issuePair(tx, row.session_id, settings), session: row.session_id };
   });
   // Told after the commit, so no request can cache the old state again in between.

@@ -64,7 +64,11 @@ export async function findUser(db: Queryable, id: string): Promise<User | undefi
 }
 
 /** The user whose name and password these are, or undefined. */
-export async function authenticate(db: Queryable, username: string, password: string): Promise<User | undefined> {
+export async function authenticate(
+  db: Queryable,
+  username: string,
+  password: string,
+): Promise<User | undefined> {
   const rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
   const ok = await verifyPassword(password, rows[0]?.password_hash ?? null);
   return ok && rows[0] ? toUser(rows[0]) : undefined;

@@ -47,14 +47,21 @@ export async function exchangeAuthCode(
   tokens: TokenSettings,
 ): Promise<TokenResponse> {
   const outcome = await db.transaction(async (tx) => {
-    const rows = await tx.query<{ user_id: string; redirect_uri: string; code_challenge: string; used_at: Date | null; expired: boolean }>(
+    const rows = await tx.query<{
+      user_id: string;
+      redirect_uri: string;
+      code_challenge: string;
+      used_at: Date | null;
+      expired: boolean;
+    }>(
       `SELECT user_id, redirect_uri, code_challenge, used_at, expires_at <= now() AS expired
          FROM auth_codes WHERE code_hash = $1 FOR UPDATE`,
       [hashToken(code)],
     );
     const row = rows[0];
     if (!row || row.used_at || row.expired) return { error: 'the code is unknown, used or expired' };
-    if (row.redirect_uri !== redirectUri) return { error: 'redirect_uri does not match the one of the request' };
+    if (row.redirect_uri !== redirectUri)
+      return { error: 'redirect_uri does not match the one of the request' };
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     if (challenge !== row.code_challenge) return { error: 'code_verifier does not match the code_challenge' };
     await tx.query('UPDATE auth_codes SET used_at = now() WHERE code_hash = $1', [hashToken(code)]);

@@ -27,7 +27,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async (sql, params) => (await client.query(prepared(sql, params))).rows });
+        const result = await fn({
+          query: async (sql, params) => (await client.query(prepared(sql, params))).rows,
+        });
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -17,9 +17,15 @@ export const badRequest = (code: string, message: string, extra?: Record<string,
 export const notFound = (message = 'not found') => new ApiError(404, 'not_found', message);
 
 export function unauthorized(message: string): ApiError {
-  return new ApiError(401, 'invalid_token', message, {}, {
-    'www-authenticate': `Bearer error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
-  });
+  return new ApiError(
+    401,
+    'invalid_token',
+    message,
+    {},
+    {
+      'www-authenticate': `Bearer error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+    },
+  );
 }
 
 /** OAuth endpoints answer with {error, error_description} (RFC 6749 section 5.2). */

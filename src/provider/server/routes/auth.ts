@@ -36,14 +36,24 @@ export function authRoutes(router: Router, app: App): void {
     app.limitAuth(ctx);
     if (grant === 'refresh_token') {
       if (!form.refresh_token) throw oauthError('invalid_request', 'refresh_token is missing');
-      sendJson(ctx.res, 200, await refreshSession(app.db, form.refresh_token, app.tokens, (id) => app.principals.forgetSession(id)));
+      sendJson(
+        ctx.res,
+        200,
+        await refreshSession(app.db, form.refresh_token, app.tokens, (id) =>
+          app.principals.forgetSession(id),
+        ),
+      );
       return;
     }
     if (grant === 'authorization_code') {
       if (!form.code || !form.redirect_uri || !form.code_verifier) {
         throw oauthError('invalid_request', 'code, redirect_uri and code_verifier are required');
       }
-      sendJson(ctx.res, 200, await exchangeAuthCode(app.db, form.code, form.redirect_uri, form.code_verifier, app.tokens));
+      sendJson(
+        ctx.res,
+        200,
+        await exchangeAuthCode(app.db, form.code, form.redirect_uri, form.code_verifier, app.tokens),
+      );
       return;
     }
     throw oauthError('unsupported_grant_type', `grant_type "${grant ?? ''}" is not supported`);
@@ -63,15 +73,24 @@ export function authRoutes(router: Router, app: App): void {
     const body = await readJson(ctx.req, app.maxBodyBytes);
     const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : 'api';
     const days = body.expiresInDays;
-    if (days !== undefined && days !== null && !(Number.isInteger(days) && (days as number) > 0 && (days as number) <= MAX_API_TOKEN_DAYS)) {
-      throw badRequest('invalid_body', `"expiresInDays" must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or null`);
+    if (
+      days !== undefined &&
+      days !== null &&
+      !(Number.isInteger(days) && (days as number) > 0 && (days as number) <= MAX_API_TOKEN_DAYS)
+    ) {
+      throw badRequest(
+        'invalid_body',
+        `"expiresInDays" must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or null`,
+      );
     }
     const ttl = typeof days === 'number' ? days * 86400 : undefined;
     sendJson(ctx.res, 201, await issueApiToken(app.db, user.id, name, ttl));
   });
 
   // Pages for people.
-  router.on('GET', '/device', async ({ res, url }) => sendHtml(res, 200, deviceForm(url.searchParams.get('user_code') ?? '')));
+  router.on('GET', '/device', async ({ res, url }) =>
+    sendHtml(res, 200, deviceForm(url.searchParams.get('user_code') ?? '')),
+  );
   router.on('POST', '/device', async (ctx) => {
     app.limitAuth(ctx);
     const form = await readForm(ctx.req, app.maxBodyBytes);
@@ -79,14 +98,19 @@ export function authRoutes(router: Router, app: App): void {
     const user = await signIn(app, form);
     if (!user) return sendHtml(ctx.res, 401, deviceForm(code, 'Wrong username or password.'));
     const outcome = await decideUserCode(app.db, code, user.id, form.action !== 'deny');
-    if (outcome === 'unknown') return sendHtml(ctx.res, 400, deviceForm(code, 'Unknown or already used code.'));
-    if (outcome === 'expired') return sendHtml(ctx.res, 400, deviceForm(code, 'This code has expired; start again in your terminal.'));
+    if (outcome === 'unknown')
+      return sendHtml(ctx.res, 400, deviceForm(code, 'Unknown or already used code.'));
+    if (outcome === 'expired')
+      return sendHtml(ctx.res, 400, deviceForm(code, 'This code has expired; start again in your terminal.'));
     sendHtml(
       ctx.res,
       200,
       form.action === 'deny'
         ? message('Request denied', 'meshdeck was not signed in. You can close this page.')
-        : message('Device connected', `meshdeck is now signed in as ${user.username}. You can close this page and return to your terminal.`),
+        : message(
+            'Device connected',
+            `meshdeck is now signed in as ${user.username}. You can close this page and return to your terminal.`,
+          ),
     );
   });
 
@@ -117,7 +141,11 @@ export function authRoutes(router: Router, app: App): void {
     if (!user) return sendHtml(ctx.res, 401, apiTokenForm('Wrong username or password.'));
     const days = form.days?.trim() ? Number(form.days) : undefined;
     if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_API_TOKEN_DAYS)) {
-      return sendHtml(ctx.res, 400, apiTokenForm(`Days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or empty.`));
+      return sendHtml(
+        ctx.res,
+        400,
+        apiTokenForm(`Days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or empty.`),
+      );
     }
     const created = await issueApiToken(app.db, user.id, form.name?.trim() || 'api', days && days * 86400);
     sendHtml(ctx.res, 201, apiTokenCreated(created.token, created.expiresAt));
@@ -137,7 +165,11 @@ function loginParams(
   if (problem) return { problem };
   const state = q.get('state') ?? '';
   const challenge = q.get('code_challenge') ?? '';
-  if (!state || !/^[A-Za-z0-9_-]{43}$/.test(challenge) || (q.get('code_challenge_method') ?? 'S256') !== 'S256') {
+  if (
+    !state ||
+    !/^[A-Za-z0-9_-]{43}$/.test(challenge) ||
+    (q.get('code_challenge_method') ?? 'S256') !== 'S256'
+  ) {
     return { problem: 'state and an S256 code_challenge are required' };
   }
   return { redirect_uri: redirectUri, state, code_challenge: challenge };

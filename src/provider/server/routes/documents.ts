@@ -57,10 +57,16 @@ export function documentRoutes(router: Router, app: App): void {
         throw badRequest('invalid_body', '"id" must be a UUID');
       }
       const id = typeof body.id === 'string' ? body.id.toLowerCase() : undefined;
-      const reply = await idempotent(app.db, user.id, idempotencyKey(ctx), fingerprint('POST', kind, body), async (tx) => {
-        const doc = await createDocument(tx, user.id, kind, { ...input, id });
-        return docReply(201, doc, `${path}/${doc.id}`);
-      });
+      const reply = await idempotent(
+        app.db,
+        user.id,
+        idempotencyKey(ctx),
+        fingerprint('POST', kind, body),
+        async (tx) => {
+          const doc = await createDocument(tx, user.id, kind, { ...input, id });
+          return docReply(201, doc, `${path}/${doc.id}`);
+        },
+      );
       send(ctx, reply);
     });
 
@@ -80,8 +86,12 @@ export function documentRoutes(router: Router, app: App): void {
       const expected = ifMatch(ctx);
       const body = await readJson(ctx.req, app.maxBodyBytes);
       const input = documentInput(body);
-      const reply = await idempotent(app.db, user.id, idempotencyKey(ctx), fingerprint('PUT', kind, id, expected, body), async (tx) =>
-        docReply(200, await updateDocument(tx, user.id, kind, id, expected, input)),
+      const reply = await idempotent(
+        app.db,
+        user.id,
+        idempotencyKey(ctx),
+        fingerprint('PUT', kind, id, expected, body),
+        async (tx) => docReply(200, await updateDocument(tx, user.id, kind, id, expected, input)),
       );
       send(ctx, reply);
     });
@@ -90,10 +100,16 @@ export function documentRoutes(router: Router, app: App): void {
       const { user } = await app.authenticate(ctx);
       const id = documentId(ctx);
       const expected = ifMatch(ctx);
-      const reply = await idempotent(app.db, user.id, idempotencyKey(ctx), fingerprint('DELETE', kind, id, expected), async (tx) => {
-        await deleteDocument(tx, user.id, kind, id, expected);
-        return { status: 204, body: undefined };
-      });
+      const reply = await idempotent(
+        app.db,
+        user.id,
+        idempotencyKey(ctx),
+        fingerprint('DELETE', kind, id, expected),
+        async (tx) => {
+          await deleteDocument(tx, user.id, kind, id, expected);
+          return { status: 204, body: undefined };
+        },
+      );
       send(ctx, reply);
     });
   }
@@ -106,7 +122,12 @@ export function documentRoutes(router: Router, app: App): void {
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
       // No preferences yet: an empty document at version 0, so the first PUT sends If-Match: "0".
-      sendJson(ctx.res, 200, { id: user.id, kind: 'preferences', name: 'preferences', version: 0, data: {} }, { etag: formatEtag(0) });
+      sendJson(
+        ctx.res,
+        200,
+        { id: user.id, kind: 'preferences', name: 'preferences', version: 0, data: {} },
+        { etag: formatEtag(0) },
+      );
     }
   });
 
@@ -117,8 +138,12 @@ export function documentRoutes(router: Router, app: App): void {
     if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
       throw badRequest('invalid_body', '"data" must be a JSON object');
     }
-    const reply = await idempotent(app.db, user.id, idempotencyKey(ctx), fingerprint('PUT', 'preferences', expected, body), async (tx) =>
-      docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data)),
+    const reply = await idempotent(
+      app.db,
+      user.id,
+      idempotencyKey(ctx),
+      fingerprint('PUT', 'preferences', expected, body),
+      async (tx) => docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data)),
     );
     send(ctx, reply);
   });
@@ -174,6 +199,7 @@ function header(ctx: RequestContext, name: string): string | undefined {
 function positiveInt(raw: string | null, fallback: number, name: string): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw badRequest('invalid_query', `"${name}" must be a positive whole number`);
+  if (!Number.isInteger(n) || n < 1)
+    throw badRequest('invalid_query', `"${name}" must be a positive whole number`);
   return n;
 }

@@ -6,7 +6,13 @@ import { sendJson, sendText } from '../http/respond.js';
 import type { Router } from '../router.js';
 import { createUser } from '../auth/users.js';
 import { schemaVersion, MIGRATIONS } from '../db/migrations.js';
-import { CAPABILITIES_PATH, FEATURES, PROTOCOL_VERSION, type CapabilitiesDocument, type Capability } from '../../protocol/capabilities.js';
+import {
+  CAPABILITIES_PATH,
+  FEATURES,
+  PROTOCOL_VERSION,
+  type CapabilitiesDocument,
+  type Capability,
+} from '../../protocol/capabilities.js';
 import type { UserProfile } from '../../protocol/auth.js';
 import { VERSION } from '../../../core/version.js';
 
@@ -51,7 +57,10 @@ export function capabilities(app: App): CapabilitiesDocument {
     providerUrl: app.publicUrl(),
     providerDescription: local
       ? ['Single user, no sign-in', 'Data stays on this computer']
-      : ['Designs, performance profiles and results, kept per user', 'Sign in from the CLI (device code or browser)'],
+      : [
+          'Designs, performance profiles and results, kept per user',
+          'Sign in from the CLI (device code or browser)',
+        ],
     capabilities: list,
     restrictedAccess: { isMesheryUiRestricted: false, allowedComponents: {} },
     redirects: {},
@@ -65,7 +74,7 @@ export function systemRoutes(router: Router, app: App): void {
 
   router.on('GET', '/healthz/ready', async ({ res, url }) => {
     const lines: string[] = [];
-    let ok = true;
+    let ok: boolean;
     const started = Date.now();
     try {
       await app.db.ping(2000);
@@ -103,7 +112,8 @@ export function systemRoutes(router: Router, app: App): void {
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw badRequest('invalid_body', 'send {"username": ..., "password": ...}');
     }
-    if (role !== 'admin' && role !== 'user') throw badRequest('invalid_body', '"role" must be "admin" or "user"');
+    if (role !== 'admin' && role !== 'user')
+      throw badRequest('invalid_body', '"role" must be "admin" or "user"');
     const created = await createUser(app.db, {
       username,
       password,

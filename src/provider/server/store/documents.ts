@@ -63,17 +63,26 @@ export async function listDocuments(
   return { items: rows.map(toDocument), total: count[0].n };
 }
 
-export async function getDocument(db: Queryable, owner: string, kind: string, id: string): Promise<RemoteDocument> {
-  const rows = await db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3`, [
-    kind,
-    id,
-    owner,
-  ]);
+export async function getDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  id: string,
+): Promise<RemoteDocument> {
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3`,
+    [kind, id, owner],
+  );
   if (!rows[0]) throw notFound(`no ${singular(kind)} with id ${id}`);
   return toDocument(rows[0]);
 }
 
-async function findByName(db: Queryable, owner: string, kind: string, name: string): Promise<RemoteDocument | undefined> {
+async function findByName(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  name: string,
+): Promise<RemoteDocument | undefined> {
   const rows = await db.query<DocumentRow>(
     `SELECT ${COLUMNS} FROM documents WHERE owner_id = $1 AND kind = $2 AND name = $3`,
     [owner, kind, name],
@@ -117,7 +126,9 @@ export async function updateDocument(
   if (current.name !== input.name && namesAreUnique(kind)) {
     const other = await findByName(db, owner, kind, input.name);
     if (other) {
-      throw new ApiError(409, 'name_exists', `a ${singular(kind)} named "${input.name}" already exists`, { current: other });
+      throw new ApiError(409, 'name_exists', `a ${singular(kind)} named "${input.name}" already exists`, {
+        current: other,
+      });
     }
   }
   const rows = await db.query<DocumentRow>(
@@ -148,10 +159,17 @@ export async function putSingleton(
   expectedVersion: number | undefined,
   data: unknown,
 ): Promise<RemoteDocument> {
-  const rows = await db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 FOR UPDATE`, [kind, owner]);
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 FOR UPDATE`,
+    [kind, owner],
+  );
   if (!rows[0]) {
     if (expectedVersion !== undefined && expectedVersion !== 0) {
-      throw new ApiError(412, 'version_mismatch', `no ${kind} exist yet (version 0), not version ${expectedVersion}`);
+      throw new ApiError(
+        412,
+        'version_mismatch',
+        `no ${kind} exist yet (version 0), not version ${expectedVersion}`,
+      );
     }
     return createDocument(db, owner, kind, { id: owner, name: kind, data });
   }

@@ -28,7 +28,11 @@ export async function idempotent(
 ): Promise<Reply> {
   if (key === undefined) return db.transaction(work);
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key: 8 to 200 letters, digits and . _ : -');
+    throw new ApiError(
+      400,
+      'invalid_idempotency_key',
+      'Idempotency-Key: 8 to 200 letters, digits and . _ : -',
+    );
   }
   return db.transaction(async (tx) => {
     // A concurrent request with the same key waits here until the first one commits.
@@ -43,7 +47,11 @@ export async function idempotent(
         [owner, key],
       );
       if (rows[0].fingerprint !== print) {
-        throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+        throw new ApiError(
+          422,
+          'idempotency_key_reused',
+          'this Idempotency-Key was used for a different request',
+        );
       }
       return { ...rows[0].body, replayed: true };
     }
