@@ -35,11 +35,9 @@ export function parseDesign(source: string, file: string): DesignDocument {
   const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
-    const [line, col] = error.linePos?.[0]
-      ? [error.linePos[0].line, error.linePos[0].col]
-      : [undefined, undefined];
+    const { line, col } = lineCol(source, error.pos[0]);
     throw new UsageError(`${location(file, line, col)}: ${error.message.split('\n')[0]}`, {
-      details: line ? codeFrame(source, line, col ?? 1) : [],
+      details: codeFrame(source, line, col),
       hint: 'fix the YAML (or JSON) syntax, then run the command again',
     });
   }

@@ -56,7 +56,7 @@ export function providerCommand(): CommandUnknownOpts {
     () => import('./serve.js'),
   );
   examples(serve, [
-    'MESHDECK_PROVIDER_ADMIN_PASSWORD=... meshdeck provider serve --init-admin admin',
+    'meshdeck provider serve --init-admin admin   # its password from MESHDECK_PROVIDER_ADMIN_PASSWORD',
     'meshdeck provider serve --database-url postgres://meshdeck@db:5432/meshdeck --host 0.0.0.0 --public-url https://provider.example.com',
   ]);
 
