@@ -1,7 +1,7 @@
 // A connection to the provider a command works with: which provider (the context's, or --provider), the
 // credential it uses, the account it acts as (for the per-user cache and outbox) and the typed API.
 import { join } from 'node:path';
-import { AuthError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { withFileLock } from '../core/fs/lock.js';
 import type { ProviderRef } from '../core/config/model.js';
 import { providerUrlProblem } from '../core/config/model.js';
@@ -208,11 +208,4 @@ export function credentialFrom(
     method,
     obtainedAt: new Date().toISOString(),
   };
-}
-
-export function requireRemote(target: ProviderTarget | { builtin: true }, what: string): ProviderTarget {
-  if ('url' in target) return target;
-  throw new AuthError(`the built-in provider needs no ${what}`, {
-    hint: 'give --provider URL for a Remote Provider',
-  });
 }

@@ -8,12 +8,12 @@ import {
   type DocumentKind,
   type DocumentPage,
   type RemoteDocument,
+  singularKind,
 } from '../protocol/documents.js';
 import type { UserProfile } from '../protocol/auth.js';
 import type { ProviderCapabilities } from './capabilities.js';
 import { ProviderResponseError } from './errors.js';
 import { errorCode, errorText, type ProviderHttp, type ProviderResponse } from './http.js';
-import { singularKind } from './kinds.js';
 
 /** The outcome of a change: the new version, or why the provider refused it without failing. */
 export type WriteOutcome =

@@ -69,10 +69,19 @@ describe('ProviderHttp', () => {
 
   it('marks 503 as offline, names unexpected content types, and passes accepted statuses through', async () => {
     const http = new ProviderHttp({ baseUrl: url, timeoutMs: 2000 });
-    await assert.rejects(http.request('GET', '/busy'), (err: Error) => isOffline(err) && /unavailable \(HTTP 503: database down\)/.test(err.message));
-    await assert.rejects(http.request('GET', '/text'), /answered GET \/text with text\/plain \(HTTP 200\) instead of JSON/);
+    await assert.rejects(
+      http.request('GET', '/busy'),
+      (err: Error) => isOffline(err) && /unavailable \(HTTP 503: database down\)/.test(err.message),
+    );
+    await assert.rejects(
+      http.request('GET', '/text'),
+      /answered GET \/text with text\/plain \(HTTP 200\) instead of JSON/,
+    );
     const res = await http.request('GET', '/nothing', { accept: [404] });
     assert.equal(res.status, 404);
-    await assert.rejects(http.request('GET', '/nothing'), /refused GET \/nothing \(HTTP 404 not_found\): no such thing/);
+    await assert.rejects(
+      http.request('GET', '/nothing'),
+      /refused GET \/nothing \(HTTP 404 not_found\): no such thing/,
+    );
   });
 });

@@ -68,3 +68,14 @@ export function isRemoteDocument(value: unknown): value is RemoteDocument {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SINGULAR: Record<string, string> = {
+  designs: 'design',
+  'performance-profiles': 'performance profile',
+  'performance-results': 'performance result',
+};
+
+/** A kind in messages: "design", "performance profile"; other kinds (preferences) as they are. */
+export function singularKind(kind: string): string {
+  return SINGULAR[kind] ?? kind;
+}

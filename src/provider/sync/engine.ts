@@ -7,12 +7,12 @@ import { OperationError } from '../../core/errors.js';
 import type { ProviderSession } from '../session.js';
 import type { WriteOutcome } from '../client/api.js';
 import { isOffline, ProviderResponseError } from '../client/errors.js';
-import { singularKind } from '../client/kinds.js';
 import {
   KIND_FEATURE,
   namesAreUnique,
   type DocumentKind,
   type RemoteDocument,
+  singularKind,
 } from '../protocol/documents.js';
 import { SyncBases } from './bases.js';
 import { DocumentCache, type CachedDocument } from './cache.js';
@@ -196,18 +196,9 @@ export class SyncEngine {
     try {
       if (base) {
         if (base.hash === hash && !options.force) return { status: 'unchanged', version: base.version };
-        const key = randomUUID();
-        const outcome = await this.attempt(
-          () => this.session.api.update(kind, base.id, base.version, doc, key),
-          {
-            op: 'update',
-            kind,
-            id: base.id,
-            name: doc.name,
-            data: doc.data,
-            baseVersion: base.version,
-            idempotencyKey: key,
-          },
+        const update = change('update', kind, base.id, doc, base.version);
+        const outcome = await this.attempt(update, () =>
+          this.session.api.update(kind, base.id, base.version, doc, update.idempotencyKey),
         );
         if ('queued' in outcome) return outcome.queued;
         if (outcome.ok) return this.done('updated', kind, outcome.doc, doc.data);
@@ -232,16 +223,10 @@ export class SyncEngine {
           options.force,
         );
       }
-      const id = randomUUID();
-      const key = randomUUID();
-      const outcome = await this.attempt(() => this.session.api.create(kind, { id, ...doc }, key), {
-        op: 'create',
-        kind,
-        id,
-        name: doc.name,
-        data: doc.data,
-        idempotencyKey: key,
-      });
+      const create = change('create', kind, randomUUID(), doc);
+      const outcome = await this.attempt(create, () =>
+        this.session.api.create(kind, { id: create.id, ...doc }, create.idempotencyKey),
+      );
       if ('queued' in outcome) return outcome.queued;
       if (outcome.ok) return this.done('created', kind, outcome.doc, doc.data);
       return this.resolve(kind, doc, outcome, options.force);
@@ -253,17 +238,15 @@ export class SyncEngine {
 
   /** Sends a change; when the provider cannot be reached, queues it with the same idempotency key. */
   private async attempt(
+    pending: OutboxChange,
     send: () => Promise<WriteOutcome>,
-    change: Omit<OutboxChange, 'queuedAt'>,
   ): Promise<WriteOutcome | { queued: PushResult }> {
     try {
       return await send();
     } catch (err) {
       if (!isOffline(err)) throw err;
-      await this.outbox.exclusive(() =>
-        this.outbox.append({ ...change, queuedAt: new Date().toISOString() }),
-      );
-      await this.cachePending(change.kind, change.id, change.name, change.data, change.baseVersion ?? 0);
+      await this.outbox.exclusive(() => this.outbox.append(pending));
+      await this.cachePending(pending.kind, pending.id, pending.name, pending.data, pending.baseVersion ?? 0);
       return { queued: { status: 'queued', reason: (err as Error).message } };
     }
   }
@@ -308,39 +291,15 @@ export class SyncEngine {
         .filter((e) => e.kind === kind && e.name === doc.name)
         .at(-1);
       const base = namesAreUnique(kind) ? await this.bases.get(kind, doc.name) : undefined;
-      const change: OutboxChange =
+      // After a queued change of the same object, the base is whatever that change produces.
+      const queued =
         pending && namesAreUnique(kind)
-          ? {
-              op: 'update',
-              kind,
-              id: pending.id,
-              name: doc.name,
-              data: doc.data,
-              idempotencyKey: randomUUID(),
-              queuedAt: now(),
-            }
+          ? change('update', kind, pending.id, doc)
           : base
-            ? {
-                op: 'update',
-                kind,
-                id: base.id,
-                name: doc.name,
-                data: doc.data,
-                baseVersion: base.version,
-                idempotencyKey: randomUUID(),
-                queuedAt: now(),
-              }
-            : {
-                op: 'create',
-                kind,
-                id: randomUUID(),
-                name: doc.name,
-                data: doc.data,
-                idempotencyKey: randomUUID(),
-                queuedAt: now(),
-              };
-      await this.outbox.append(change);
-      await this.cachePending(kind, change.id, doc.name, doc.data, base?.version ?? 0);
+            ? change('update', kind, base.id, doc, base.version)
+            : change('create', kind, randomUUID(), doc);
+      await this.outbox.append(queued);
+      await this.cachePending(kind, queued.id, doc.name, doc.data, base?.version ?? 0);
     });
     return { status: 'queued', reason };
   }
@@ -433,4 +392,24 @@ export class SyncEngine {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** A change with a fresh idempotency key; the same key goes with it to the outbox if it cannot be sent. */
+function change(
+  op: OutboxChange['op'],
+  kind: DocumentKind,
+  id: string,
+  doc: LocalDocument,
+  baseVersion?: number,
+): OutboxChange {
+  return {
+    op,
+    kind,
+    id,
+    name: doc.name,
+    data: doc.data,
+    baseVersion,
+    idempotencyKey: randomUUID(),
+    queuedAt: now(),
+  };
 }

@@ -25,14 +25,20 @@ describe('Outbox', () => {
     for (const name of ['one', 'two', 'three']) await first.exclusive(() => first.append(change(name)));
     const second = new Outbox(dir);
     const entries = await second.entries();
-    assert.deepEqual(entries.map((e) => [e.seq, e.name, e.idempotencyKey]), [
-      [1, 'one', 'key-one-000000'],
-      [2, 'two', 'key-two-000000'],
-      [3, 'three', 'key-three-000000'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.seq, e.name, e.idempotencyKey]),
+      [
+        [1, 'one', 'key-one-000000'],
+        [2, 'two', 'key-two-000000'],
+        [3, 'three', 'key-three-000000'],
+      ],
+    );
     await second.remove(entries[0]);
     await second.exclusive(() => second.append(change('four')));
-    assert.deepEqual((await first.entries()).map((e) => e.name), ['two', 'three', 'four']);
+    assert.deepEqual(
+      (await first.entries()).map((e) => e.name),
+      ['two', 'three', 'four'],
+    );
     assert.equal((await first.entries()).at(-1)?.seq, 4, 'numbers only grow');
   });
 
@@ -46,7 +52,10 @@ describe('Outbox', () => {
     );
     const entries = await new Outbox(dir).entries();
     assert.equal(entries.length, 15);
-    assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      Array.from({ length: 15 }, (_, i) => i + 1),
+    );
   });
 
   it('is empty when its folder does not exist', async () => {

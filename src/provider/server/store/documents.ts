@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { namesAreUnique, type RemoteDocument } from '../../protocol/documents.js';
+import { namesAreUnique, singularKind as singular, type RemoteDocument } from '../../protocol/documents.js';
 
 interface DocumentRow {
   kind: string;
@@ -199,8 +199,4 @@ function versionMismatch(kind: string, expected: number, current: RemoteDocument
 
 export function preconditionRequired(): ApiError {
   return new ApiError(428, 'precondition_required', 'send If-Match with the version you are changing');
-}
-
-export function singular(kind: string): string {
-  return kind === 'designs' ? 'design' : kind.replace(/s$/, '').replace('performance-', 'performance ');
 }
