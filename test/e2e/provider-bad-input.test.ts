@@ -334,3 +334,86 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('meshdeck provider serve', () => {
+  it('says what is wrong with its own input, with the contract exit codes', async () => {
+    const blocker = await fakeProvider(() => undefined);
+    const port = new URL(blocker.url).port;
+    const env = { MESHDECK_PROVIDER_ADMIN_PASSWORD: 'admin-password-1' };
+    const busy = await home.run(['provider', 'serve', '--port', port, '--data-dir', `${home.root}/p1`], {
+      env,
+    });
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`));
+    const noPassword = await home.run(['provider', 'serve', '--init-admin', 'admin', '--port', '0']);
+    assert.equal(noPassword.code, 2);
+    assert.match(noPassword.stderr, /needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD/);
+    const weak = await home.run(
+      ['provider', 'serve', '--init-admin', 'admin', '--port', '0', '--data-dir', `${home.root}/p2`],
+      {
+        env: { MESHDECK_PROVIDER_ADMIN_PASSWORD: 'short' },
+      },
+    );
+    assert.equal(weak.code, 2);
+    assert.match(weak.stderr, /--init-admin: password must be at least 8 characters/);
+    const both = await home.run(['provider', 'serve', '--data-dir', 'x', '--database-url', 'postgres://x']);
+    assert.equal(both.code, 2);
+    const badPort = await home.run(['provider', 'serve', '--port', '70000']);
+    assert.equal(badPort.code, 2);
+    assert.match(badPort.stderr, /--port must be a whole number from 0 to 65535/);
+  });
+});
+
+describe('preferences and concurrent starts (on postgres)', () => {
+  usePostgres();
+
+  it('migrates once when two providers start on one database at the same moment', async () => {
+    const url = await (await sharedPostgres()).createDatabase();
+    const started = await Promise.allSettled([
+      startTestProvider('postgres', { databaseUrl: url }),
+      startTestProvider('postgres', { databaseUrl: url }),
+    ]);
+    const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      assert.deepEqual(
+        started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started')),
+        ['started', 'started'],
+      );
+      for (const s of servers) assert.equal((await fetch(`${s.url}/healthz/ready`)).status, 200);
+      // One admin, created by whichever started first; both serve the same data.
+      const token = (await tokensFor(servers[0].url)).access_token;
+      const me = await fetch(`${servers[1].url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(me.status, 200);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+
+  it('keeps preferences as one versioned document: If-Match, 412 on a stale version', async () => {
+    const server = await startTestProvider('postgres');
+    try {
+      const auth = {
+        authorization: `Bearer ${(await tokensFor(server.url)).access_token}`,
+        'content-type': 'application/json',
+      };
+      const empty = await fetch(`${server.url}/api/preferences`, { headers: auth });
+      assert.equal(empty.headers.get('etag'), '"0"');
+      const put = (version: number, data: unknown) =>
+        fetch(`${server.url}/api/preferences`, {
+          method: 'PUT',
+          headers: { ...auth, 'if-match': `"${version}"` },
+          body: JSON.stringify({ data }),
+        });
+      assert.equal((await put(0, { theme: 'dark' })).status, 200);
+      const stale = await put(0, { theme: 'light' });
+      assert.equal(stale.status, 412);
+      assert.deepEqual(((await stale.json()) as { current: { data: unknown } }).current.data, {
+        theme: 'dark',
+      });
+      const ok = await put(1, { theme: 'light' });
+      assert.equal(ok.headers.get('etag'), '"2"');
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
 import {
+  approveDevice,
   ADMIN,
   DATABASES,
   LiveProcess,
@@ -42,6 +43,21 @@ for (const kind of DATABASES) {
         !r.stderr.includes(stored.accessToken) && !r.stderr.includes(stored.refreshToken),
         'no token printed',
       );
+    });
+
+    it('fails with exit 4 when the code is denied on the verification page', async () => {
+      const url = provider.server().url;
+      const other = new TestHome();
+      try {
+        const proc = new LiveProcess(['login', '--provider', url], other.env);
+        const [, code] = await proc.waitFor(/one-time code: ([A-Z]{4}-[A-Z]{4})/);
+        assert.equal((await approveDevice(url, code, ADMIN, 'deny')).status, 200);
+        const r = await proc.done;
+        assert.equal(r.code, 4);
+        assert.match(r.stderr, /sign-in was denied on the verification page/);
+      } finally {
+        other.cleanup();
+      }
     });
 
     it('shows who is signed in, and token view never shows the secret', async () => {

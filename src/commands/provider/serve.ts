@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { OperationError, UsageError, errnoCode } from '../../core/errors.js';
 import { builtinPaths } from '../../provider/builtin/daemon.js';
 import { runBuiltinProvider } from '../../provider/builtin/serve.js';
 import { startProviderServer } from '../../provider/server/index.js';
+import { ApiError } from '../../provider/server/http/errors.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export interface ServeOptions {
@@ -50,6 +51,8 @@ export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
       perMinute: int(opts.authRateLimit, '--auth-rate-limit', 1),
     },
     log,
+  }).catch((err: unknown) => {
+    throw startFailure(err, opts);
   });
   if (server.adminCreated) log(`created the first admin "${opts.initAdmin}"`);
   log(`provider listening on ${server.url} (storage: ${server.database})`);
@@ -70,4 +73,31 @@ function int(raw: string, flag: string, min: number, max = Number.MAX_SAFE_INTEG
     );
   }
   return n;
+}
+
+/** Why the provider could not start, said for an operator. */
+function startFailure(err: unknown, opts: ServeOptions): Error {
+  const code = errnoCode(err);
+  if (code === 'EADDRINUSE') {
+    return new OperationError(`cannot listen on ${opts.host}:${opts.port}: the port is in use`, {
+      hint: 'stop what uses it, or pick another port with --port (0 for any free one)',
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new OperationError(`cannot listen on ${opts.host}:${opts.port} (${code})`, {
+      hint: 'check --host and --port (ports below 1024 need privileges)',
+    });
+  }
+  if (err instanceof UsageError || err instanceof OperationError) return err;
+  // The first admin was refused (a weak password, a bad name): the operator's input.
+  if (err instanceof ApiError) return new UsageError(`--init-admin: ${err.message}`);
+  const message = (err as Error).message;
+  if (opts.databaseUrl) {
+    return new OperationError(message, {
+      hint: 'check --database-url and that PostgreSQL is up and reachable',
+    });
+  }
+  return new OperationError(`cannot open the provider's database: ${message}`, {
+    hint: 'check --data-dir (it must be writable, and not used by another provider process)',
+  });
 }

@@ -85,6 +85,12 @@ export async function countUsers(db: Queryable): Promise<number> {
  */
 export async function initAdmin(db: Queryable, username: string, password: string): Promise<boolean> {
   if ((await countUsers(db)) > 0) return false;
-  await createUser(db, { username, password, role: 'admin' });
-  return true;
+  try {
+    await createUser(db, { username, password, role: 'admin' });
+    return true;
+  } catch (err) {
+    // Another replica starting at the same moment created it first.
+    if (err instanceof ApiError && err.code === 'user_exists') return false;
+    throw err;
+  }
 }

@@ -74,22 +74,21 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 /**
- * Brings the schema up to date. An advisory lock makes two servers starting against one PostgreSQL
- * database take turns; each step runs in its own transaction.
+ * Brings the schema up to date in one transaction (PostgreSQL DDL is transactional). An advisory lock
+ * makes two servers starting against one database take turns: the second finds the work done.
  */
 export async function migrate(db: Database): Promise<number> {
-  await db.query(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
-  for (let version = 1; version <= MIGRATIONS.length; version++) {
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7262001)');
-      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
-      if (done.length > 0) return;
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7262001)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const rows = await tx.query<{ v: number | null }>('SELECT max(version)::int AS v FROM schema_migrations');
+    for (let version = (rows[0]?.v ?? 0) + 1; version <= MIGRATIONS.length; version++) {
       for (const statement of splitStatements(MIGRATIONS[version - 1])) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
-    });
-  }
+    }
+  });
   return MIGRATIONS.length;
 }
 
