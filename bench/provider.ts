@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +30,15 @@ interface Provider {
   token: string;
   ids: string[];
   child: ChildProcess;
-  /** Request durations the provider itself logged (ms), since the last reset. */
-  seen: number[];
+  /** The provider's log file (a file, not a pipe: a busy reader must not slow the provider down). */
+  logFile: string;
+  /** Where the current run starts in it. */
+  logOffset: number;
 }
 
 async function serve(name: Provider['name'], storage: string[], home: string): Promise<Provider> {
+  const logFile = join(home, `${name}.log`);
+  const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
     [
@@ -58,21 +62,12 @@ async function serve(name: Provider['name'], storage: string[], home: string): P
         MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password,
         MESHDECK_PROVIDER_DB_POOL: process.env.MESHDECK_PROVIDER_DB_POOL ?? '20',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', log],
     },
   );
-  const seen: number[] = [];
-  let partial = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = / (GET|POST) \/api\/designs\S* \d{3} (\d+)ms$/.exec(line);
-      if (m) seen.push(Number(m[2]));
-    }
-  });
+  closeSync(log);
   const url = await new Promise<string>((ok, fail) => {
-    child.stdout.setEncoding('utf8').once('data', (d: string) => ok(d.trim()));
+    child.stdout!.setEncoding('utf8').once('data', (d: string) => ok(d.trim()));
     child.once('exit', (code) => fail(new Error(`${name} provider exited ${code}`)));
   });
   const { access_token: token } = await tokensFor(url, ADMIN);
@@ -85,7 +80,7 @@ async function serve(name: Provider['name'], storage: string[], home: string): P
     });
     ids.push(((await res.json()) as { id: string }).id);
   }
-  return { name, url, token, ids, child, seen };
+  return { name, url, token, ids, child, logFile, logOffset: 0 };
 }
 
 function design(name: string) {
@@ -112,7 +107,7 @@ const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '500,1500').split(',').map
 
 async function load(p: Provider, mode: Mode) {
   let n = 0;
-  p.seen.length = 0;
+  p.logOffset = statSync(p.logFile).size;
   if (mode.startsWith('paced-read@')) return paced(p, Number(mode.split('@')[1]));
   const result = await autocannon({
     url: p.url,
@@ -138,7 +133,7 @@ async function load(p: Provider, mode: Mode) {
     ],
   });
   await new Promise((r) => setTimeout(r, 200)); // the last log lines
-  const sorted = [...p.seen].sort((a, b) => a - b);
+  const sorted = providerDurations(p);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -174,7 +169,7 @@ async function paced(p: Provider, rate: number) {
   const elapsed = (performance.now() - started) / 1000;
   await sleep(200);
   const sorted = latencies.sort((a, b) => a - b);
-  const seen = [...p.seen].sort((a, b) => a - b);
+  const seen = providerDurations(p);
   const at = (list: number[], q: number) => Math.round(list[Math.floor(list.length * q)] ?? 0);
   return {
     rps: latencies.length / elapsed,
@@ -184,6 +179,15 @@ async function paced(p: Provider, rate: number) {
     errors,
     non2xx: 0,
   };
+}
+
+/** Request durations (ms) the provider logged since the run started, sorted. */
+function providerDurations(p: Provider): number[] {
+  const text = readFileSync(p.logFile).subarray(p.logOffset).toString('utf8');
+  const durations: number[] = [];
+  for (const m of text.matchAll(/ (?:GET|POST) \/api\/designs\S* \d{3} (\d+)ms$/gm))
+    durations.push(Number(m[1]));
+  return durations.sort((a, b) => a - b);
 }
 
 function get(agent: Agent, url: string, token: string): Promise<number> {

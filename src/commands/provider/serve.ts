@@ -21,7 +21,12 @@ export interface ServeOptions {
 }
 
 export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
-  const log = (line: string) => inv.log.write(`${new Date().toISOString()} ${line}`);
+  // Request lines are progress (--quiet hides them); errors are always shown.
+  const log = (line: string) => {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    if (line.startsWith('error:')) inv.log.write(stamped);
+    else inv.log.info(stamped);
+  };
   if (opts.builtin) {
     await runBuiltinProvider(builtinPaths(inv.paths.stateDir), inv.env, inv.signal, log);
     return;
