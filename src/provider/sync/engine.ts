@@ -4,6 +4,7 @@
 // conflict, reported with both versions kept.
 import { randomUUID } from 'node:crypto';
 import { OperationError } from '../../core/errors.js';
+import { FEATURES } from '../protocol/capabilities.js';
 import type { ProviderSession } from '../session.js';
 import type { WriteOutcome } from '../client/api.js';
 import { isOffline, ProviderResponseError } from '../client/errors.js';
@@ -376,6 +377,10 @@ export class SyncEngine {
       const items = await this.session.api.listAll(kind);
       await this.cache.replaceAll(kind, items);
       counts.push({ kind, count: items.length });
+    }
+    if (caps.has(FEATURES.syncPrefs)) {
+      await this.cache.upsert('preferences', await this.session.api.getPreferences());
+      counts.push({ kind: 'preferences', count: 1 });
     }
     return counts;
   }
