@@ -4,7 +4,7 @@
 // commands at once never open the database twice. It stops after a while without requests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,7 @@ export interface BuiltinPaths {
 
 export const BUILTIN_TOKEN_ENV = 'MESHDECK_BUILTIN_TOKEN';
 const START_TIMEOUT_MS = 60_000;
+const LOG_LIMIT_BYTES = 1024 * 1024;
 
 export function builtinPaths(stateDir: string): BuiltinPaths {
   const dir = join(stateDir, 'builtin-provider');
@@ -66,6 +67,7 @@ export async function ensureBuiltinProvider(
 
 async function start(paths: BuiltinPaths, env: Env): Promise<BuiltinState> {
   const token = `mdl_${randomBytes(32).toString('base64url')}`;
+  rotateLog(paths.logFile);
   const log = openSync(paths.logFile, 'a', 0o600);
   const entry = process.argv[1];
   const child = spawn(process.execPath, [entry, 'provider', 'serve', '--builtin'], {
@@ -149,6 +151,15 @@ export async function stopBuiltinProvider(paths: BuiltinPaths, timeoutMs = 10_00
   }
   await rm(paths.stateFile, { force: true });
   return true;
+}
+
+/** Keeps the log from growing forever: past 1 MiB, the previous one becomes server.log.1. */
+function rotateLog(file: string): void {
+  try {
+    if (statSync(file).size > LOG_LIMIT_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    /* no log yet */
+  }
 }
 
 function logTail(file: string): string[] {
