@@ -240,13 +240,18 @@ for (const kind of DATABASES) {
       // Queue many designs while the provider is down.
       server.child.kill('SIGKILL');
       await new Promise((r) => server.child.once('exit', r));
-      const count = 30;
+      // Enough that the sync is still going when the provider dies; queued a few processes at a time.
+      const count = 60;
       for (let i = 0; i < count; i++) {
         writeFileSync(join(home.root, `k${i}.yaml`), `name: killed-${i}\ni: ${i}\n`);
       }
-      for (let i = 0; i < count; i++) {
-        const r = await home.run(['design', 'push', join(home.root, `k${i}.yaml`), '--provider', url]);
-        assert.equal(r.code, 0, r.stderr);
+      for (let i = 0; i < count; i += 6) {
+        const batch = await Promise.all(
+          Array.from({ length: 6 }, (_, j) =>
+            home.run(['design', 'push', join(home.root, `k${i + j}.yaml`), '--provider', url]),
+          ),
+        );
+        for (const r of batch) assert.equal(r.code, 0, r.stderr);
       }
       assert.equal(outboxFiles(home).length, count);
 
