@@ -6,6 +6,12 @@ import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
 import { designCommand } from './design/index.js';
+import { loginCommand } from './login/index.js';
+import { logoutCommand } from './logout/index.js';
+import { providerCommand } from './provider/index.js';
+import { syncCommand } from './sync/index.js';
+import { tokenCommand } from './token/index.js';
+import { whoamiCommand } from './whoami/index.js';
 import { examples } from './shared/command.js';
 import { addGlobalOptions } from './shared/globals.js';
 
@@ -25,6 +31,12 @@ const GROUPS: Array<() => CommandUnknownOpts> = [
   contextCommand,
   designCommand,
   clusterCommand,
+  loginCommand,
+  logoutCommand,
+  whoamiCommand,
+  tokenCommand,
+  syncCommand,
+  providerCommand,
   completionCommand,
 ];
 
