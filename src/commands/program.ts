@@ -2,9 +2,17 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
+import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
+import { designCommand } from './design/index.js';
+import { loginCommand } from './login/index.js';
+import { logoutCommand } from './logout/index.js';
+import { providerCommand } from './provider/index.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { syncCommand } from './sync/index.js';
+import { tokenCommand } from './token/index.js';
+import { whoamiCommand } from './whoami/index.js';
 import { examples } from './shared/command.js';
 import { addGlobalOptions } from './shared/globals.js';
 
@@ -20,7 +28,19 @@ const OUTPUT = {
 };
 
 /** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, sandboxCommand, completionCommand];
+const GROUPS: Array<() => CommandUnknownOpts> = [
+  contextCommand,
+  designCommand,
+  clusterCommand,
+  sandboxCommand,
+  loginCommand,
+  logoutCommand,
+  whoamiCommand,
+  tokenCommand,
+  syncCommand,
+  providerCommand,
+  completionCommand,
+];
 
 export function buildProgram() {
   const program = addGlobalOptions(

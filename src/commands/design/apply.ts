@@ -1,0 +1,74 @@
+import { parseDuration } from '../../core/duration.js';
+import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
+import { ownedBySelector } from '../../k8s/apply/ownership.js';
+import { hasReadiness } from '../../k8s/wait/readiness.js';
+import { waitForReady, type WaitStatus } from '../../k8s/wait/wait.js';
+import type { Invocation } from '../shared/invocation.js';
+import {
+  countActions,
+  resultPrinter,
+  resultsDocument,
+  withDesignOnCluster,
+  type InputFlags,
+} from './common.js';
+
+interface ApplyFlags extends InputFlags {
+  dryRun: 'none' | 'server';
+  prune: boolean;
+  forceConflicts: boolean;
+  wait: boolean;
+  timeout: string;
+  concurrency: string;
+}
+
+export async function run(inv: Invocation, name: string | undefined, opts: ApplyFlags): Promise<void> {
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  const dryRun = opts.dryRun === 'server';
+  await withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
+    const printer = resultPrinter(inv, dryRun);
+    const report = await applyDesign(connection.client, design, {
+      dryRun,
+      prune: opts.prune,
+      force: opts.forceConflicts,
+      concurrency,
+      signal: inv.signal,
+      onWarning: (m) => inv.log.warn(m),
+      onProgress: (done, total) =>
+        inv.log.progress(`applying design "${design.meta.name}": ${done}/${total}`),
+      onResults: printer,
+    });
+    inv.log.clearProgress();
+    if (!printer)
+      await inv.out.data(resultsDocument('DesignApplyResult', design.meta, dryRun, report.results));
+    inv.log.info(
+      `design "${design.meta.name}" ${design.meta.version}: ${countActions(report.results)}${dryRun ? ' (server dry run)' : ''}`,
+    );
+    const failure = failuresError(report.results, 'apply');
+    if (failure) throw failure;
+    if (!opts.wait || dryRun) return;
+
+    const targets = report.applied
+      .filter(({ prepared }) => hasReadiness(prepared.object.apiVersion, prepared.object.kind))
+      .map(({ prepared, resource }) => ({
+        resource,
+        namespace: prepared.ref.namespace,
+        name: prepared.ref.name,
+        what: prepared.what,
+      }));
+    const statuses = await waitForReady(connection.client, targets, {
+      timeoutMs,
+      signal: inv.signal,
+      labelSelector: ownedBySelector(design.meta.name),
+      onProgress: (s) => inv.log.progress(progressLine(s, 'ready')),
+    });
+    inv.log.clearProgress();
+    inv.log.success(`${statuses.length} workload${statuses.length === 1 ? '' : 's'} ready`);
+  });
+}
+
+/** "waiting: 2/3 ready; deployment.apps/web -n shop: 1 of 3 updated replicas are available". */
+export function progressLine(statuses: readonly WaitStatus[], goal: string): string {
+  const done = statuses.filter((s) => s.state === 'ready').length;
+  const next = statuses.find((s) => s.state !== 'ready');
+  return `waiting: ${done}/${statuses.length} ${goal}${next ? `; ${next.target.what}: ${next.message}` : ''}`;
+}

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { OperationError, UsageError, errnoCode } from '../../core/errors.js';
+import { builtinPaths } from '../../provider/builtin/daemon.js';
+import { runBuiltinProvider } from '../../provider/builtin/serve.js';
+import { startProviderServer } from '../../provider/server/index.js';
+import { ApiError } from '../../provider/server/http/errors.js';
+import type { Invocation } from '../shared/invocation.js';
+
+export interface ServeOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  host: string;
+  port: string;
+  publicUrl?: string;
+  initAdmin?: string;
+  maxBodySize: string;
+  accessTokenTtl: string;
+  deviceInterval: string;
+  authRateLimit: string;
+  builtin?: true;
+}
+
+export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
+  // Request lines are progress (--quiet hides them); errors are always shown.
+  const log = (line: string) => {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    if (line.startsWith('error:')) inv.log.write(stamped);
+    else inv.log.info(stamped);
+  };
+  if (opts.builtin) {
+    await runBuiltinProvider(builtinPaths(inv.paths.stateDir), inv.env, inv.signal, log);
+    return;
+  }
+  if (opts.dataDir && opts.databaseUrl) throw new UsageError('give --data-dir or --database-url, not both');
+  const password = inv.env.MESHDECK_PROVIDER_ADMIN_PASSWORD;
+  if (opts.initAdmin && !password) {
+    throw new UsageError(
+      `--init-admin ${opts.initAdmin} needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD`,
+      {
+        hint: 'set it in the environment (not on the command line, where other users can see it)',
+      },
+    );
+  }
+  const server = await startProviderServer({
+    dataDir: opts.databaseUrl ? undefined : (opts.dataDir ?? join(inv.paths.stateDir, 'provider-server')),
+    databaseUrl: opts.databaseUrl,
+    host: opts.host,
+    port: int(opts.port, '--port', 0, 65535),
+    publicUrl: opts.publicUrl,
+    initAdmin: opts.initAdmin && password ? { username: opts.initAdmin, password } : undefined,
+    maxBodyBytes: int(opts.maxBodySize, '--max-body-size', 1024),
+    accessTokenTtlSeconds: int(opts.accessTokenTtl, '--access-token-ttl', 1),
+    deviceIntervalSeconds: int(opts.deviceInterval, '--device-interval', 1),
+    authRateLimit: {
+      burst: int(opts.authRateLimit, '--auth-rate-limit', 1),
+      perMinute: int(opts.authRateLimit, '--auth-rate-limit', 1),
+    },
+    log,
+  }).catch((err: unknown) => {
+    throw startFailure(err, opts);
+  });
+  if (server.adminCreated) log(`created the first admin "${opts.initAdmin}"`);
+  log(`provider listening on ${server.url} (storage: ${server.database})`);
+  inv.out.write(`${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    if (inv.signal.aborted) resolve();
+    inv.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log('provider stopping');
+  await server.stop();
+}
+
+function int(raw: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}"`,
+    );
+  }
+  return n;
+}
+
+/** Why the provider could not start, said for an operator. */
+function startFailure(err: unknown, opts: ServeOptions): Error {
+  const code = errnoCode(err);
+  if (code === 'EADDRINUSE') {
+    return new OperationError(`cannot listen on ${opts.host}:${opts.port}: the port is in use`, {
+      hint: 'stop what uses it, or pick another port with --port (0 for any free one)',
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new OperationError(`cannot listen on ${opts.host}:${opts.port} (${code})`, {
+      hint: 'check --host and --port (ports below 1024 need privileges)',
+    });
+  }
+  if (err instanceof UsageError || err instanceof OperationError) return err;
+  // The first admin was refused (a weak password, a bad name): the operator's input.
+  if (err instanceof ApiError) return new UsageError(`--init-admin: ${err.message}`);
+  const message = (err as Error).message;
+  if (opts.databaseUrl) {
+    return new OperationError(message, {
+      hint: 'check --database-url and that PostgreSQL is up and reachable',
+    });
+  }
+  return new OperationError(`cannot open the provider's database: ${message}`, {
+    hint: 'check --data-dir (it must be writable, and not used by another provider process)',
+  });
+}

@@ -1,0 +1,48 @@
+// Where a command's design comes from: a name in the local library, or -f sources (files, folders, stdin,
+// URLs). Either, never both.
+import { UsageError } from '../errors.js';
+import type { MeshdeckPaths } from '../paths.js';
+import { loadFromLibrary } from './library.js';
+import { loadDesign, type LoadResult } from './load.js';
+import { readSources, type ReadSourcesOptions } from './sources.js';
+
+export interface DesignInput {
+  /** A design in the local library. */
+  name?: string;
+  /** -f values. */
+  files: readonly string[];
+  /** --name: names (or renames) the design. */
+  rename?: string;
+  version?: string;
+}
+
+export async function loadDesignInput(
+  input: DesignInput,
+  paths: MeshdeckPaths,
+  read: ReadSourcesOptions,
+): Promise<LoadResult> {
+  if (input.name !== undefined && input.files.length > 0) {
+    throw new UsageError(`give either a design name ("${input.name}") or -f sources, not both`);
+  }
+  if (input.name !== undefined) {
+    const loaded = await loadFromLibrary(paths, input.name);
+    if (input.rename !== undefined) loaded.design.meta.name = input.rename;
+    return loaded;
+  }
+  if (input.files.length === 0) {
+    throw new UsageError('no design given', {
+      hint: 'name one from "meshdeck design list", or give manifests with -f FILE|FOLDER|URL|- (stdin)',
+    });
+  }
+  const loaded = loadDesign(await readSources(input.files, read), {
+    name: input.rename,
+    version: input.version,
+    namedAfter: input.files[0] === '-' ? 'stdin' : input.files[0],
+  });
+  if (input.rename === undefined && loaded.design.format === 'manifests' && input.files[0] === '-') {
+    throw new UsageError('plain manifests from stdin need a design name', {
+      hint: 'add --name NAME: meshdeck labels what it applies with the design name, to find it again',
+    });
+  }
+  return loaded;
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ExitCode, MeshdeckError } from './errors.js';
+import { parseDuration } from './duration.js';
+
+describe('parseDuration', () => {
+  it('reads kubectl-style durations', () => {
+    assert.equal(parseDuration('500ms', '--timeout'), 500);
+    assert.equal(parseDuration('30s', '--timeout'), 30_000);
+    assert.equal(parseDuration('1h30m', '--timeout'), 5_400_000);
+    assert.equal(parseDuration('1.5s', '--timeout'), 1500);
+    assert.equal(parseDuration('0s', '--timeout'), 0);
+  });
+
+  it('refuses numbers without a unit and anything else, naming the flag', () => {
+    for (const bad of ['30', '', '5 m', 'soon', '1d', '-1s']) {
+      assert.throws(
+        () => parseDuration(bad, '--timeout'),
+        (err: unknown) =>
+          err instanceof MeshdeckError &&
+          err.exitCode === ExitCode.USAGE &&
+          err.message.startsWith('--timeout'),
+        bad,
+      );
+    }
+  });
+});

@@ -1,0 +1,36 @@
+// How meshdeck marks what a design owns: a label (selectable, for prune and delete) and annotations
+// (which version of the design applied it). Only objects carrying the label are ever pruned or deleted.
+import type { DesignMeta, KubeObject } from '../../core/design/model.js';
+
+export const DESIGN_LABEL = 'meshdeck.io/design';
+export const VERSION_ANNOTATION = 'meshdeck.io/design-version';
+export const ID_ANNOTATION = 'meshdeck.io/design-id';
+
+/** A copy of the object with the design's ownership marks. */
+export function withOwnership(object: KubeObject, meta: DesignMeta): KubeObject {
+  const annotations: Record<string, string> = {
+    ...(object.metadata.annotations ?? {}),
+    [VERSION_ANNOTATION]: meta.version,
+  };
+  if (meta.id) annotations[ID_ANNOTATION] = meta.id;
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      labels: { ...(object.metadata.labels ?? {}), [DESIGN_LABEL]: meta.name },
+      annotations,
+    },
+  };
+}
+
+/** The design that owns a live object, if any. */
+export function ownerOf(object: { metadata?: { labels?: Record<string, string> } }): string | undefined {
+  return object.metadata?.labels?.[DESIGN_LABEL];
+}
+
+export function ownedBySelector(design: string): string {
+  return `${DESIGN_LABEL}=${design}`;
+}
+
+/** Every object some design owns. */
+export const ANY_DESIGN_SELECTOR = DESIGN_LABEL;

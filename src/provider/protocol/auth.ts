@@ -1,0 +1,29 @@
+// OAuth-style grant types and error codes used between the CLI and the provider (RFC 6749, 7009, 8628).
+
+export const CLIENT_ID = 'meshdeck-cli';
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in?: number;
+  refresh_token?: string;
+}
+
+export interface DeviceCodeResponse {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete?: string;
+  expires_in: number;
+  interval?: number;
+}
+
+export interface UserProfile {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  role: 'admin' | 'user';
+  providerType: 'remote' | 'local';
+}

@@ -1,0 +1,172 @@
+// The reference Remote Provider: startProviderServer() for tests, demos and `meshdeck provider serve`.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createApp, type App } from './app.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrations.js';
+import { initAdmin } from './auth/users.js';
+import { ApiError } from './http/errors.js';
+import { sendError } from './http/respond.js';
+import { Router } from './router.js';
+import { authRoutes } from './routes/auth.js';
+import { documentRoutes } from './routes/documents.js';
+import { systemRoutes } from './routes/system.js';
+import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
+
+export type { ProviderServerOptions } from './options.js';
+
+export interface ProviderServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  database: Database['kind'];
+  /** Whether --init-admin created the first admin on this start. */
+  adminCreated: boolean;
+  /** Stops listening, ends open connections, closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startProviderServer(options: ProviderServerOptions = {}): Promise<ProviderServer> {
+  const db = await openDatabase(
+    options.databaseUrl
+      ? { databaseUrl: options.databaseUrl }
+      : options.dataDir && !options.memory
+        ? { dataDir: options.dataDir }
+        : { memory: true },
+  );
+  let adminCreated = false;
+  try {
+    await migrate(db);
+    if (options.local) await ensureLocalUser(db);
+    if (options.initAdmin)
+      adminCreated = await initAdmin(db, options.initAdmin.username, options.initAdmin.password);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const app = createApp(db, options, () => publicUrl);
+  const router = new Router();
+  systemRoutes(router, app);
+  authRoutes(router, app);
+  documentRoutes(router, app);
+
+  const sockets = new Set<Socket>();
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
+    void handle(app, router, req, res);
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Malformed HTTP never reaches a handler; answer it and keep serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ error: 'bad_request', message: 'malformed HTTP request' });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? DEFAULTS.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  publicUrl ||= listenUrl;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: publicUrl,
+    port: address.port,
+    database: db.kind,
+    adminCreated,
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        });
+        await db.close();
+      })()),
+  };
+}
+
+async function handle(app: App, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  res.once('close', () =>
+    app.log(`${req.method} ${url?.pathname ?? '?'} ${res.statusCode} ${Date.now() - started}ms`),
+  );
+  let url: URL | undefined;
+  try {
+    url = new URL(req.url ?? '/', 'http://provider.invalid');
+  } catch {
+    sendError(res, 400, 'bad_request', 'malformed request URL');
+    return;
+  }
+  try {
+    const match = router.match(req.method ?? 'GET', url.pathname);
+    if ('status' in match) {
+      if (match.status === 405) {
+        sendError(
+          res,
+          405,
+          'method_not_allowed',
+          `${req.method} is not allowed on ${url.pathname}`,
+          {},
+          {
+            allow: match.allow!.join(', '),
+          },
+        );
+      } else {
+        sendError(res, 404, 'not_found', `no such endpoint: ${url.pathname}`);
+      }
+      return;
+    }
+    await match.handler({ req, res, url, params: match.params, ip: req.socket.remoteAddress ?? 'unknown' });
+  } catch (err) {
+    if (err instanceof ApiError) {
+      sendError(res, err.status, err.code, err.message, err.extra, {
+        ...err.headers,
+        // After refusing a body we did not read, do not try to reuse the connection.
+        ...(err.status === 413 ? { connection: 'close' } : {}),
+      });
+    } else {
+      app.log(`error: ${req.method} ${url.pathname}: ${(err as Error).message}`);
+      const unavailable = isDatabaseDown(err);
+      sendError(
+        res,
+        unavailable ? 503 : 500,
+        unavailable ? 'unavailable' : 'internal_error',
+        unavailable
+          ? 'the provider cannot reach its database; try again shortly'
+          : 'the provider failed to handle the request',
+      );
+    }
+  }
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') ||
+    /connection terminated|timeout exceeded when trying to connect|Connection terminated/i.test(
+      e.message ?? '',
+    )
+  );
+}
+
+async function ensureLocalUser(db: Database): Promise<void> {
+  await db.query(
+    `INSERT INTO users (id, username, display_name, role) VALUES ($1, $2, $3, 'admin') ON CONFLICT DO NOTHING`,
+    [LOCAL_USER.id, LOCAL_USER.username, LOCAL_USER.displayName],
+  );
+}

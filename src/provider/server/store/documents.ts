@@ -1,0 +1,202 @@
+// Versioned documents (designs, performance profiles and results, preferences) owned by a user. Every
+// change bumps the version; a change made against an older version is refused (412) with the current one.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { namesAreUnique, singularKind as singular, type RemoteDocument } from '../../protocol/documents.js';
+
+interface DocumentRow {
+  kind: string;
+  id: string;
+  name: string;
+  version: number;
+  data: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'kind, id, name, version, data, created_at, updated_at';
+
+export function toDocument(row: DocumentRow): RemoteDocument {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    version: row.version,
+    data: row.data,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export interface ListQuery {
+  name?: string;
+  search?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function listDocuments(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  q: ListQuery,
+): Promise<{ items: RemoteDocument[]; total: number }> {
+  const where = ['owner_id = $1', 'kind = $2'];
+  const params: unknown[] = [owner, kind];
+  if (q.name !== undefined) {
+    params.push(q.name);
+    where.push(`name = $${params.length}`);
+  }
+  if (q.search) {
+    params.push(`%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`name ILIKE $${params.length}`);
+  }
+  const filter = where.join(' AND ');
+  const [rows, count] = await Promise.all([
+    db.query<DocumentRow>(
+      `SELECT ${COLUMNS} FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.pageSize, (q.page - 1) * q.pageSize],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE ${filter}`, params),
+  ]);
+  return { items: rows.map(toDocument), total: count[0].n };
+}
+
+export async function getDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  id: string,
+): Promise<RemoteDocument> {
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3`,
+    [kind, id, owner],
+  );
+  if (!rows[0]) throw notFound(`no ${singular(kind)} with id ${id}`);
+  return toDocument(rows[0]);
+}
+
+async function findByName(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  name: string,
+): Promise<RemoteDocument | undefined> {
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE owner_id = $1 AND kind = $2 AND name = $3`,
+    [owner, kind, name],
+  );
+  return rows[0] && toDocument(rows[0]);
+}
+
+export async function createDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  input: { id?: string; name: string; data: unknown },
+): Promise<RemoteDocument> {
+  const id = input.id ?? randomUUID();
+  const rows = await db.query<DocumentRow>(
+    `INSERT INTO documents (kind, id, owner_id, name, version, data) VALUES ($1, $2, $3, $4, 1, $5)
+     ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+    [kind, id, owner, input.name, JSON.stringify(input.data)],
+  );
+  if (rows[0]) return toDocument(rows[0]);
+  // Which constraint: the id (maybe another user's, so say nothing of it) or the name.
+  const sameName = namesAreUnique(kind) ? await findByName(db, owner, kind, input.name) : undefined;
+  if (sameName && sameName.id !== id) {
+    throw new ApiError(409, 'name_exists', `a ${singular(kind)} named "${input.name}" already exists`, {
+      current: sameName,
+    });
+  }
+  throw new ApiError(409, 'id_exists', `an object with id ${id} already exists`);
+}
+
+export async function updateDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  id: string,
+  expectedVersion: number,
+  input: { name: string; data: unknown },
+): Promise<RemoteDocument> {
+  const current = await lockDocument(db, owner, kind, id);
+  if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
+  if (current.name !== input.name && namesAreUnique(kind)) {
+    const other = await findByName(db, owner, kind, input.name);
+    if (other) {
+      throw new ApiError(409, 'name_exists', `a ${singular(kind)} named "${input.name}" already exists`, {
+        current: other,
+      });
+    }
+  }
+  const rows = await db.query<DocumentRow>(
+    `UPDATE documents SET name = $4, data = $5, version = version + 1, updated_at = now()
+      WHERE kind = $1 AND id = $2 AND owner_id = $3 RETURNING ${COLUMNS}`,
+    [kind, id, owner, input.name, JSON.stringify(input.data)],
+  );
+  return toDocument(rows[0]);
+}
+
+export async function deleteDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  id: string,
+  expectedVersion: number,
+): Promise<void> {
+  const current = await lockDocument(db, owner, kind, id);
+  if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
+  await db.query('DELETE FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3', [kind, id, owner]);
+}
+
+/** Creates or replaces the one document of a kind a user has (preferences). */
+export async function putSingleton(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  expectedVersion: number | undefined,
+  data: unknown,
+): Promise<RemoteDocument> {
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 FOR UPDATE`,
+    [kind, owner],
+  );
+  if (!rows[0]) {
+    if (expectedVersion !== undefined && expectedVersion !== 0) {
+      throw new ApiError(
+        412,
+        'version_mismatch',
+        `no ${kind} exist yet (version 0), not version ${expectedVersion}`,
+      );
+    }
+    return createDocument(db, owner, kind, { id: owner, name: kind, data });
+  }
+  const current = toDocument(rows[0]);
+  if (expectedVersion === undefined) throw preconditionRequired();
+  if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
+  return updateDocument(db, owner, kind, owner, expectedVersion, { name: kind, data });
+}
+
+async function lockDocument(db: Queryable, owner: string, kind: string, id: string): Promise<RemoteDocument> {
+  const rows = await db.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3 FOR UPDATE`,
+    [kind, id, owner],
+  );
+  if (!rows[0]) throw notFound(`no ${singular(kind)} with id ${id}`);
+  return toDocument(rows[0]);
+}
+
+function versionMismatch(kind: string, expected: number, current: RemoteDocument): ApiError {
+  return new ApiError(
+    412,
+    'version_mismatch',
+    `the ${singular(kind)} "${current.name}" is at version ${current.version}, not ${expected}: it changed since you read it`,
+    { current },
+  );
+}
+
+export function preconditionRequired(): ApiError {
+  return new ApiError(428, 'precondition_required', 'send If-Match with the version you are changing');
+}
