@@ -9,6 +9,7 @@ import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
 import { logoutCommand } from './logout/index.js';
 import { providerCommand } from './provider/index.js';
+import { sandboxCommand } from './sandbox/index.js';
 import { syncCommand } from './sync/index.js';
 import { tokenCommand } from './token/index.js';
 import { whoamiCommand } from './whoami/index.js';
@@ -31,6 +32,7 @@ const GROUPS: Array<() => CommandUnknownOpts> = [
   contextCommand,
   designCommand,
   clusterCommand,
+  sandboxCommand,
   loginCommand,
   logoutCommand,
   whoamiCommand,

@@ -1,0 +1,11 @@
+import { stopRunning } from '../../k8s/sandbox/local/lifecycle.js';
+import type { Invocation } from '../shared/invocation.js';
+
+export async function run(inv: Invocation, _opts: object): Promise<void> {
+  const state = await stopRunning(inv.paths.stateDir);
+  if (!state) {
+    inv.log.info('no sandbox is running');
+    return;
+  }
+  inv.log.success(`sandbox stopped (pid ${state.pid})`);
+}

@@ -1,0 +1,10 @@
+// The sandbox's public surface: start one in-process, or find the one `meshdeck sandbox start` runs.
+export {
+  startSandbox,
+  type Identity,
+  type RequestRecord,
+  type Sandbox,
+  type SandboxOptions,
+} from './sandbox.js';
+export { findRunningSandbox, findSandboxKubeconfig, sandboxPaths, type SandboxState } from './local/state.js';
+export { SANDBOX_CONTEXT } from './kubeconfig.js';

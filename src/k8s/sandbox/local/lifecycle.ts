@@ -1,0 +1,131 @@
+// A sandbox run as a local service: in the foreground until a signal, or detached in the background;
+// its state file and kubeconfig context are written when it is ready and removed when it stops.
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { OperationError, TimeoutError } from '../../../core/errors.js';
+import { ensurePrivateDir, writeFileAtomic } from '../../../core/fs/atomic.js';
+import { startSandbox } from '../sandbox.js';
+import { mergeSandboxContext, removeSandboxContext } from './kubeconfig-file.js';
+import {
+  clearSandboxState,
+  findRunningSandbox,
+  processAlive,
+  readSandboxState,
+  sandboxPaths,
+  type SandboxState,
+} from './state.js';
+
+export interface ForegroundOptions {
+  stateDir: string;
+  port: number;
+  dataDir?: string;
+  /** The user's kubeconfig to merge the meshdeck-sandbox context into. */
+  userKubeconfig: string;
+  signal: AbortSignal;
+  onReady: (state: SandboxState) => void;
+  onError: (err: unknown) => void;
+}
+
+async function refuseIfRunning(stateDir: string): Promise<void> {
+  const running = await findRunningSandbox({ stateDir });
+  if (running)
+    throw new OperationError(`a sandbox is already running (pid ${running.pid}) at ${running.url}`, {
+      hint: 'stop it first with "meshdeck sandbox stop", or use it as it is',
+    });
+}
+
+/** Runs a sandbox until the signal fires; state and kubeconfig context exist only while it runs. */
+export async function runForeground(o: ForegroundOptions): Promise<void> {
+  await refuseIfRunning(o.stateDir);
+  const paths = sandboxPaths({ stateDir: o.stateDir });
+  await ensurePrivateDir(paths.dir);
+  const sandbox = await startSandbox({
+    port: o.port,
+    dataDir: o.dataDir,
+    kubeconfigPath: paths.kubeconfig,
+    onError: o.onError,
+  }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new OperationError(`port ${o.port} is already in use`, {
+        hint: 'choose another --port, or 0 for any free port',
+        cause: err,
+      });
+    throw err;
+  });
+  const state: SandboxState = {
+    pid: process.pid,
+    url: sandbox.url,
+    kubeconfig: paths.kubeconfig,
+    startedAt: new Date().toISOString(),
+    dataDir: o.dataDir,
+    mergedInto: o.userKubeconfig,
+  };
+  try {
+    await mergeSandboxContext(o.userKubeconfig, parse(sandbox.kubeconfig) as Record<string, unknown>);
+    await writeFileAtomic(paths.stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+    o.onReady(state);
+    await new Promise<void>((resolve) => {
+      if (o.signal.aborted) resolve();
+      else o.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await sandbox.stop();
+    await clearSandboxState({ stateDir: o.stateDir }, process.pid);
+    await removeSandboxContext(o.userKubeconfig).catch(() => undefined);
+  }
+}
+
+/** Starts `command` (this CLI's `sandbox start` without --detach) in the background; waits until ready. */
+export async function startDetached(
+  stateDir: string,
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+): Promise<SandboxState> {
+  await refuseIfRunning(stateDir);
+  const paths = sandboxPaths({ stateDir });
+  await ensurePrivateDir(paths.dir);
+  const logFd = openSync(paths.log, 'w', 0o600);
+  const child = spawn(process.execPath, command, { detached: true, stdio: ['ignore', logFd, logFd], env });
+  closeSync(logFd);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.unref();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = await readSandboxState({ stateDir });
+    if (state && state.pid === child.pid) return state;
+    if (exited !== undefined) {
+      const log = (await readFile(paths.log, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
+      throw new OperationError('the sandbox exited before it was ready', {
+        details: log,
+        hint: `see ${paths.log}`,
+      });
+    }
+    await sleep(50);
+  }
+  child.kill('SIGTERM');
+  throw new TimeoutError(`the sandbox was not ready within ${timeoutMs / 1000}s`, {
+    hint: `see ${paths.log}`,
+  });
+}
+
+/** Stops the running sandbox (SIGTERM, then SIGKILL after the grace period). Undefined if none ran. */
+export async function stopRunning(stateDir: string, graceMs = 10_000): Promise<SandboxState | undefined> {
+  const state = await readSandboxState({ stateDir });
+  if (!state) return undefined;
+  if (processAlive(state.pid)) {
+    process.kill(state.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (processAlive(state.pid) && Date.now() < deadline) await sleep(50);
+    if (processAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+  }
+  // A process killed hard leaves its files behind: tidy them.
+  await clearSandboxState({ stateDir }, state.pid);
+  if (state.mergedInto) await removeSandboxContext(state.mergedInto).catch(() => undefined);
+  return state;
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StatusError } from '../api/status.js';
+import type { K8sObject } from '../resources/types.js';
+import { PATCH_META } from './meta.js';
+import { serverSideApply, trackUpdate } from './managed.js';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const meta = PATCH_META.Deployment;
+const applied = (
+  replicas: number,
+  image = 'nginx',
+  labels: Record<string, string> = { a: '1' },
+): K8sObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels },
+  spec: { replicas, template: { spec: { containers: [{ name: 'c', image }] } } },
+});
+
+function apply(live: K8sObject | undefined, cfg: K8sObject, manager: string, force = false): K8sObject {
+  const r = serverSideApply(live, cfg, manager, force, 'apps/v1', meta, 'main', now);
+  return { ...r.object, metadata: { ...r.object.metadata, managedFields: r.managedFields } };
+}
+
+describe('server-side apply', () => {
+  it('records the applied fields, keyed list elements included', () => {
+    const obj = apply(undefined, applied(2), 'kubectl');
+    const [entry] = obj.metadata.managedFields!;
+    assert.equal(entry.manager, 'kubectl');
+    assert.equal(entry.operation, 'Apply');
+    assert.deepEqual(entry.fieldsV1, {
+      'f:metadata': { 'f:labels': { 'f:a': {} } },
+      'f:spec': {
+        'f:replicas': {},
+        'f:template': {
+          'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:name': {}, 'f:image': {} } } },
+        },
+      },
+    });
+  });
+
+  it('conflicts with another manager over a changed value, unless forced; equal values are shared', () => {
+    const live = apply(undefined, applied(2), 'a');
+    assert.throws(
+      () => apply(live, applied(3), 'b'),
+      (e: StatusError) =>
+        e.code === 409 &&
+        e.message === 'Apply failed with 1 conflict: conflict with "a": .spec.replicas' &&
+        e.details?.causes?.[0].field === '.spec.replicas',
+    );
+    const shared = apply(live, applied(2), 'b');
+    assert.equal(shared.metadata.managedFields!.length, 2);
+    const forced = apply(live, applied(3), 'b', true);
+    assert.equal((forced.spec as { replicas: number }).replicas, 3);
+    const a = forced.metadata.managedFields!.find((m) => m.manager === 'a')!;
+    assert.equal((a.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']['f:replicas'], undefined);
+  });
+
+  it('names every conflicting path and manager when there are several', () => {
+    const live = apply(undefined, applied(2, 'nginx:1'), 'a');
+    assert.throws(
+      () => apply(live, applied(3, 'nginx:2'), 'b'),
+      (e: StatusError) =>
+        e.message ===
+        'Apply failed with 2 conflicts: conflicts with "a":\n- .spec.replicas\n- .spec.template.spec.containers[name="c"].image',
+    );
+  });
+
+  it('removes fields a manager stops applying, unless another manager owns them', () => {
+    const live = apply(undefined, applied(2, 'nginx', { a: '1', b: '2' }), 'a');
+    const dropped = apply(live, applied(2, 'nginx', { a: '1' }), 'a');
+    assert.deepEqual(dropped.metadata.labels, { a: '1' });
+    const both = apply(
+      apply(live, applied(2, 'nginx', { b: '2' }), 'other'),
+      applied(2, 'nginx', { a: '1' }),
+      'a',
+    );
+    assert.deepEqual(both.metadata.labels, { a: '1', b: '2' });
+  });
+
+  it('gives an Update manager what it changed and takes it from the others', () => {
+    const live = apply(undefined, applied(2), 'a');
+    const changed = { ...live, spec: { ...(live.spec as object), replicas: 5 } } as K8sObject;
+    const entries = trackUpdate(
+      live,
+      changed,
+      { manager: 'kubectl-scale', operation: 'Update' },
+      'apps/v1',
+      meta,
+      'main',
+      now,
+    );
+    const scale = entries.find((e) => e.manager === 'kubectl-scale')!;
+    assert.deepEqual(scale.fieldsV1, { 'f:spec': { 'f:replicas': {} } });
+    const a = entries.find((e) => e.manager === 'a')!;
+    assert.equal((a.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']['f:replicas'], undefined);
+  });
+});

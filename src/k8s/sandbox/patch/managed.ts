@@ -1,0 +1,297 @@
+// Field ownership (metadata.managedFields) and server-side apply: merging an applied configuration into
+// the live object, conflicts with other managers (409, or taken over with force), and removal of fields
+// a manager stopped applying when nobody else owns them.
+import { Errors, StatusError } from '../api/status.js';
+import { clone, deepEqual, isObject, timestamp } from '../resources/paths.js';
+import type { K8sObject, ManagedFieldsEntry } from '../resources/types.js';
+import { child, type PatchMeta } from './meta.js';
+import {
+  build,
+  changedFields,
+  contains,
+  difference,
+  elementKey,
+  fieldsOf,
+  isEmpty,
+  leaves,
+  pathText,
+  union,
+  valueAt,
+  type FieldSet,
+} from './fieldset.js';
+
+const SERVER_METADATA = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+];
+
+/** Which part of an object a request may own: the main resource (no status) or the status subresource. */
+export type Part = 'main' | 'status' | 'all';
+
+/** The object without the fields nobody owns (server metadata, typemeta, the other part). */
+export function ownable(obj: K8sObject | undefined, part: Part): Record<string, unknown> {
+  if (!obj) return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'apiVersion' || k === 'kind') continue;
+    if (k === 'status' && part === 'main') continue;
+    if (part === 'status' && k !== 'status' && k !== 'metadata') continue;
+    if (k === 'metadata' && isObject(v)) {
+      const meta: Record<string, unknown> = {};
+      for (const [mk, mv] of Object.entries(v)) if (!SERVER_METADATA.includes(mk)) meta[mk] = mv;
+      if (Object.keys(meta).length > 0) out.metadata = meta;
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+interface Manager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  subresource?: string;
+}
+
+const same = (e: ManagedFieldsEntry, m: Manager) =>
+  e.manager === m.manager && e.operation === m.operation && (e.subresource ?? '') === (m.subresource ?? '');
+
+function entriesWith(
+  entries: ManagedFieldsEntry[],
+  m: Manager,
+  fields: FieldSet,
+  apiVersion: string,
+  now: Date,
+): ManagedFieldsEntry[] {
+  const out = entries.filter((e) => !same(e, m) && !isEmpty(e.fieldsV1 as FieldSet));
+  if (isEmpty(fields)) return out;
+  const entry: ManagedFieldsEntry = {
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion,
+    time: timestamp(now),
+    fieldsType: 'FieldsV1',
+    fieldsV1: fields,
+  };
+  if (m.subresource) entry.subresource = m.subresource;
+  const at = entries.findIndex((e) => same(e, m));
+  if (at >= 0 && at <= out.length) out.splice(at, 0, entry);
+  else out.push(entry);
+  return out;
+}
+
+/** Ownership after a create, update or non-apply patch: the manager takes what it changed. */
+export function trackUpdate(
+  before: K8sObject | undefined,
+  after: K8sObject,
+  manager: Manager,
+  apiVersion: string,
+  meta: PatchMeta,
+  part: Part,
+  now: Date,
+): ManagedFieldsEntry[] {
+  const entries = before?.metadata.managedFields ?? [];
+  const b = ownable(before, part);
+  const a = ownable(after, part);
+  const changed = changedFields(b, a, meta);
+  const removed = difference(fieldsOf(b, meta), fieldsOf(a, meta));
+  if (isEmpty(changed) && isEmpty(removed)) return entries;
+  const updated = entries.map((e) =>
+    same(e, manager)
+      ? e
+      : { ...e, fieldsV1: difference(difference(e.fieldsV1 as FieldSet, changed), removed) },
+  );
+  const mine = entries.find((e) => same(e, manager));
+  const fields = difference(union((mine?.fieldsV1 as FieldSet) ?? {}, changed), removed);
+  return entriesWith(updated, manager, fields, apiVersion, now);
+}
+
+/** Merges an applied configuration into a live object, following the list semantics in meta. */
+export function applyMerge(live: unknown, applied: unknown, meta: PatchMeta | undefined): unknown {
+  if (isObject(applied)) {
+    const out: Record<string, unknown> = isObject(live) ? { ...live } : {};
+    for (const [k, v] of Object.entries(applied)) {
+      if (v === null) delete out[k];
+      else out[k] = applyMerge(out[k], v, child(meta, k));
+    }
+    return out;
+  }
+  if (Array.isArray(applied) && Array.isArray(live)) {
+    if (meta?.listType === 'map' && meta.keys?.length) {
+      const keys = meta.keys;
+      const out = [...live];
+      for (const item of applied) {
+        if (!isObject(item)) continue;
+        const id = elementKey(item, keys);
+        const i = out.findIndex((x) => isObject(x) && elementKey(x, keys) === id);
+        if (i >= 0) out[i] = applyMerge(out[i], item, meta.items);
+        else out.push(clone(item));
+      }
+      return out;
+    }
+    if (meta?.listType === 'set') {
+      const out = [...live];
+      for (const v of applied) if (!out.some((x) => deepEqual(x, v))) out.push(v);
+      return out;
+    }
+  }
+  return clone(applied);
+}
+
+/** Removes the fields of a set from an object (the leaves, and list elements whose "." is in the set). */
+function removeFields(obj: unknown, set: FieldSet): unknown {
+  if (isObject(obj)) {
+    const out: Record<string, unknown> = { ...obj };
+    for (const [k, sub] of Object.entries(set)) {
+      if (!k.startsWith('f:')) continue;
+      const name = k.slice(2);
+      if (!(name in out)) continue;
+      if (isEmpty(sub)) delete out[name];
+      else out[name] = removeFields(out[name], sub);
+    }
+    return out;
+  }
+  if (Array.isArray(obj)) {
+    let out = [...obj];
+    for (const [k, sub] of Object.entries(set)) {
+      if (k.startsWith('v:')) {
+        const v = JSON.parse(k.slice(2));
+        out = out.filter((x) => !deepEqual(x, v));
+      } else if (k.startsWith('k:')) {
+        const want = JSON.parse(k.slice(2)) as Record<string, unknown>;
+        const i = out.findIndex(
+          (x) => isObject(x) && Object.entries(want).every(([wk, wv]) => deepEqual(x[wk], wv)),
+        );
+        if (i < 0) continue;
+        if ('.' in sub) out.splice(i, 1);
+        else out[i] = removeFields(out[i], sub);
+      }
+    }
+    return out;
+  }
+  return obj;
+}
+
+export interface ApplyResult {
+  object: K8sObject;
+  managedFields: ManagedFieldsEntry[];
+}
+
+function managerLabel(e: ManagedFieldsEntry): string {
+  const base = JSON.stringify(e.manager);
+  const sub = e.subresource ? `${base} with subresource ${JSON.stringify(e.subresource)}` : base;
+  if (e.operation === 'Update')
+    return e.time ? `${sub} using ${e.apiVersion} at ${e.time}` : `${sub} using ${e.apiVersion}`;
+  return sub;
+}
+
+function conflictError(conflicts: Array<{ entry: ManagedFieldsEntry; path: string[] }>): StatusError {
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${managerLabel(c.entry)}`,
+    field: pathText(c.path),
+  }));
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${managerLabel(conflicts[0].entry)}: ${pathText(conflicts[0].path)}`;
+  } else {
+    const byManager = new Map<string, string[]>();
+    for (const c of conflicts) {
+      const label = managerLabel(c.entry);
+      byManager.set(label, [...(byManager.get(label) ?? []), pathText(c.path)]);
+    }
+    const lines: string[] = [];
+    for (const label of [...byManager.keys()].sort()) {
+      lines.push(`conflicts with ${label}:`);
+      for (const p of byManager.get(label)!) lines.push(`- ${p}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new StatusError(409, 'Conflict', message, { causes });
+}
+
+/**
+ * Server-side apply of `applied` onto `live` (undefined when creating). Throws 409 on conflicts unless
+ * force is set, in which case the conflicting fields change owner.
+ */
+export function serverSideApply(
+  live: K8sObject | undefined,
+  applied: K8sObject,
+  manager: string,
+  force: boolean,
+  apiVersion: string,
+  meta: PatchMeta,
+  part: Part,
+  now: Date,
+): ApplyResult {
+  const me: Manager = { manager, operation: 'Apply', subresource: part === 'status' ? 'status' : undefined };
+  const entries = live?.metadata.managedFields ?? [];
+  const appliedPart = ownable(applied, part);
+  const newSet = fieldsOf(appliedPart, meta);
+  const liveOwnable = ownable(live, part);
+  const merged = applyMerge(liveOwnable, appliedPart, meta);
+
+  const conflicts: Array<{ entry: ManagedFieldsEntry; path: string[] }> = [];
+  const others = entries.filter((e) => !same(e, me) && e.manager !== manager);
+  for (const path of leaves(newSet)) {
+    if (path[path.length - 1] === '.') continue;
+    for (const e of others) {
+      if (!contains(e.fieldsV1 as FieldSet, path)) continue;
+      if (!deepEqual(valueAt(liveOwnable, path), valueAt(appliedPart, path)))
+        conflicts.push({ entry: e, path });
+    }
+  }
+  let updated = entries;
+  if (conflicts.length > 0) {
+    if (!force) throw conflictError(conflicts);
+    updated = entries.map((e) => {
+      const lost = conflicts
+        .filter((c) => c.entry === e)
+        .reduce((s, c) => union(s, build(c.path)), {} as FieldSet);
+      return isEmpty(lost) ? e : { ...e, fieldsV1: difference(e.fieldsV1 as FieldSet, lost) };
+    });
+  }
+
+  // Fields this manager applied before and no longer applies are removed, unless another manager owns them.
+  const previous = entries.find((e) => same(e, me))?.fieldsV1 as FieldSet | undefined;
+  let result = merged;
+  if (previous) {
+    let dropped = difference(previous, newSet);
+    for (const e of updated) if (!same(e, me)) dropped = difference(dropped, e.fieldsV1 as FieldSet);
+    if (!isEmpty(dropped)) result = removeFields(result, dropped);
+  }
+  const r = result as Record<string, unknown>;
+  let object: K8sObject;
+  if (part === 'status') {
+    object = { ...(live ?? applied), status: r.status };
+  } else {
+    const serverMeta: Record<string, unknown> = {};
+    for (const k of SERVER_METADATA) if (live?.metadata[k] !== undefined) serverMeta[k] = live.metadata[k];
+    object = {
+      ...r,
+      apiVersion: applied.apiVersion ?? live?.apiVersion,
+      kind: applied.kind ?? live?.kind,
+      metadata: { ...serverMeta, ...(r.metadata as Record<string, unknown> | undefined) },
+    };
+    if (part === 'main' && live?.status !== undefined) object.status = live.status;
+    if (!live) {
+      object.metadata.name = applied.metadata.name;
+      if (applied.metadata.namespace) object.metadata.namespace = applied.metadata.namespace;
+    }
+  }
+  return { object, managedFields: entriesWith(updated, me, newSet, apiVersion, now) };
+}
+
+/** For errors about the request itself. */
+export function requireFieldManager(manager: string | undefined): string {
+  if (!manager) throw Errors.badRequest('PATCH operation requires fieldManager to be set for apply requests');
+  return manager;
+}

@@ -1,0 +1,123 @@
+// What the server knows about one served resource (a group, version and plural). Built-in kinds and
+// custom resources are described the same way, so every handler is generic.
+import type { FieldError } from '../api/status.js';
+import type { PatchMeta } from '../patch/meta.js';
+import type { Schema } from '../crd/schema.js';
+
+export type K8sObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+};
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: OwnerReference[];
+  managedFields?: ManagedFieldsEntry[];
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+export interface ScaleSubresource {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface TableColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+}
+
+export interface Printer {
+  columns: TableColumn[];
+  /** Cells for the columns, name first. */
+  cells(obj: K8sObject, now: number): unknown[];
+}
+
+/** Context given to defaulting and validation. */
+export interface WriteContext {
+  now: Date;
+  /** Looks up another object, for checks such as "does this ServiceAccount exist". */
+  operation: 'create' | 'update';
+}
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  /** Storage is shared by all versions of a resource: "<group>/<plural>". */
+  storageKey: string;
+  status: boolean;
+  scale?: ScaleSubresource;
+  /** Pods, services ...: DELETE answers with the deleted object rather than a Status. */
+  returnDeletedObject: boolean;
+  /** Field selectors beyond metadata.name and metadata.namespace. */
+  fieldSelectors: Record<string, (obj: K8sObject) => string | undefined>;
+  /** Fills defaults in place before an object is stored. */
+  defaults?: (obj: K8sObject, ctx: WriteContext) => void;
+  /** Problems that make a write 422 Invalid. */
+  validate?: (obj: K8sObject, old: K8sObject | undefined) => FieldError[];
+  printer?: Printer;
+  /** Merge keys and strategies for strategic merge patch and server-side apply. */
+  patchMeta: PatchMeta;
+  /** Strategic merge patch is accepted (built-in kinds only). */
+  strategicMerge: boolean;
+  /** Structural schema of a custom resource (validation and pruning) or of a built-in (explain). */
+  schema?: Schema;
+  /** Set for custom resources: the CRD that serves them. */
+  crd?: string;
+  storageVersionHash: string;
+  /** Create-only review kinds: computed, never stored. */
+  virtual?: boolean;
+  /** Spec changes bump metadata.generation (kinds with a spec). */
+  tracksGeneration: boolean;
+  /** Kinds whose top level is not spec/status (ConfigMap data): any non-metadata change bumps generation. */
+  description: string;
+}
+
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export function groupVersion(rt: { group: string; version: string }): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}

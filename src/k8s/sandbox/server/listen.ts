@@ -1,0 +1,77 @@
+// The listeners: HTTPS on loopback with the sandbox CA (client certificates requested and checked
+// against it, not required, so bearer tokens work too), and optionally plain HTTP.
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface Listener {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse) => void;
+
+function harden(server: Server): void {
+  // Malformed HTTP never reaches the handler: answer 400 and drop the connection.
+  server.on('clientError', (_err: Error, socket: Socket) => {
+    if (socket.writable && !socket.destroyed)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.on('tlsClientError', () => undefined);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.requestTimeout = 0; // watches are long-lived requests
+  server.maxHeadersCount = 200;
+}
+
+async function listen(server: Server, host: string, port: number): Promise<Listener> {
+  harden(server);
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function listenHttps(
+  tls: { key: string; cert: string; ca: string },
+  host: string,
+  port: number,
+  handle: Handle,
+): Promise<Listener> {
+  const server = createHttpsServer(
+    {
+      key: tls.key,
+      cert: tls.cert,
+      ca: [tls.ca],
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    handle,
+  );
+  return listen(server, host, port);
+}
+
+export function listenHttp(host: string, port: number, handle: Handle): Promise<Listener> {
+  return listen(createHttpServer(handle), host, port);
+}
