@@ -6,6 +6,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
+import { configDesign } from '../helpers/designs.js';
 import {
   DATABASES,
   providerFixture,
@@ -100,7 +101,7 @@ describe('providers that answer wrongly', () => {
     assert.match(r.stderr, /did not answer within 0\.5 s/);
     assert.ok(Date.now() - started < 10_000);
     const file = `${home.root}/slow.yaml`;
-    (await import('node:fs')).writeFileSync(file, 'name: slow\n');
+    (await import('node:fs')).writeFileSync(file, configDesign('slow', {}));
     const push = await home.run(['design', 'push', file, '--provider', url], {
       env: { ...withToken, MESHDECK_PROVIDER_TIMEOUT: '0.5' },
     });
