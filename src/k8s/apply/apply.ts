@@ -164,7 +164,10 @@ export async function applyDesign(
       applied.push({ prepared: o, resource });
       if (answer.created) return { ...base, action: 'created' };
       const before = state.byKey.get(o.key)?.object;
-      return { ...base, action: before && sameContent(before, answer.object) ? 'unchanged' : 'configured' };
+      return {
+        ...base,
+        action: before && sameContent(before, answer.object, dryRun) ? 'unchanged' : 'configured',
+      };
     } catch (err) {
       if (!(err instanceof MeshdeckError)) throw err;
       return { ...base, action: 'failed', message: err.message, error: err };
@@ -250,9 +253,12 @@ export async function applyDesign(
   return { design: design.meta, dryRun, results: ordered, applied };
 }
 
-/** Whether an apply left the object as it was (its resourceVersion, or else its content, is the same). */
-function sameContent(before: LiveObject, after: LiveObject): boolean {
-  if (before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
+/**
+ * Whether an apply left the object as it was: its resourceVersion is the same, or else its content. A dry
+ * run's answer keeps the resourceVersion whatever it would change, so only its content tells.
+ */
+function sameContent(before: LiveObject, after: LiveObject, dryRun: boolean): boolean {
+  if (!dryRun && before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
   return canonicalJson(comparable(before)) === canonicalJson(comparable(after));
 }
 
