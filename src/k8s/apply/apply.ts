@@ -15,7 +15,7 @@ import { checkPermissions, missingPermissionsError } from '../preflight/prefligh
 import { APPLY_VERBS, DELETE_VERBS, permissionsFor } from '../preflight/permissions.js';
 import { settleLimit } from '../util/concurrency.js';
 import { waitForReady } from '../wait/wait.js';
-import { currentOwners, ownedInventory, type OwnedObject } from './inventory.js';
+import { currentOwners, describeUnreadable, ownedInventory, type OwnedObject } from './inventory.js';
 import { ownedBySelector } from './ownership.js';
 import { deletionStages, isCrd, waves } from './plan.js';
 import { prepareDesign, type PreparedObject } from './prepare.js';
@@ -102,7 +102,7 @@ export async function applyDesign(
     const inventory = await ownedInventory(client, design.meta.name, prepared.objects, concurrency);
     if (inventory.unreadable.length > 0) {
       options.onWarning?.(
-        `prune cannot see ${inventory.unreadable.join(', ')} (not permitted to list): objects of those kinds are not pruned`,
+        `prune cannot see ${describeUnreadable(inventory.unreadable, prepared.objects)} (not permitted to list): objects of those kinds are not pruned`,
       );
     }
     prunable = inventory.objects.filter((o) => !keep.has(o.key));
