@@ -111,7 +111,7 @@ describe('design apply against the sandbox', () => {
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('replicas: 2', 'replicas: 3'));
     const changed = await c.kubectl(['diff', '--server-side', '--field-manager=meshdeck', '-f', manifest]);
     assert.equal(changed.code, 1, changed.stderr);
-    assert.match(changed.stdout, /^-  replicas: 2\n\+  replicas: 3$/m);
+    assert.match(changed.stdout, /^- {2}replicas: 2\n\+ {2}replicas: 3$/m);
   });
 
   it('re-applies without changing anything: every object unchanged, one apply each and nothing else', async () => {
