@@ -4,6 +4,7 @@ import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
+import { perfCommand } from './perf/index.js';
 import { examples } from './shared/command.js';
 import { addGlobalOptions } from './shared/globals.js';
 
@@ -19,7 +20,7 @@ const OUTPUT = {
 };
 
 /** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, completionCommand];
+const GROUPS: Array<() => CommandUnknownOpts> = [contextCommand, perfCommand, completionCommand];
 
 export function buildProgram() {
   const program = addGlobalOptions(

@@ -1,0 +1,67 @@
+// Durations as Go writes them (fortio, Meshery and SMP files use Go's syntax): "500ms", "30s", "1m30s",
+// "1.5h". A bare number is refused, since nobody can tell whether 30 means seconds or milliseconds.
+import { badValue } from './input-error.js';
+
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+const HINT = 'write a number and a unit (ns, us, ms, s, m, h), e.g. 500ms, 30s, 1m30s';
+
+/** Milliseconds in a Go-style duration; throws a usage error naming `what` and the bad character. */
+export function parseDuration(text: string, what = 'duration'): number {
+  const s = text.trim();
+  const offset = text.indexOf(s);
+  if (s === '') throw badValue(what, text, 0, 'empty value', HINT);
+  if (s === '0') return 0;
+  let total = 0;
+  let i = 0;
+  while (i < s.length) {
+    const numberStart = i;
+    while (i < s.length && /[0-9.]/.test(s[i])) i++;
+    const digits = s.slice(numberStart, i);
+    if (digits === '' || !/^(\d+\.?\d*|\.\d+)$/.test(digits)) {
+      throw badValue(
+        what,
+        text,
+        offset + numberStart,
+        digits === '' ? 'expected a number' : 'bad number',
+        HINT,
+      );
+    }
+    const unitStart = i;
+    while (i < s.length && /[a-zµ]/i.test(s[i])) i++;
+    const unit = s.slice(unitStart, i);
+    if (unit === '') throw badValue(what, text, offset + unitStart, 'missing unit', HINT);
+    const scale = UNIT_MS[unit];
+    if (scale === undefined) throw badValue(what, text, offset + unitStart, `unknown unit "${unit}"`, HINT);
+    total += Number(digits) * scale;
+  }
+  return total;
+}
+
+/** A short human form: 1m30s, 250ms, 2h. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${round(ms)}ms`;
+  const parts: string[] = [];
+  let rest = ms;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = rest / 1000;
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s || parts.length === 0) parts.push(`${round(s)}s`);
+  return parts.join('');
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
