@@ -146,6 +146,12 @@ export class LoadWorker implements ConnectionOwner {
     this.measureStart = t0 + p.warmupMs;
     const finishedPromise = new Promise<void>((resolve) => (this.done = resolve));
     const begin = () => {
+      // Timers may fire up to a millisecond early; the first requests must not fall before t0.
+      if (performance.now() < t0) {
+        this.immediate = setImmediate(begin);
+        return;
+      }
+      this.immediate = null;
       this.started = true;
       this.issuing = true;
       if (this.open) {
