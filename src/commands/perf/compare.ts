@@ -38,7 +38,14 @@ export async function run(inv: Invocation, refs: string[], _opts: object): Promi
       align: 'right' as const,
     })),
   ];
-  inv.out.write(renderTable(rows, columns));
+  // Names head the columns; the first row gives each result's short id (headers are upper-cased).
+  const ids: ComparedMetric = {
+    metric: 'result',
+    values: [],
+    cells: results.map((r) => r.id.slice(0, 8)),
+    higherIsBetter: false,
+  };
+  inv.out.write(renderTable([ids, ...rows], columns));
   inv.log.info(
     `changes are against the first result (${resultHeading(results[0])}); latencies are corrected in open-loop runs`,
   );

@@ -53,7 +53,7 @@ export function compareResults(results: readonly PerfResult[]): ComparedMetric[]
   return rows;
 }
 
-/** The column heading for a result: its name and the start of its id. */
+/** The column heading for a result: its name (its short id is shown in the first row). */
 export function resultHeading(r: PerfResult): string {
-  return `${r.name} ${r.id.slice(0, 8)}`;
+  return r.name;
 }

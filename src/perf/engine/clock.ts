@@ -40,9 +40,10 @@ for (;;) {
   if (Atomics.load(flags, 1) !== 0) break;
   const generation = Atomics.load(flags, 0);
   const at = due[0];
-  if (at === 0) { Atomics.wait(flags, 0, generation); continue; }
+  // Waits are bounded, so that terminating the thread (or its parent) always takes effect soon.
+  if (at === 0) { Atomics.wait(flags, 0, generation, 50); continue; }
   const wait = at - now();
-  if (wait > 0.02) { Atomics.wait(flags, 0, generation, wait); continue; }
+  if (wait > 0.02) { Atomics.wait(flags, 0, generation, Math.min(wait, 50)); continue; }
   due[0] = 0;
   parentPort.postMessage(0);
 }
@@ -69,6 +70,8 @@ export class Pacer {
         resolve();
       });
       worker.once('error', reject);
+      // Stopped before it came online (the run was aborted while starting): nothing to wait for.
+      worker.once('exit', () => resolve());
     });
   }
 

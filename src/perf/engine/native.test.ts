@@ -116,18 +116,43 @@ describe('native engine', () => {
 
   it('stops on abort and returns what it measured', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 400);
-    const started = Date.now();
+    let abortedAt = 0;
     const out = await runNativeEngine(
       input(echo.port, '/', { requests: null, durationMs: 30_000, rate: 200 }),
       {
         signal: controller.signal,
+        progressMs: 100,
+        onProgress: (p) => {
+          if (p.completed >= 20 && abortedAt === 0) {
+            abortedAt = Date.now();
+            controller.abort(new Error('stop'));
+          }
+        },
       },
     );
-    assert.ok(Date.now() - started < 3000);
+    assert.ok(Date.now() - abortedAt < 1000, 'stopped at once');
     assert.equal(out.aborted, true);
-    assert.ok(out.tally.completed > 20 && out.tally.completed < 200, String(out.tally.completed));
-    assert.ok(out.windowMs < 1000);
+    assert.ok(out.tally.completed >= 20 && out.tally.completed < 1000, String(out.tally.completed));
+    assert.ok(out.windowMs < 5000);
+  });
+
+  it('gives up cleanly when aborted before the load starts', async () => {
+    const early = new AbortController();
+    early.abort(new Error('early'));
+    await assert.rejects(
+      runNativeEngine(input(echo.port, '/', { rate: 100 }), { signal: early.signal }),
+      /early/,
+    );
+    for (const workers of [1, 2]) {
+      const soon = new AbortController();
+      setTimeout(() => soon.abort(new Error('during start')), 1);
+      await assert.rejects(
+        runNativeEngine(input(echo.port, '/', { rate: 100, requests: 100_000, workers }), {
+          signal: soon.signal,
+        }),
+        /during start/,
+      );
+    }
   });
 
   it('fails before any load when nothing listens', async () => {

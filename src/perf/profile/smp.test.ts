@@ -69,7 +69,7 @@ describe('SMP test configuration import', () => {
     assert.match(rest, /test\.yaml:5:12: test\.clients\[0\]\.rps: expected a number >= 0/);
     assert.match(rest, /test\.yaml:6:17: .*protocol "PROTOCOL_GRPC" is not supported/);
     assert.match(rest, /test\.yaml:7:23: .*unsupported scheme "ftp"/);
-    assert.match(rest, /> 8 \|   duration: 1x/);
+    assert.match(rest, /> 8 \| {3}duration: 1x/);
   });
 
   it('reports YAML syntax errors and missing parts', () => {
