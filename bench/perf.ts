@@ -157,8 +157,8 @@ async function measure(c: Contender): Promise<Run> {
   const child = spawn('taskset', ['-c', '1', ...c.command], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let genTicks = 0;
   const poll = setInterval(() => {
     const t = processTicks(child.pid!);
@@ -374,7 +374,7 @@ async function memoryRun() {
       samples.push({ second: Math.round((Date.now() - started) / 1000), rssMb: Math.round(rss * 10) / 10 });
   }, 1000);
   let stdout = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   await new Promise((r) => child.on('close', r));
   clearInterval(timer);
   const rps = JSON.parse(stdout).actual_qps as number;
