@@ -189,6 +189,11 @@ export class LoadWorker implements ConnectionOwner {
         this.scheduledEnd = this.measureStart + p.durationMs!;
         this.after(this.scheduledEnd - performance.now(), () => this.endIssuing());
       }
+      // A worker whose share is empty (fewer requests than workers) is done at once.
+      if (this.next >= this.limit) {
+        this.endIssuing();
+        return;
+      }
       const sweepMs = Math.min(250, Math.max(10, p.timeoutMs / 10));
       const sweep = setInterval(() => this.sweep(), sweepMs);
       this.timers.push(sweep);

@@ -68,6 +68,35 @@ describe('native engine', () => {
     assert.ok(head.tally.bytesRead < 50 * 1024, 'no bodies were expected or read');
   });
 
+  it('sends the body, and does not measure the warm-up', async () => {
+    const before = echo.served();
+    const body = Buffer.from('x'.repeat(2000));
+    const out = await runNativeEngine({
+      ...input(echo.port, '/', { requests: 100, warmupMs: 300, connections: 2 }),
+      request: serialiseRequest({
+        method: 'POST',
+        path: '/',
+        host: 'x',
+        headers: [['Content-Type', 'text/plain']],
+        body,
+      }),
+    });
+    assert.equal(out.tally.completed, 100);
+    assert.equal(out.uncorrected.count, 100);
+    assert.ok(echo.served() - before > 100, 'the warm-up sent requests too');
+    // The echo target sends the body back: every measured response carried it.
+    assert.ok(out.tally.bytesRead >= (echo.served() - before) * 2000);
+  });
+
+  it('finishes at once when some workers have nothing to send', async () => {
+    for (const rate of [null, 50]) {
+      const started = Date.now();
+      const out = await runNativeEngine(input(echo.port, '/', { requests: 1, workers: 2, rate }));
+      assert.equal(out.tally.completed, 1);
+      assert.ok(Date.now() - started < 2000, `rate ${rate}: ${Date.now() - started} ms`);
+    }
+  });
+
   it('counts statuses exactly', async () => {
     const out = await runNativeEngine(
       input(echo.port, '/?status=503:10', { requests: 1000, connections: 8 }),
