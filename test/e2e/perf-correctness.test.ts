@@ -72,7 +72,12 @@ describe('perf run correctness', () => {
       Math.abs(c.p99_9 - truth999) <= 0.1 * truth999,
       `p99.9 ${c.p99_9} ms against ${truth999.toFixed(1)} ms`,
     );
-    assert.ok(c.p99_9 >= 180 && c.p99_9 <= 220, `p99.9 ${c.p99_9} ms is near 200 ms`);
+    // Near the length of the stalls (200 ms, longer when the server's own timer ran late).
+    const longest = Math.max(...target.windows.map((w) => w.end - w.start));
+    assert.ok(
+      c.p99_9 >= 0.9 * 200 && c.p99_9 <= 1.1 * longest,
+      `p99.9 ${c.p99_9} ms, longest stall ${longest.toFixed(1)} ms`,
+    );
     assert.ok(c.p50 < 5, `p50 ${c.p50} ms: most requests miss the stalls`);
     assert.equal(r.requests.sent, 10_000);
     assert.equal(r.requests.completed, 10_000);

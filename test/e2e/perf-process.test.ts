@@ -105,7 +105,7 @@ describe('perf run as a process', () => {
       assert.equal(tty.code, 0, tty.stdout);
       // The progress line is redrawn in place: carriage return, erase line (ESC [2K), text.
       const redrawn = new RegExp(
-        `\r${ESC}\\[2Kelapsed 1\\.\\ds / 2\\.5s {3}rate \\d+/s {3}sent \\d+ {3}errors 0 {3}p99 [\\d.]+ ms`,
+        `\r${ESC}\\[2Kelapsed 1\\.\\ds / 2\\.5s {3}rate [\\d.]+/s {3}sent \\d+ {3}errors 0 {3}p99 [\\d.]+ ms`,
       );
       assert.match(tty.stdout, redrawn);
       const piped = await home.run(args);

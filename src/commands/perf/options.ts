@@ -1,5 +1,6 @@
 // Flags shared by `perf run`, `perf apply` and `perf profile create`: what to send, how hard, how long.
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import type { RunFlags } from '../../perf/spec/options.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -60,22 +61,7 @@ export function addResultMetaOptions<A extends unknown[], O extends OptionValues
 }
 
 /** Options of run-like commands as commander gives them. */
-export interface RunCommandOptions {
-  connections?: string;
-  rate?: string;
-  duration?: string;
-  requests?: string;
-  warmup?: string;
-  timeout?: string;
-  method?: string;
-  header?: string[];
-  body?: string;
-  bodyFile?: string;
-  insecure?: boolean;
-  cacert?: string;
-  pipeline?: string;
-  workers?: string;
-  loadGenerator?: string;
+export interface RunCommandOptions extends RunFlags {
   assert?: string[];
   name?: string;
   label?: string[];

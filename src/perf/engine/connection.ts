@@ -92,26 +92,13 @@ export class Connection implements ResponseSink {
     this.framer.reset();
     this.head = 0;
     this.inflight = 0;
-    let socket: Socket | TLSSocket;
-    if (t.tls) {
-      socket = tlsConnect({
-        host: t.address,
-        port: t.port,
-        servername: t.servername ?? undefined,
-        rejectUnauthorized: !t.insecure,
-        ca: t.ca ?? undefined,
-        ALPNProtocols: ['http/1.1'],
-      });
-      socket.once('secureConnect', this.onConnect);
-      socket.on('data', this.onData);
-    } else {
-      socket = netConnect({
-        host: t.address,
-        port: t.port,
-        onread: { buffer: o.readBuffer, callback: this.onRead },
-      });
-      socket.once('connect', this.onConnect);
-    }
+    // Plain TCP reads into the worker's shared buffer (no Buffer per read); TLS delivers 'data' chunks.
+    const socket = openSocket(
+      t,
+      this.onConnect,
+      t.tls ? undefined : { buffer: o.readBuffer, callback: this.onRead },
+    );
+    if (t.tls) socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
@@ -256,6 +243,32 @@ export class Connection implements ResponseSink {
       this.connectTimer = null;
     }
   }
+}
+
+/**
+ * Opens a connection to the target (TCP, or TLS with the handshake); `onConnect` runs once it is ready
+ * for requests. Used by the engine and by the pre-flight probe, so both connect the same way.
+ */
+export function openSocket(
+  t: TargetAddress,
+  onConnect: () => void,
+  onread?: { buffer: Buffer; callback: (nread: number, buf: Uint8Array) => boolean },
+): Socket | TLSSocket {
+  if (t.tls) {
+    const socket = tlsConnect({
+      host: t.address,
+      port: t.port,
+      servername: t.servername ?? undefined,
+      rejectUnauthorized: !t.insecure,
+      ca: t.ca ?? undefined,
+      ALPNProtocols: ['http/1.1'],
+    });
+    socket.once('secureConnect', onConnect);
+    return socket;
+  }
+  const socket = netConnect({ host: t.address, port: t.port, ...(onread ? { onread } : {}) });
+  socket.once('connect', onConnect);
+  return socket;
 }
 
 /** A socket error as a sentence that names the target and what went wrong. */

@@ -7,12 +7,8 @@ import { hrNow, Pacer, perfToHrOffset } from './clock.js';
 import { Connection, type ConnectionOwner, type TargetAddress } from './connection.js';
 import { Tally, type ErrorClass, type TallyData } from './tally.js';
 
-/** What one worker is asked to do; plain data, so it can be posted to a worker thread. */
-export interface WorkerPlan {
-  index: number;
-  workers: number;
-  target: TargetAddress;
-  request: Uint8Array;
+/** How the load is shaped, for the whole run (the coordinator) and for each worker alike. */
+export interface LoadShape {
   headRequests: boolean;
   connections: number;
   pipeline: number;
@@ -23,6 +19,14 @@ export interface WorkerPlan {
   warmupMs: number;
   durationMs: number | null;
   timeoutMs: number;
+}
+
+/** What one worker is asked to do; plain data, so it can be posted to a worker thread. */
+export interface WorkerPlan extends LoadShape {
+  index: number;
+  workers: number;
+  target: TargetAddress;
+  request: Uint8Array;
   connectTimeoutMs: number;
 }
 

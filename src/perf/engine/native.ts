@@ -8,6 +8,7 @@ import { hrNow } from './clock.js';
 import {
   LoadWorker,
   type HistogramParts,
+  type LoadShape,
   type WorkerOutcome,
   type WorkerPlan,
   type WorkerProgress,
@@ -15,17 +16,9 @@ import {
 import { resolveTarget, type TargetSpec } from './preflight.js';
 import { mergeTally, type TallyData } from './tally.js';
 
-export interface EngineInput {
+export interface EngineInput extends LoadShape {
   target: TargetSpec;
   request: Buffer;
-  headRequests: boolean;
-  connections: number;
-  pipeline: number;
-  rate: number | null;
-  requests: number | null;
-  warmupMs: number;
-  durationMs: number | null;
-  timeoutMs: number;
   workers: number;
 }
 

@@ -2,10 +2,9 @@
 // common mistakes (nothing listening, a typo in the host, a certificate the system does not trust) end
 // the command at once with a clear error (exit 1) instead of a run full of connect errors.
 import { lookup } from 'node:dns/promises';
-import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { isIP } from 'node:net';
 import { OperationError, errnoCode } from '../../core/errors.js';
-import type { TargetAddress } from './connection.js';
+import { openSocket, type TargetAddress } from './connection.js';
 
 export interface TargetSpec {
   tls: boolean;
@@ -43,7 +42,7 @@ export async function resolveTarget(spec: TargetSpec, connectTimeoutMs: number):
 function probe(t: TargetAddress, host: string, timeoutMs: number): Promise<void> {
   const where = `${host}:${t.port}${host === t.address ? '' : ` (${t.address})`}`;
   return new Promise((resolve, reject) => {
-    let socket: Socket;
+    // Called only from socket and timer events, after both exist.
     const done = (err?: Error) => {
       clearTimeout(timer);
       socket.destroy();
@@ -59,20 +58,7 @@ function probe(t: TargetAddress, host: string, timeoutMs: number): Promise<void>
         ),
       timeoutMs,
     );
-    if (t.tls) {
-      socket = tlsConnect({
-        host: t.address,
-        port: t.port,
-        servername: t.servername ?? undefined,
-        rejectUnauthorized: !t.insecure,
-        ca: t.ca ?? undefined,
-        ALPNProtocols: ['http/1.1'],
-      });
-      socket.once('secureConnect', () => done());
-    } else {
-      socket = netConnect({ host: t.address, port: t.port });
-      socket.once('connect', () => done());
-    }
+    const socket = openSocket(t, () => done());
     socket.once('error', (err) => done(connectError(err, where, t.tls)));
   });
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { formatMs, formatPercent, formatRate } from '../result/format.js';
 import { primaryLatency, type GateVerdict, type LatencyStats, type PerfResult } from '../result/model.js';
 import type { Gate, GateMetric, GateOp } from './parse.js';
-import { LATENCY_METRICS } from './parse.js';
+import { LATENCY_METRICS, OTHER_METRICS } from './parse.js';
 
 const STAT_KEY: Record<string, keyof LatencyStats> = {
   p50: 'p50',
@@ -59,18 +59,11 @@ export function evaluateGates(r: PerfResult, gates: readonly Gate[]): GateVerdic
   });
 }
 
-export const BASELINE_METRICS = [
-  'p50',
-  'p75',
-  'p90',
-  'p99',
-  'p99.9',
-  'p99.99',
-  'max',
-  'mean',
-  'rps',
-  'errors',
-] as const;
+/** Metrics a baseline comparison can check: the latencies where "worse" is clear, the rate and errors. */
+export const BASELINE_METRICS: readonly string[] = [
+  ...LATENCY_METRICS.filter((m) => m !== 'min' && m !== 'stddev'),
+  ...OTHER_METRICS,
+];
 export const DEFAULT_BASELINE_METRICS = ['p50', 'p90', 'p99', 'rps'];
 
 /**
@@ -85,7 +78,7 @@ export function evaluateAgainstBaseline(
 ): GateVerdict[] {
   const pct = `${(maxRegression * 100).toFixed(maxRegression * 100 < 1 ? 2 : 0)}%`;
   return metrics.map((metric) => {
-    if (!(BASELINE_METRICS as readonly string[]).includes(metric)) {
+    if (!BASELINE_METRICS.includes(metric)) {
       throw new UsageError(`unknown metric "${metric}" for --metric`, {
         hint: `choose from: ${BASELINE_METRICS.join(', ')}`,
       });

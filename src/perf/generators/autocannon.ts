@@ -7,7 +7,7 @@ import { emptyTally } from '../engine/tally.js';
 import type { MeasuredRun } from '../result/build.js';
 import type { LatencyStats } from '../result/model.js';
 import type { RunSpec } from '../spec/run-spec.js';
-import { refuse } from './external.js';
+import { checkSupport } from './support.js';
 import type { GeneratorContext, LoadGenerator } from './types.js';
 
 const VERSION: string = autocannonPackage.version;
@@ -15,14 +15,10 @@ const VERSION: string = autocannonPackage.version;
 export const autocannonGenerator: LoadGenerator = {
   name: 'autocannon',
   async run(spec: RunSpec, ctx: GeneratorContext): Promise<MeasuredRun> {
-    if (spec.warmupMs > 0)
-      throw refuse('autocannon', 'warm up for a time (--warmup) here', 'use --load-generator native');
-    if (spec.ca)
-      throw refuse(
-        'autocannon',
-        'use a custom CA (--cacert): it never verifies certificates',
-        'drop --cacert, or use --load-generator native',
-      );
+    checkSupport('autocannon', spec, {
+      warmup: 'use --load-generator native',
+      ca: 'autocannon never verifies certificates: drop --cacert, or use --load-generator native',
+    });
     if (spec.rate !== null) {
       ctx.warn(
         'autocannon paces a rate in per-connection bursts once a second and mis-corrects coordinated omission: its latencies under --rate can hide or inflate stalls; prefer --load-generator native',

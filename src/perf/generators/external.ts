@@ -5,8 +5,9 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { OperationError, UsageError } from '../../core/errors.js';
-import type { GeneratorName, RunSpec } from '../spec/run-spec.js';
+import { OperationError } from '../../core/errors.js';
+import { emptyTally, type TallyData } from '../engine/tally.js';
+import type { RunSpec } from '../spec/run-spec.js';
 
 const INSTALL: Record<string, string> = {
   wrk: 'install it with your package manager (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)',
@@ -75,9 +76,50 @@ export function toolFailed(name: string, out: ToolOutput): OperationError {
   });
 }
 
-/** Refuses settings a tool cannot honour, naming the flag: better than measuring something else. */
-export function refuse(generator: GeneratorName, what: string, instead: string): UsageError {
-  return new UsageError(`${generator} cannot ${what}`, { hint: instead });
+/** What wrk and wrk2 both count: completed requests, statuses >= 400 and socket errors. */
+export function wrkTally(
+  tool: string,
+  c: {
+    requests: number;
+    status: number;
+    connect: number;
+    read: number;
+    write: number;
+    timeout: number;
+    bytes: number;
+  },
+): TallyData {
+  const tally = emptyTally();
+  tally.sent = c.requests;
+  tally.completed = c.requests;
+  if (c.requests - c.status > 0) tally.statuses['<400'] = c.requests - c.status;
+  if (c.status > 0) tally.statuses['>=400'] = c.status;
+  tally.errors.connect = c.connect;
+  tally.errors.reset = c.read + c.write;
+  tally.errors.timeout = c.timeout;
+  if (c.connect > 0) tally.errorSamples.connect = `${tool}: socket connect errors`;
+  if (c.read + c.write > 0) tally.errorSamples.reset = `${tool}: socket read/write errors`;
+  tally.bytesRead = c.bytes;
+  return tally;
+}
+
+/** The command line wrk and wrk2 share; `extra` goes before the script and URL. */
+export function wrkArgs(spec: RunSpec, seconds: number, script: string, extra: string[] = []): string[] {
+  const threads = Math.max(1, Math.min(spec.workers, spec.connections));
+  return [
+    '-t',
+    String(threads),
+    '-c',
+    String(spec.connections),
+    '-d',
+    `${seconds}s`,
+    '--timeout',
+    `${wholeSeconds(spec.timeoutMs)}s`,
+    ...extra,
+    '-s',
+    script,
+    spec.url,
+  ];
 }
 
 /** A private temp folder for scripts, removed afterwards. */

@@ -6,7 +6,8 @@ import { emptyTally } from '../engine/tally.js';
 import type { MeasuredRun } from '../result/build.js';
 import type { LatencyStats } from '../result/model.js';
 import type { RunSpec } from '../spec/run-spec.js';
-import { refuse, requireProgram, runTool, toolFailed, withTempDir } from './external.js';
+import { requireProgram, runTool, toolFailed, withTempDir } from './external.js';
+import { checkSupport } from './support.js';
 import type { GeneratorContext, LoadGenerator } from './types.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,14 +38,10 @@ export interface FortioResult {
 export const fortioGenerator: LoadGenerator = {
   name: 'fortio',
   async run(spec: RunSpec, ctx: GeneratorContext): Promise<MeasuredRun> {
-    if (spec.pipeline > 1)
-      throw refuse('fortio', 'pipeline requests (--pipeline)', 'use --load-generator native');
-    if (spec.warmupMs > 0)
-      throw refuse(
-        'fortio',
-        'warm up for a time (--warmup)',
-        'fortio warms up with one call per connection; use --load-generator native for a timed warm-up',
-      );
+    checkSupport('fortio', spec, {
+      pipeline: 'use --load-generator native',
+      warmup: 'fortio warms up with one call per connection; use --load-generator native for a timed warm-up',
+    });
     const program = await requireProgram('fortio');
     if (spec.rate !== null)
       ctx.warn(

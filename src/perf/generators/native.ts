@@ -40,16 +40,6 @@ export const nativeGenerator: LoadGenerator = {
       },
       { signal: ctx.signal, onProgress: ctx.onProgress },
     );
-    return {
-      generator: { name: 'native', version: VERSION },
-      corrected: out.corrected,
-      uncorrected: out.uncorrected,
-      tally: out.tally,
-      startTime: out.startTime,
-      endTime: out.endTime,
-      windowMs: out.windowMs,
-      aborted: out.aborted,
-      workers: out.workers,
-    };
+    return { generator: { name: 'native', version: VERSION }, ...out };
   },
 };

@@ -3,16 +3,17 @@
 import type { MeasuredRun } from '../result/build.js';
 import type { LatencyStats } from '../result/model.js';
 import type { RunSpec } from '../spec/run-spec.js';
-import { emptyTally } from '../engine/tally.js';
 import {
-  refuse,
   requireProgram,
   runTool,
   toolFailed,
   wholeSeconds,
   withTempDir,
+  wrkArgs,
+  wrkTally,
   writeRequestScript,
 } from './external.js';
+import { checkSupport } from './support.js';
 import type { GeneratorContext, LoadGenerator } from './types.js';
 
 const MARK = 'MESHDECK_WRK ';
@@ -49,61 +50,26 @@ export interface WrkReport {
 export const wrkGenerator: LoadGenerator = {
   name: 'wrk',
   async run(spec: RunSpec, ctx: GeneratorContext): Promise<MeasuredRun> {
-    if (spec.rate !== null)
-      throw refuse(
-        'wrk',
-        'send at a constant rate (--rate)',
-        'use --load-generator native or wrk2 for open loop, or --rate max',
-      );
-    if (spec.requests !== null)
-      throw refuse(
-        'wrk',
-        'stop after a number of requests (--requests)',
-        'use --duration, or --load-generator native',
-      );
-    if (spec.pipeline > 1)
-      throw refuse(
-        'wrk',
-        'pipeline requests without a custom script (--pipeline)',
-        'use --load-generator native',
-      );
-    if (spec.warmupMs > 0) throw refuse('wrk', 'warm up (--warmup)', 'use --load-generator native');
-    if (spec.ca)
-      throw refuse(
-        'wrk',
-        'use a custom CA (--cacert)',
-        'wrk does not verify certificates at all; drop --cacert or use --load-generator native',
-      );
+    const native = 'use --load-generator native';
+    checkSupport('wrk', spec, {
+      rate: 'use --load-generator native or wrk2 for open loop, or --rate max',
+      requests: 'use --duration, or --load-generator native',
+      pipeline: native,
+      warmup: native,
+      ca: 'wrk does not verify certificates at all; drop --cacert or use --load-generator native',
+    });
     const program = await requireProgram('wrk');
     if (spec.url.startsWith('https:') && !spec.insecure) ctx.warn('wrk does not verify TLS certificates');
     const seconds = wholeSeconds(spec.durationMs!);
     if (seconds * 1000 !== spec.durationMs) ctx.warn(`wrk takes whole seconds: running for ${seconds}s`);
-    const threads = Math.max(1, Math.min(spec.workers, spec.connections));
     return withTempDir(async (dir) => {
       const script = await writeRequestScript(dir, spec, DONE_SCRIPT);
-      const out = await runTool(
-        program,
-        [
-          '-t',
-          String(threads),
-          '-c',
-          String(spec.connections),
-          '-d',
-          `${seconds}s`,
-          '--timeout',
-          `${wholeSeconds(spec.timeoutMs)}s`,
-          '-s',
-          script,
-          spec.url,
-        ],
-        ctx.signal,
-      );
+      const out = await runTool(program, wrkArgs(spec, seconds, script), ctx.signal);
       const report = parseWrkReport(out.stdout);
       if (!report) throw toolFailed('wrk', out);
-      const version = await wrkVersion(program);
       return measuredFromWrk(report, {
-        version,
-        threads,
+        version: await wrkVersion(program),
+        threads: Math.max(1, Math.min(spec.workers, spec.connections)),
         startTime: out.startTime,
         endTime: out.endTime,
         interrupted: out.interrupted,
@@ -126,17 +92,7 @@ export function measuredFromWrk(
   r: WrkReport,
   meta: { version: string; threads: number; startTime: Date; endTime: Date; interrupted: boolean },
 ): MeasuredRun {
-  const tally = emptyTally();
-  tally.sent = r.requests;
-  tally.completed = r.requests;
-  if (r.requests - r.status > 0) tally.statuses['<400'] = r.requests - r.status;
-  if (r.status > 0) tally.statuses['>=400'] = r.status;
-  tally.errors.connect = r.connect;
-  tally.errors.reset = r.read + r.write;
-  tally.errors.timeout = r.timeout;
-  if (r.connect > 0) tally.errorSamples.connect = 'wrk: socket connect errors';
-  if (r.read + r.write > 0) tally.errorSamples.reset = 'wrk: socket read/write errors';
-  tally.bytesRead = r.bytes;
+  const tally = wrkTally('wrk', r);
   const ms = (us: number) => Math.round(us) / 1000;
   const p = (q: string) => ms(r.percentiles[q] ?? 0);
   const stats: LatencyStats | null =

@@ -2,19 +2,20 @@
 // corrected ("Recorded") and uncorrected latencies are turned back into histograms, and the summary lines
 // give requests, errors and the run time. Format: giltene/wrk2 src/wrk.c (print_hdr_latency) and README.
 import { Histogram, bucketIndex } from '../histogram/histogram.js';
-import { emptyTally, type TallyData } from '../engine/tally.js';
 import type { MeasuredRun } from '../result/build.js';
 import type { LatencyStats } from '../result/model.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import {
-  refuse,
   requireProgram,
   runTool,
   toolFailed,
   wholeSeconds,
   withTempDir,
+  wrkArgs,
+  wrkTally,
   writeRequestScript,
 } from './external.js';
+import { checkSupport } from './support.js';
 import type { GeneratorContext, LoadGenerator } from './types.js';
 
 export interface Wrk2Latency {
@@ -36,54 +37,21 @@ export interface Wrk2Report {
 export const wrk2Generator: LoadGenerator = {
   name: 'wrk2',
   async run(spec: RunSpec, ctx: GeneratorContext): Promise<MeasuredRun> {
-    if (spec.rate === null)
-      throw refuse(
-        'wrk2',
-        'run without a rate',
-        'give --rate R (wrk2 is open loop only), or use --load-generator native or wrk for --rate max',
-      );
-    if (spec.requests !== null)
-      throw refuse(
-        'wrk2',
-        'stop after a number of requests (--requests)',
-        'use --duration, or --load-generator native',
-      );
-    if (spec.pipeline > 1)
-      throw refuse('wrk2', 'pipeline requests (--pipeline)', 'use --load-generator native');
-    if (spec.warmupMs > 0)
-      throw refuse(
-        'wrk2',
-        'warm up (--warmup)',
-        'wrk2 calibrates during its first 10 s; use --load-generator native for a warm-up',
-      );
-    if (spec.ca) throw refuse('wrk2', 'use a custom CA (--cacert)', 'use --load-generator native');
+    const native = 'use --load-generator native';
+    checkSupport('wrk2', spec, {
+      max: 'give --rate R (wrk2 is open loop only), or use --load-generator native or wrk for --rate max',
+      requests: 'use --duration, or --load-generator native',
+      pipeline: native,
+      warmup: 'wrk2 calibrates during its first 10 s; use --load-generator native for a warm-up',
+      ca: native,
+    });
     const program = await requireProgram('wrk2');
     const seconds = wholeSeconds(spec.durationMs!);
     if (seconds < 20) ctx.warn('wrk2 calibrates for its first 10 s; runs shorter than 20 s give little data');
-    const threads = Math.max(1, Math.min(spec.workers, spec.connections));
     return withTempDir(async (dir) => {
       const script = await writeRequestScript(dir, spec);
-      const out = await runTool(
-        program,
-        [
-          '-t',
-          String(threads),
-          '-c',
-          String(spec.connections),
-          '-d',
-          `${seconds}s`,
-          '-R',
-          String(Math.round(spec.rate!)),
-          '--timeout',
-          `${wholeSeconds(spec.timeoutMs)}s`,
-          '--latency',
-          '-U',
-          '-s',
-          script,
-          spec.url,
-        ],
-        ctx.signal,
-      );
+      const rate = ['-R', String(Math.round(spec.rate!)), '--latency', '-U'];
+      const out = await runTool(program, wrkArgs(spec, seconds, script, rate), ctx.signal);
       const report = parseWrk2Output(out.stdout);
       if (!report) throw toolFailed('wrk2', out);
       return measuredFromWrk2(report, {
@@ -198,15 +166,7 @@ export function measuredFromWrk2(
   r: Wrk2Report,
   meta: { startTime: Date; endTime: Date; interrupted: boolean },
 ): MeasuredRun {
-  const tally: TallyData = emptyTally();
-  tally.sent = r.requests;
-  tally.completed = r.requests;
-  if (r.requests - r.errors.status > 0) tally.statuses['<400'] = r.requests - r.errors.status;
-  if (r.errors.status > 0) tally.statuses['>=400'] = r.errors.status;
-  tally.errors.connect = r.errors.connect;
-  tally.errors.reset = r.errors.read + r.errors.write;
-  tally.errors.timeout = r.errors.timeout;
-  tally.bytesRead = r.bytes;
+  const tally = wrkTally('wrk2', { ...r.errors, requests: r.requests, bytes: r.bytes });
   return {
     generator: { name: 'wrk2', version: '4.0.0 (wrk2)' },
     corrected: r.corrected?.histogram ?? null,

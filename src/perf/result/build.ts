@@ -3,25 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { VERSION } from '../../core/version.js';
 import type { Histogram } from '../histogram/histogram.js';
-import type { TallyData } from '../engine/tally.js';
+import type { EngineOutcome } from '../engine/native.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import { SMP_VERSION, type LatencyStats, type PerfResult } from './model.js';
 
 /** What every load generator hands back, whatever it measured with. */
-export interface MeasuredRun {
+export interface MeasuredRun extends Omit<EngineOutcome, 'uncorrected'> {
   generator: { name: string; version: string };
   /** Full histograms when the generator has them (native; wrk2 and fortio are rebuilt from their output). */
-  corrected: Histogram | null;
   uncorrected: Histogram | null;
-  /** Statistics for generators that report percentiles only (wrk, autocannon). */
+  /** A tool's own statistics, when it reports percentiles (wrk, autocannon; wrk2 and fortio too). */
   correctedStats?: LatencyStats | null;
   uncorrectedStats?: LatencyStats | null;
-  tally: TallyData;
-  startTime: Date;
-  endTime: Date;
-  windowMs: number;
-  aborted: boolean;
-  workers: number;
 }
 
 export interface ResultMeta {
