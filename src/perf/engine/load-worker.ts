@@ -59,6 +59,7 @@ export interface WorkerProgress {
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
+const EMPTY = new Float64Array(0);
 /** How long before a request is due the loop stops sleeping and polls (see arm). */
 const SPIN_LEAD_MS = 0.25;
 
@@ -215,17 +216,25 @@ export class LoadWorker implements ConnectionOwner {
     this.finish();
   }
 
-  progress(): WorkerProgress {
-    const pairs: number[] = [];
-    const counts = this.interval.counts;
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) pairs.push(i, counts[i]);
+  /**
+   * Counters so far, and the latencies recorded since the last call. In this thread they are added
+   * straight into `into` (nothing allocated); for another thread they are packed as index/count pairs.
+   */
+  progress(into?: Histogram): WorkerProgress {
+    let pairs: number[] | null = null;
+    if (into) into.add(this.interval);
+    else {
+      pairs = [];
+      const counts = this.interval.counts;
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) pairs.push(i, counts[i]);
+    }
     this.interval.reset();
     return {
       worker: this.plan.index,
       sent: this.tally.sent,
       completed: this.tally.completed,
       errors: this.tally.errorTotal,
-      interval: Float64Array.from(pairs),
+      interval: pairs ? Float64Array.from(pairs) : EMPTY,
     };
   }
 

@@ -88,7 +88,7 @@ export async function runNativeEngine(input: EngineInput, hooks: EngineHooks = {
     await runner.prepare();
     if (hooks.signal?.aborted) throw hooks.signal.reason;
     const t0Hr = hrNow() + 5;
-    progress.start(t0Hr, () => runner.progress());
+    progress.start(t0Hr, (into) => runner.progress(into));
     const outcomes = await runner.run(t0Hr, hooks.progressMs ?? 1000);
     progress.stop();
     return merge(outcomes, workers);
@@ -102,7 +102,8 @@ export async function runNativeEngine(input: EngineInput, hooks: EngineHooks = {
 interface Runner {
   prepare(): Promise<void>;
   run(t0Hr: number, progressMs: number): Promise<WorkerOutcome[]>;
-  progress(): WorkerProgress[];
+  /** Progress since the last call; latencies are added into `into`. */
+  progress(into: Histogram): WorkerProgress[];
   stop(): void;
   dispose(): Promise<void>;
 }
@@ -118,8 +119,8 @@ class InProcess implements Runner {
   async run(t0Hr: number): Promise<WorkerOutcome[]> {
     return [await this.worker.run(t0Hr)];
   }
-  progress(): WorkerProgress[] {
-    return [this.worker.progress()];
+  progress(into: Histogram): WorkerProgress[] {
+    return [this.worker.progress(into)];
   }
   stop(): void {
     this.worker.abort();
@@ -175,8 +176,10 @@ class Threads implements Runner {
     return Promise.all(this.done);
   }
 
-  progress(): WorkerProgress[] {
-    return this.pending.splice(0);
+  progress(into: Histogram): WorkerProgress[] {
+    const batch = this.pending.splice(0);
+    for (const p of batch) into.addSparse(p.interval);
+    return batch;
   }
 
   stop(): void {
@@ -206,23 +209,22 @@ class ProgressRelay {
   private lastCompleted = 0;
   private lastAt = 0;
   private readonly latest = new Map<number, WorkerProgress>();
+  /** Reused every interval: a histogram is 184 KiB, not something to allocate once a second. */
+  private readonly interval = new Histogram();
 
   constructor(private readonly hooks: EngineHooks) {}
 
-  start(t0Hr: number, collect: () => WorkerProgress[]): void {
+  start(t0Hr: number, collect: (into: Histogram) => WorkerProgress[]): void {
     const onProgress = this.hooks.onProgress;
     if (!onProgress) return;
     const every = this.hooks.progressMs ?? 1000;
     this.lastAt = t0Hr;
     let round = 0;
     this.timer = setInterval(() => {
-      const interval = new Histogram();
-      const batch = collect();
+      const interval = this.interval;
+      interval.reset();
       // Cumulative counters: the latest report of each worker; intervals: all reports since last time.
-      for (const p of batch) {
-        this.latest.set(p.worker, p);
-        interval.addSparse(p.interval);
-      }
+      for (const p of collect(interval)) this.latest.set(p.worker, p);
       let sent = 0;
       let completed = 0;
       let errors = 0;

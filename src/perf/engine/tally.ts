@@ -9,7 +9,7 @@ export interface TallyData {
   sent: number;
   /** Responses received for those requests (any status). */
   completed: number;
-  /** Requests that were due but never sent (no connection to send them on when the run ended). */
+  /** Requests that were due but still queued (no free connection) when the run ended. */
   unsent: number;
   statuses: Record<string, number>;
   errors: Record<ErrorClass, number>;

@@ -36,7 +36,9 @@ export function renderSummary(r: PerfResult, o: SummaryOptions): string {
       : ` of ${formatRate(r.rate.requested)} requested (${formatPercent(r.rate.achieved / r.rate.requested, 1)})`;
   lines.push(`  rate      ${achieved}${requested} over ${formatDuration(r.duration_ms)}`);
   const unsent =
-    r.requests.unsent > 0 ? `, ${formatCount(r.requests.unsent)} never sent (no connection)` : '';
+    r.requests.unsent > 0
+      ? `, ${formatCount(r.requests.unsent)} due but never sent (queued when the run ended)`
+      : '';
   lines.push(
     `  requests  ${formatCount(r.requests.sent)} sent, ${formatCount(r.requests.completed)} answered, ${formatCount(r.requests.ok)} ok${unsent}`,
   );
