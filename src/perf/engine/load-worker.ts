@@ -155,7 +155,9 @@ export class LoadWorker implements ConnectionOwner {
     const p = this.plan;
     const t0 = t0Hr - this.hrOffset;
     this.t0 = t0;
-    this.measureStart = t0 + p.warmupMs;
+    // Open loop: request i is measured when its intended time is past the warm-up; the epsilon keeps a
+    // request due exactly at that instant on the same side as the count of warm-up requests (ceil).
+    this.measureStart = t0 + p.warmupMs - (this.open ? 1e-6 : 0);
     const finishedPromise = new Promise<void>((resolve) => (this.done = resolve));
     const begin = () => {
       // Timers may fire up to a millisecond early; the first requests must not fall before t0.
@@ -181,7 +183,10 @@ export class LoadWorker implements ConnectionOwner {
       } else if (p.requests !== null) {
         const share = shareOf(p.requests, p.index, p.workers);
         if (p.warmupMs > 0) {
+          // Measuring starts when this timer runs, not at the planned instant: from here on, exactly the
+          // next `share` requests are sent, and exactly those have a send time >= measureStart.
           this.after(p.warmupMs, () => {
+            this.measureStart = performance.now();
             this.limit = this.next + share;
             this.firstMeasured = this.next;
             if (share === 0) this.endIssuing();
