@@ -271,6 +271,11 @@ async function main(): Promise<void> {
             medianRps: Math.round(median(rs.map((r) => r.rps))),
             minRps: Math.round(Math.min(...rs.map((r) => r.rps))),
             maxRps: Math.round(Math.max(...rs.map((r) => r.rps))),
+            // Requests per second for each full core of generator CPU: the efficiency, whoever is the
+            // bottleneck (when nginx saturates its core, raw req/s ratios tend to 1).
+            medianRpsPerGeneratorCore: Math.round(
+              median(rs.map((r) => r.rps / Math.max(0.01, r.generatorCpuPct / 100))),
+            ),
             medianGeneratorCpuPct: median(rs.map((r) => r.generatorCpuPct)),
             medianTargetCpuPct: median(rs.map((r) => r.targetCpuPct)),
             maxForeignCpuPct: Math.max(...rs.map((r) => r.foreignCpuPct)),
@@ -281,7 +286,16 @@ async function main(): Promise<void> {
     );
     const ratio = (a: string, b: string) =>
       Math.round((summary[a].medianRps / summary[b].medianRps) * 1000) / 1000;
-    const ratios = { nativeVsWrk: ratio('native', 'wrk'), nativeVsAutocannon: ratio('native', 'autocannon') };
+    const perCore = (a: string, b: string) =>
+      Math.round((summary[a].medianRpsPerGeneratorCore / summary[b].medianRpsPerGeneratorCore) * 1000) / 1000;
+    const ratios = {
+      nativeVsWrk: ratio('native', 'wrk'),
+      nativeVsAutocannon: ratio('native', 'autocannon'),
+      perGeneratorCore: {
+        nativeVsWrk: perCore('native', 'wrk'),
+        nativeVsAutocannon: perCore('native', 'autocannon'),
+      },
+    };
 
     // Open loop: does the engine hold a high constant rate?
     await waitForQuiet();
@@ -338,7 +352,12 @@ async function main(): Promise<void> {
       },
     };
     writeResult(join(root, 'bench', 'results', 'perf.json'), result);
-    console.log(`native/wrk ${ratios.nativeVsWrk}   native/autocannon ${ratios.nativeVsAutocannon}`);
+    console.log(
+      `native/wrk ${ratios.nativeVsWrk}   native/autocannon ${ratios.nativeVsAutocannon}   (req/s)`,
+    );
+    console.log(
+      `native/wrk ${ratios.perGeneratorCore.nativeVsWrk}   native/autocannon ${ratios.perGeneratorCore.nativeVsAutocannon}   (req/s per generator core)`,
+    );
     console.log(
       `open loop ${openRate}/s: achieved ${open.rps}/s (${openHeld ? 'held' : 'NOT held'} within 1%)`,
     );

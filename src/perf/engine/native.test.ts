@@ -118,7 +118,8 @@ describe('native engine', () => {
     assert.ok(out.corrected, 'open loop has corrected latencies');
     assert.equal(out.corrected.count, 400);
     assert.ok(out.corrected.percentile(50) >= out.uncorrected.percentile(50));
-    assert.ok(Math.abs(out.windowMs - 1000) < 50, `window ${out.windowMs}`);
+    // The window is the scheduled second, longer only if the last requests left late (a busy machine).
+    assert.ok(out.windowMs >= 999 && out.windowMs < 1500, `window ${out.windowMs}`);
   });
 
   it('counts timeouts, resets and protocol errors', async () => {
