@@ -18,6 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 10));
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? (quick ? 10 : 60));
 const openRate = Number(process.env.BENCH_OPEN_RATE ?? 50_000);
+const attempts = Number(process.env.BENCH_ATTEMPTS ?? 4);
 const TICK = 100; // clock ticks per second in /proc (CLK_TCK)
 
 function need(program: string, hint: string): string {
@@ -70,7 +71,7 @@ function rssMb(pid: number): number {
 }
 
 /** Waits (up to a limit) until the machine is nearly idle: others' builds would skew every number. */
-async function waitForQuiet(maxWaitMs = 30_000): Promise<number> {
+async function waitForQuiet(maxWaitMs = 60_000): Promise<number> {
   const started = Date.now();
   let busyPct = 100;
   while (Date.now() - started < maxWaitMs) {
@@ -234,6 +235,20 @@ function contendersFor(secs: number): Contender[] {
 }
 const contenders = contendersFor(seconds);
 
+/**
+ * A run that shared the cores with someone else's work (over 15% of a core) is taken again, up to
+ * BENCH_ATTEMPTS times; the least disturbed one is kept, and its foreign CPU is recorded with it.
+ */
+async function leastDisturbed(c: Contender): Promise<{ run: Run; idle: number }> {
+  let best: { run: Run; idle: number } | undefined;
+  for (let attempt = 0; attempt < attempts && (!best || best.run.foreignCpuPct > 15); attempt++) {
+    const idle = await waitForQuiet();
+    const run = await measure(c);
+    if (!best || run.foreignCpuPct < best.run.foreignCpuPct) best = { run, idle };
+  }
+  return best!;
+}
+
 async function main(): Promise<void> {
   const nginx = startNginx();
   try {
@@ -251,10 +266,7 @@ async function main(): Promise<void> {
     const runs = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
     for (let round = 0; round < repeats; round++) {
       for (const c of contenders) {
-        const idle = await waitForQuiet();
-        let run = await measure(c);
-        // A run that shared its core with someone else's work is taken again, once.
-        if (run.foreignCpuPct > 15) run = await measure(c);
+        const { run, idle } = await leastDisturbed(c);
         runs.get(c.name)!.push(run);
         console.log(
           `round ${round + 1} ${c.name.padEnd(10)} ${Math.round(run.rps).toString().padStart(7)} req/s   gen ${run.generatorCpuPct}%   nginx ${run.targetCpuPct}%   foreign ${run.foreignCpuPct}% (idle check ${Math.round(idle)}%)`,
@@ -298,8 +310,7 @@ async function main(): Promise<void> {
     };
 
     // Open loop: does the engine hold a high constant rate?
-    await waitForQuiet();
-    const open = await measure({
+    const { run: open } = await leastDisturbed({
       name: 'native-open',
       command: meshdeck(['--rate', String(openRate), '-c', '64', '-d', `${seconds}s`, '-w', '1']),
       parse: (out) => {
