@@ -1,0 +1,129 @@
+// Profiles and results with a Remote Provider, the system of record. Every document is first written to
+// the local state folder (a run is never lost, whatever the network does), then pushed through the
+// provider's offline-first sync engine (queued in the outbox while the provider is unreachable). Reads
+// join the provider's documents (or its cached copies, offline) with the local ones, so results pushed
+// from other machines and CI runs show up beside this machine's.
+import type { DocumentKind, RemoteDocument } from '../../provider/protocol/documents.js';
+import type { CachedDocument } from '../../provider/sync/cache.js';
+import type { PushResult, SyncEngine } from '../../provider/sync/engine.js';
+import type { PerfResult } from '../result/model.js';
+import { resolveRef } from './refs.js';
+import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from './types.js';
+
+export interface SyncedStoreEvents {
+  /** After a push: created, updated, unchanged or queued (with the reason). */
+  pushed: (kind: DocumentKind, name: string, outcome: PushResult) => void;
+  warn: (message: string) => void;
+}
+
+type AnyRemote = RemoteDocument | CachedDocument;
+
+/** The documents of one kind that look like `T` (an id and a name); the rest are skipped with a warning. */
+function remoteData<T extends Named>(
+  items: AnyRemote[],
+  isT: (v: unknown) => boolean,
+  warn: (m: string) => void,
+): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    if (isT(item.data)) out.push(item.data as T);
+    else warn(`skipping ${item.kind} "${item.name}" from the provider: not written by meshdeck perf`);
+  }
+  return out;
+}
+
+/** Local first, then the provider's documents this machine does not have. */
+function join<T extends Named>(local: T[], remote: T[], key: (d: T) => string): T[] {
+  const seen = new Set(local.map(key));
+  return [...local, ...remote.filter((d) => !seen.has(key(d)))];
+}
+
+function isResult(v: unknown): boolean {
+  const r = v as Partial<PerfResult> | null;
+  return typeof r?.id === 'string' && typeof r.name === 'string' && typeof r.start_time === 'string';
+}
+
+function isProfile(v: unknown): boolean {
+  const p = v as Partial<PerfProfile> | null;
+  return typeof p?.id === 'string' && typeof p.name === 'string' && p.kind === 'PerfProfile';
+}
+
+class SyncedResultStore implements ResultStore {
+  constructor(
+    private readonly local: ResultStore,
+    private readonly engine: SyncEngine,
+    private readonly events: SyncedStoreEvents,
+  ) {}
+
+  async list(filter: { profile?: string } = {}): Promise<PerfResult[]> {
+    const { items } = await this.engine.list('performance-results');
+    const remote = remoteData<PerfResult>(items, isResult, this.events.warn);
+    const all = join(await this.local.list(), remote, (r) => r.id).sort((a, b) =>
+      b.start_time.localeCompare(a.start_time),
+    );
+    if (filter.profile === undefined) return all;
+    return all.filter(
+      (r) => r.profile && (r.profile.id === filter.profile || r.profile.name === filter.profile),
+    );
+  }
+
+  async get(ref: string): Promise<PerfResult | undefined> {
+    return (await this.local.get(ref)) ?? resolveRef(await this.list(), ref, 'result', true);
+  }
+
+  async save(result: PerfResult): Promise<PerfResult> {
+    await this.local.save(result);
+    const outcome = await this.engine.push('performance-results', { name: result.name, data: result });
+    this.events.pushed('performance-results', result.name, outcome);
+    return result;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.local.delete(id);
+    if (deleted) this.events.warn(`deleted this machine's copy; the provider keeps the result it was sent`);
+    return deleted;
+  }
+}
+
+class SyncedProfileStore implements ProfileStore {
+  constructor(
+    private readonly local: ProfileStore,
+    private readonly engine: SyncEngine,
+    private readonly events: SyncedStoreEvents,
+  ) {}
+
+  async list(): Promise<PerfProfile[]> {
+    const { items } = await this.engine.list('performance-profiles');
+    const remote = remoteData<PerfProfile>(items, isProfile, this.events.warn);
+    return join(await this.local.list(), remote, (p) => p.name).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(ref: string): Promise<PerfProfile | undefined> {
+    return (await this.local.get(ref)) ?? resolveRef(await this.list(), ref, 'profile');
+  }
+
+  async save(profile: PerfProfile): Promise<PerfProfile> {
+    await this.local.save(profile);
+    const outcome = await this.engine.push('performance-profiles', { name: profile.name, data: profile });
+    this.events.pushed('performance-profiles', profile.name, outcome);
+    return profile;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.local.delete(id);
+    if (deleted) this.events.warn(`deleted this machine's copy; the provider keeps the profile it was sent`);
+    return deleted;
+  }
+}
+
+export function syncedPerfStores(
+  local: PerfStores,
+  engine: SyncEngine,
+  events: SyncedStoreEvents,
+): PerfStores {
+  return {
+    profiles: new SyncedProfileStore(local.profiles, engine, events),
+    results: new SyncedResultStore(local.results, engine, events),
+    location: `${local.location} and ${engine.session.target.url}`,
+  };
+}
