@@ -144,6 +144,19 @@ for (const kind of DATABASES) {
       assert.equal(stale.code, 0, stale.stderr);
       assert.match(stale.stderr, /warning: provider at .* unreachable.*cached copy.*may be out of date/);
       assert.equal(configOf(JSON.parse(stale.stdout)).n, '2', 'the cache shows the queued change');
+      // design list and view read the local cache too, saying it may be out of date.
+      const list = await run(home, ['design', 'list', '-o', 'json']);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stderr, /unreachable.*showing cached designs.*may be out of date/);
+      const listed = (JSON.parse(list.stdout) as { items: Array<{ metadata: { name: string } }> }).items;
+      assert.deepEqual(
+        listed.map((d) => d.metadata.name).filter((n) => n.startsWith('offline-')),
+        ['offline-a', 'offline-b'],
+      );
+      const view = await run(home, ['design', 'view', 'offline-a', '-o', 'json']);
+      assert.equal(view.code, 0, view.stderr);
+      assert.match(view.stderr, /unreachable.*cached copy.*may be out of date/);
+      assert.equal(configOf(JSON.parse(view.stdout)).n, '2');
       const cold = await run(home, ['design', 'pull', 'never-seen']);
       assert.equal(cold.code, 1);
       assert.match(cold.stderr, /unreachable[\s\S]*no cached copy/);

@@ -351,7 +351,9 @@ function checkStringMap(
     }
     const keyProblem = labelKeyProblem(key);
     if (keyProblem)
-      issues.push(issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at()));
+      issues.push(
+        issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at()),
+      );
     if (field === 'labels') {
       const valueProblem = labelValueProblem(v);
       if (valueProblem)
