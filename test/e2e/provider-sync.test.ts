@@ -144,8 +144,18 @@ for (const kind of DATABASES) {
       assert.equal(stale.code, 0, stale.stderr);
       assert.match(stale.stderr, /warning: provider at .* unreachable.*cached copy.*may be out of date/);
       assert.equal(configOf(JSON.parse(stale.stdout)).n, '2', 'the cache shows the queued change');
-      // design list and view read the local cache too, saying it may be out of date.
-      const list = await run(home, ['design', 'list', '-o', 'json']);
+      // design list and view (which use the context's provider) read the local cache too, saying it
+      // may be out of date.
+      const context = await home.run([
+        'context',
+        'create',
+        'remote',
+        '--sandbox',
+        '--provider',
+        provider.url,
+      ]);
+      assert.equal(context.code, 0, context.stderr);
+      const list = await home.run(['design', 'list', '-o', 'json', '--context', 'remote']);
       assert.equal(list.code, 0, list.stderr);
       assert.match(list.stderr, /unreachable.*showing cached designs.*may be out of date/);
       const listed = (JSON.parse(list.stdout) as { items: Array<{ metadata: { name: string } }> }).items;
@@ -153,7 +163,7 @@ for (const kind of DATABASES) {
         listed.map((d) => d.metadata.name).filter((n) => n.startsWith('offline-')),
         ['offline-a', 'offline-b'],
       );
-      const view = await run(home, ['design', 'view', 'offline-a', '-o', 'json']);
+      const view = await home.run(['design', 'view', 'offline-a', '-o', 'json', '--context', 'remote']);
       assert.equal(view.code, 0, view.stderr);
       assert.match(view.stderr, /unreachable.*cached copy.*may be out of date/);
       assert.equal(configOf(JSON.parse(view.stdout)).n, '2');
