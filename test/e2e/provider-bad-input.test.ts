@@ -129,16 +129,20 @@ describe('providers that answer wrongly', () => {
 });
 
 describe('expired tokens', () => {
-  const provider = providerFixture('pglite', { accessTokenTtlSeconds: 1 });
+  // Long enough for the login below to finish on a busy machine, short enough to wait for.
+  const TTL_SECONDS = 4;
+  const provider = providerFixture('pglite', { accessTokenTtlSeconds: TTL_SECONDS });
 
   it('an expired token (stored or in MESHDECK_TOKEN) ends with exit 4 and "run meshdeck login"', async () => {
     const url = provider.server().url;
     const { access_token } = await tokensFor(url);
+    const issued = Date.now(); // the provider issued it before this moment
     const local = new TestHome();
     try {
       const login = await local.run(['login', '--with-token', '--provider', url], { input: access_token });
       assert.equal(login.code, 0, login.stderr);
-      await new Promise((r) => setTimeout(r, 1300));
+      // Until the token has expired, counted from when it was issued, not from the end of the login.
+      await new Promise((r) => setTimeout(r, Math.max(0, issued + TTL_SECONDS * 1000 + 500 - Date.now())));
       const stored = await local.run(['whoami', '--provider', url]);
       assert.equal(stored.code, 4);
       assert.match(stored.stderr, /token expired \(token expired\): run meshdeck login/);
