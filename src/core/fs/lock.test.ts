@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
@@ -24,6 +25,39 @@ describe('withFileLock', () => {
       ),
     );
     assert.equal(readFileSync(file, 'utf8'), '20');
+  });
+
+  it('loses no update among many short-lived processes (a released lock is never taken for abandoned)', async () => {
+    // Each process increments once and exits, so the pids in old lock files belong to dead processes:
+    // a waiter that judged a newer lock by an older one's pid would delete a live lock.
+    const file = join(dir, 'processes');
+    writeFileSync(file, '0');
+    const lockModule = fileURLToPath(new URL('./lock.js', import.meta.url));
+    const atomicModule = fileURLToPath(new URL('./atomic.js', import.meta.url));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { withFileLock } from ${JSON.stringify(lockModule)};
+      import { writeFileAtomic } from ${JSON.stringify(atomicModule)};
+      const file = ${JSON.stringify(file)};
+      await withFileLock(file, async () => {
+        const n = Number(readFileSync(file, 'utf8'));
+        await writeFileAtomic(file, String(n + 1));
+      }, { timeoutMs: 60000 });`;
+    const runs = 40;
+    const codes = await Promise.all(
+      Array.from(
+        { length: runs },
+        () =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+              stdio: 'inherit',
+            });
+            child.on('exit', resolve);
+          }),
+      ),
+    );
+    assert.deepEqual(codes, Array(runs).fill(0));
+    assert.equal(readFileSync(file, 'utf8'), String(runs));
   });
 
   it('takes over a lock whose owner process is gone', async () => {

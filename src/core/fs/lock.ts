@@ -1,5 +1,6 @@
 // An advisory lock file, so that two meshdeck processes doing read-modify-write on the same file never
 // lose each other's changes. The lock holds the owner's pid; a lock whose owner is gone is taken over.
+import { randomBytes } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationError, errnoCode } from '../errors.js';
@@ -19,38 +20,44 @@ export async function withFileLock<T>(
   options: LockOptions = {},
 ): Promise<T> {
   const lockFile = `${file}.lock`;
-  await acquire(lockFile, options.timeoutMs ?? 10_000, options.staleMs ?? 30_000);
+  const mine = await acquire(lockFile, options.timeoutMs ?? 10_000, options.staleMs ?? 30_000);
   try {
     return await work();
   } finally {
-    await rm(lockFile, { force: true }).catch(() => undefined);
+    // Ours unless it was taken over as stale meanwhile: then it is someone else's to release.
+    if ((await readFile(lockFile, 'utf8').catch(() => undefined)) === mine)
+      await rm(lockFile, { force: true }).catch(() => undefined);
   }
 }
 
-async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Promise<void> {
+/** Takes the lock; returns what it wrote into the lock file. */
+async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Promise<string> {
   await ensureDir(dirname(lockFile));
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   for (;;) {
     try {
       const handle = await open(lockFile, 'wx', 0o600);
+      // The pid says whether the owner lives; the nonce tells this lock from a later one of the same pid.
+      const content = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
       try {
-        await handle.writeFile(`${process.pid}\n`);
+        await handle.writeFile(content);
       } finally {
         await handle.close();
       }
-      return;
+      return content;
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw writeError(lockFile, err);
     }
-    if (await isAbandoned(lockFile, staleMs)) {
-      await rm(lockFile, { force: true });
+    const abandoned = await abandonedLock(lockFile, staleMs);
+    if (abandoned !== undefined) {
+      await takeOver(lockFile, abandoned);
       continue;
     }
     if (Date.now() >= deadline) {
-      const owner = (await readFile(lockFile, 'utf8').catch(() => '')).trim();
+      const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
       throw new OperationError(
-        `${lockFile} is held by another meshdeck process${owner ? ` (pid ${owner})` : ''}`,
+        `${lockFile} is held by another meshdeck process${owner > 0 ? ` (pid ${owner})` : ''}`,
         {
           hint: `wait for it to finish; if no meshdeck is running, delete ${lockFile}`,
         },
@@ -61,17 +68,55 @@ async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Pr
   }
 }
 
-async function isAbandoned(lockFile: string, staleMs: number): Promise<boolean> {
+/**
+ * The content of the lock file when its owner is gone (or it is older than staleMs), else undefined.
+ * Pid and age come from one open handle, so they describe one and the same lock file, not an older one
+ * that was released and replaced while we looked.
+ */
+async function abandonedLock(lockFile: string, staleMs: number): Promise<string | undefined> {
+  let handle;
   try {
-    const [content, info] = await Promise.all([readFile(lockFile, 'utf8'), stat(lockFile)]);
-    if (Date.now() - info.mtimeMs > staleMs) return true;
+    handle = await open(lockFile, 'r');
+  } catch {
+    return undefined; // released meanwhile: the next open decides
+  }
+  try {
+    const [info, content] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
+    if (Date.now() - info.mtimeMs > staleMs) return content;
     const pid = Number.parseInt(content, 10);
     // An empty file is a lock being written right now, not an abandoned one.
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    return !processAlive(pid);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return processAlive(pid) ? undefined : content;
   } catch {
-    // Gone between our open and our read: the next open decides.
-    return false;
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A takeover guard older than this belongs to a process that died in the middle of one. */
+const GUARD_STALE_MS = 2000;
+
+/**
+ * Removes the abandoned lock file, and only that one. Takeovers are serialised by a guard file: within
+ * it, the lock at the path is checked to still be the abandoned one (same content: pid and nonce; an
+ * inode number can be reused by the next lock file) before it is removed,
+ * and nobody else can replace it meanwhile (its owner is gone; other takers wait for the guard).
+ */
+async function takeOver(lockFile: string, abandoned: string): Promise<void> {
+  const guard = `${lockFile}.takeover`;
+  try {
+    await (await open(guard, 'wx', 0o600)).close();
+  } catch {
+    const info = await stat(guard).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > GUARD_STALE_MS) await rm(guard, { force: true });
+    return; // someone else is taking over; look again
+  }
+  try {
+    const current = await readFile(lockFile, 'utf8').catch(() => undefined);
+    if (current === abandoned) await rm(lockFile, { force: true });
+  } finally {
+    await rm(guard, { force: true });
   }
 }
 
