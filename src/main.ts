@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   try {
-    const program = buildProgram();
+    const program = buildProgram(argv);
     if (argv[0] === COMPLETE_COMMAND) {
       const { run } = await import('./commands/completion/complete.js');
       await run(

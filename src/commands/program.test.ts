@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { buildProgram } from './program.js';
+import { GROUPS, buildProgram, groupsFor } from './program.js';
 import { commandMeta } from './shared/meta.js';
 
 function walk(cmd: CommandUnknownOpts, path: string[] = []): Array<[string, CommandUnknownOpts]> {
@@ -37,5 +37,32 @@ describe('the command tree', () => {
       assert.match(cmd.description(), /^[a-z]/, path);
       assert.doesNotMatch(cmd.description(), /\.$/, path);
     }
+  });
+});
+
+describe('building only what a command line needs', () => {
+  const names = (argv: string[]) => groupsFor(argv).map(([name]) => name);
+
+  it('names each group as its builder does', () => {
+    for (const [name, build] of GROUPS) assert.equal(build().name(), name);
+  });
+
+  it('builds just the group a command names, past global options and their values', () => {
+    assert.deepEqual(names(['context', 'list']), ['context']);
+    assert.deepEqual(names(['--context', 'perf', '-n', 'sandbox', '-o', 'json', 'design', 'list']), [
+      'design',
+    ]);
+    assert.deepEqual(names(['--output=json', '--verbose', 'perf', 'run']), ['perf']);
+    assert.deepEqual(
+      buildProgram(['context', 'list']).commands.map((c) => c.name()),
+      ['context'],
+    );
+  });
+
+  it('builds nothing for --version, and everything for help, completion and unknown names', () => {
+    const all = GROUPS.map(([name]) => name);
+    assert.deepEqual(names(['--version']), []);
+    for (const argv of [[], ['--help'], ['--version', '--help'], ['help'], ['__complete', 'co'], ['contxt']])
+      assert.deepEqual(names(argv), all, argv.join(' '));
   });
 });

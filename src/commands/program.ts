@@ -28,23 +28,60 @@ const OUTPUT = {
   outputError: () => undefined,
 };
 
-/** Each command group, in the order --help lists them. Add new groups here. */
-const GROUPS: Array<() => CommandUnknownOpts> = [
-  contextCommand,
-  designCommand,
-  perfCommand,
-  clusterCommand,
-  sandboxCommand,
-  loginCommand,
-  logoutCommand,
-  whoamiCommand,
-  tokenCommand,
-  syncCommand,
-  providerCommand,
-  completionCommand,
+/**
+ * Each command group by name, in the order --help lists them. Add new groups here (a test checks that
+ * each name is the one its builder gives).
+ */
+export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> = [
+  ['context', contextCommand],
+  ['design', designCommand],
+  ['perf', perfCommand],
+  ['cluster', clusterCommand],
+  ['sandbox', sandboxCommand],
+  ['login', loginCommand],
+  ['logout', logoutCommand],
+  ['whoami', whoamiCommand],
+  ['token', tokenCommand],
+  ['sync', syncCommand],
+  ['provider', providerCommand],
+  ['completion', completionCommand],
 ];
 
-export function buildProgram() {
+/** Global options that take a value: the value is not a command name. */
+const VALUE_OPTIONS = new Set([
+  '--context',
+  '--kubeconfig',
+  '--kube-context',
+  '-n',
+  '--namespace',
+  '-o',
+  '--output',
+]);
+
+/**
+ * The groups a command line needs. Only the one it names is built (most of the tree is never built,
+ * which keeps cold start fast); none for a bare --version; all for help, completion and names that are
+ * not groups (an unknown command's suggestion needs every name).
+ */
+export function groupsFor(
+  argv: readonly string[],
+): ReadonlyArray<readonly [string, () => CommandUnknownOpts]> {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    const named = GROUPS.find(([name]) => name === arg);
+    return named ? [named] : GROUPS;
+  }
+  const help = argv.includes('--help') || argv.includes('-h');
+  return argv.includes('--version') && !help ? [] : GROUPS;
+}
+
+/** The command tree; with argv, only the part that command line needs (see groupsFor). */
+export function buildProgram(argv?: readonly string[]) {
   const program = addGlobalOptions(
     new Command('meshdeck')
       .description('Deploy, check and benchmark service meshes on Kubernetes, from one binary.')
@@ -56,7 +93,7 @@ export function buildProgram() {
   );
   examples(program, ['meshdeck context list', 'meshdeck context create prod --kube-context prod-east --use']);
 
-  for (const group of GROUPS) program.addCommand(inherit(group()));
+  for (const [, build] of argv ? groupsFor(argv) : GROUPS) program.addCommand(inherit(build()));
   return program;
 }
 
