@@ -118,6 +118,33 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.ok(entry.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"c"}']);
   });
 
+  it('10: an unchanged kubectl apply --server-side stores nothing (same resourceVersion)', async () => {
+    const h = ts.home();
+    const file = h.file(
+      'svc.yaml',
+      `apiVersion: v1
+kind: Service
+metadata: {name: same10}
+spec: {selector: {app: same10}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: same10}
+data: {a: "1"}
+`,
+    );
+    const versions = async () =>
+      (await h.run(['get', 'svc/same10', 'cm/same10', '-o', 'jsonpath={.items[*].metadata.resourceVersion}']))
+        .stdout;
+    assert.equal((await h.run(['apply', '--server-side', '-f', file])).code, 0);
+    const before = await versions();
+    // managedFields times have seconds precision: a second later a careless server would restamp them.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await h.run(['apply', '--server-side', '-f', file]);
+    assert.equal(again.stdout, 'service/same10 serverside-applied\nconfigmap/same10 serverside-applied\n');
+    assert.equal(await versions(), before);
+  });
+
   it('11: a server-side apply conflict is 409 FieldManagerConflict; --force-conflicts takes the field', async () => {
     const objects = k8s.KubernetesObjectApi.makeApiClient(ts.kubeConfig());
     const spec = {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { prune, validateSchema, applyDefaults } from '../crd/schema.js';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.js';
-import { serverSideApply, trackUpdate, type Part } from '../patch/managed.js';
+import { serverSideApply, touchManager, trackUpdate, type Part } from '../patch/managed.js';
 import { strategicMerge } from '../patch/strategic.js';
 import { clone, deepEqual, getPath, isObject, setPath, timestamp } from '../resources/paths.js';
 import type { Registry } from '../resources/registry.js';
@@ -368,11 +368,20 @@ export class ObjectService {
     for (const h of this.hooks) h.beforeUpdate?.(rt, obj, old, opts.dryRun ?? false);
     meta.resourceVersion = old.metadata.resourceVersion;
     // A write that changes nothing stores nothing: same resourceVersion, no event.
-    if (
-      deepEqual(withoutVolatile(obj), withoutVolatile(old)) &&
-      deepEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? [])
-    )
+    const changed = !deepEqual(withoutVolatile(obj), withoutVolatile(old));
+    if (!changed && deepEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? []))
       return this.typed(rt, old);
+    if (changed && opts.fieldManager) {
+      meta.managedFields = touchManager(
+        meta.managedFields,
+        {
+          manager: opts.fieldManager,
+          operation: applied ? 'Apply' : 'Update',
+          subresource: part === 'status' ? 'status' : undefined,
+        },
+        now,
+      );
+    }
     if (opts.dryRun) return this.typed(rt, obj);
     // The last finalizer removed from an object being deleted: it goes now.
     if (
