@@ -113,7 +113,7 @@ describe('server-side apply', () => {
     const later = new Date(now.getTime() + 60_000);
     const r = serverSideApply(first, withPort(), 'kubectl', false, 'apps/v1', meta, 'main', later);
     assert.deepEqual(r.managedFields, first.metadata.managedFields);
-    const again = r.object.spec as typeof first.spec & {
+    const again = r.object.spec as {
       template: { spec: { containers: Array<{ ports: object[] }> } };
     };
     assert.deepEqual(again.template.spec.containers[0].ports, [{ containerPort: 80, protocol: 'TCP' }]);
