@@ -128,10 +128,15 @@ const runtimeModules = new Set(
     .filter(isSource),
 );
 
+// Worker thread scripts are started by URL (new Worker(new URL(...))), not reached by import(), so step 1
+// cannot find them. They are built with the lazy chunks under a stable name, next to the code that starts
+// them (src/perf/engine/native.ts looks for ./perf-worker.mjs when bundled).
+const workerEntries = [{ in: `${root}/src/perf/engine/worker-main.ts`, out: 'perf-worker' }];
+
 // 2. The lazy ES module chunks. Imports of runtime modules go to the runtime itself.
 const lazy = await build({
   ...common,
-  entryPoints: [...lazyEntries],
+  entryPoints: [...lazyEntries, ...workerEntries],
   format: 'esm',
   splitting: true,
   outdir: `${outdir}/lazy`,
@@ -164,6 +169,15 @@ const lazy = await build({
 const lazyOutputByEntry = new Map();
 for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
   if (output.entryPoint) lazyOutputByEntry.set(resolve(root, output.entryPoint), resolve(root, file));
+}
+// Chunk names carry a hash; each worker script also gets its stable name, as a one-line module.
+for (const w of workerEntries) {
+  const built = lazyOutputByEntry.get(w.in);
+  if (!built) throw new Error(`bundle: no output for worker ${w.in}`);
+  await writeFile(
+    `${outdir}/lazy/${w.out}.mjs`,
+    `import ${JSON.stringify(`./${relative(`${outdir}/lazy`, built)}`)};\n`,
+  );
 }
 
 // 3. The runtime: every runtime module's exports, for the lazy chunks to import; import() of a lazy

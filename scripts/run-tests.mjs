@@ -32,5 +32,17 @@ if (process.env.COVERAGE) args.push('--experimental-test-coverage');
 const env = { ...process.env, CI: 'false' };
 delete env.NO_COLOR;
 delete env.FORCE_COLOR;
-const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit', env, cwd: root });
-process.exit(result.status ?? 1);
+// *.solo.test.js files measure time (latency accuracy, held rates) and need the cores to themselves:
+// they run after the rest, one at a time, so the suite's own load cannot fail them.
+const solo = files.filter((f) => f.endsWith('.solo.test.js'));
+const shared = files.filter((f) => !solo.includes(f));
+let status = 0;
+for (const [batch, batchArgs] of [
+  [shared, args],
+  [solo, args.map((a) => (a.startsWith('--test-concurrency=') ? '--test-concurrency=1' : a))],
+]) {
+  if (batch.length === 0) continue;
+  const result = spawnSync(process.execPath, [...batchArgs, ...batch], { stdio: 'inherit', env, cwd: root });
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);

@@ -8,6 +8,7 @@ import { contextCommand } from './context/index.js';
 import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
 import { logoutCommand } from './logout/index.js';
+import { perfCommand } from './perf/index.js';
 import { providerCommand } from './provider/index.js';
 import { sandboxCommand } from './sandbox/index.js';
 import { syncCommand } from './sync/index.js';
@@ -31,6 +32,7 @@ const OUTPUT = {
 const GROUPS: Array<() => CommandUnknownOpts> = [
   contextCommand,
   designCommand,
+  perfCommand,
   clusterCommand,
   sandboxCommand,
   loginCommand,

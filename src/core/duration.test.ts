@@ -19,7 +19,7 @@ describe('parseDuration', () => {
         (err: unknown) =>
           err instanceof MeshdeckError &&
           err.exitCode === ExitCode.USAGE &&
-          err.message.startsWith('--timeout'),
+          err.message.startsWith('invalid --timeout'),
         bad,
       );
     }

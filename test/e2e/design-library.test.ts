@@ -246,7 +246,7 @@ describe('bad design input is refused clearly (exit 2, or 1 for the network)', (
   it('a bad duration or concurrency names the flag', async () => {
     const r = await home.run(['design', 'apply', 'shop', '--timeout', '5']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--timeout "5" is not a duration/);
+    assert.match(r.stderr, /invalid --timeout "5": missing unit/);
     const c = await home.run(['design', 'apply', 'shop', '--concurrency', '0']);
     assert.equal(c.code, 2);
     assert.match(c.stderr, /--concurrency "0" must be a whole number from 1 to 256/);

@@ -1,0 +1,22 @@
+import { UsageError } from '../../core/errors.js';
+import { startEchoServer } from '../../perf/serve/server.js';
+import { parseCount } from '../../perf/spec/quantity.js';
+import type { Invocation } from '../shared/invocation.js';
+
+export async function run(inv: Invocation, opts: { port: string; host: string }): Promise<void> {
+  const port = parseCount(opts.port, '--port', 0);
+  if (port > 65535)
+    throw new UsageError(`invalid --port ${port}: at most 65535`, { hint: '0 picks a free port' });
+  const server = await startEchoServer({ host: opts.host, port });
+  // The URL is the data (a script can read it); the rest is for people.
+  inv.out.write(`${server.url}\n`);
+  inv.log.info(
+    `echo target listening on ${server.host}:${server.port}; Ctrl-C to stop. Try ${server.url}?delay=5ms&status=503:10&size=1k`,
+  );
+  await new Promise<void>((resolve) => {
+    if (inv.signal.aborted) resolve();
+    else inv.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  inv.log.info(`stopped after ${server.served()} requests`);
+}
