@@ -6,6 +6,7 @@ import { Authenticator } from './auth/authn.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';
 import { Authorizer } from './auth/rbac.js';
 import { startSimulation, type Simulation } from './cluster/simulation.js';
+import type { ProcessInfo } from './kubelet/process-runtime.js';
 import { CrdController } from './controllers/crds.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespaces.js';
@@ -52,8 +53,15 @@ export interface SandboxOptions {
   eventTtlSeconds?: number;
   /** Run the cluster around the API server (nodes, scheduler, kubelets, controllers); default true. */
   controllers?: boolean;
-  /** Images that may run as real processes (phase 2 process runtime); recorded now. */
+  /**
+   * Images whose pods run as real processes besides meshdeck's own (`meshdeck[:tag]`): their container
+   * `command` (and args) runs from this machine's PATH. Exact images or repositories without a tag.
+   */
   allowedImages?: string[];
+  /** How a `meshdeck` container runs meshdeck; default: this Node with this package's bin/meshdeck.cjs. */
+  meshdeckCommand?: string[];
+  /** The fake load balancer: LoadBalancer Services get status.loadBalancer.ingress (default true). */
+  loadBalancers?: boolean;
   /** Also write the admin kubeconfig to this file (mode 0600). */
   kubeconfigPath?: string;
   /** Watch events kept per resource for watches resuming from a resourceVersion. */
@@ -96,6 +104,19 @@ export interface Sandbox {
     identity: Identity,
     options?: { method?: 'token' | 'cert'; namespace?: string; name?: string },
   ): string;
+  /**
+   * The URL at which this machine reaches a Service's port (the first when `port` is not given; a port
+   * number or name): every Service with a selector gets a proxy on the sandbox's host that forwards to
+   * the ready pods run by the process runtime. Undefined until the proxy listens (just after the
+   * Service is created) or without a selector. Simulated pods have no real address: connections are reset.
+   */
+  serviceUrl(
+    namespace: string,
+    name: string,
+    options?: { port?: number | string; scheme?: string },
+  ): string | undefined;
+  /** The processes of pods run by the process runtime. */
+  processes(): ProcessInfo[];
   /** Makes /readyz fail (false) or pass (true). */
   setReady(ready: boolean): void;
   /** Forgets watch history: watches from an older resourceVersion then get 410 Expired. */
@@ -135,7 +156,7 @@ export interface SandboxStats {
   memory: { rssBytes: number; heapUsedBytes: number };
 }
 
-export type { FaultInfo, FaultSpec };
+export type { FaultInfo, FaultSpec, ProcessInfo };
 
 const DEFAULT_VERSION = { major: '1', minor: '32' };
 
@@ -168,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!restored) bootstrap(objects);
   const version: VersionInfo = { ...(options.version ?? DEFAULT_VERSION), gitVersion: '' };
   version.gitVersion = `v${version.major}.${version.minor}.0`;
+  let apiPort = 0;
   const simulation: Simulation | undefined =
     options.controllers === false
       ? undefined
@@ -179,6 +201,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           eventTtlMs: (options.eventTtlSeconds ?? 3600) * 1000,
           kubeletVersion: version.gitVersion,
           onError,
+          host,
+          loadBalancers: options.loadBalancers ?? true,
+          allowedImages: options.allowedImages ?? [],
+          meshdeckCommand: options.meshdeckCommand,
+          apiServer: () => (apiPort ? { host, port: apiPort } : undefined),
         });
   const unfollow = data?.follow(store);
 
@@ -272,6 +299,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const hostPart = host.includes(':') ? `[${host}]` : host;
   address = `${hostPart}:${https.port}`;
+  apiPort = https.port;
   const url = `https://${address}`;
   const adminCreds: Credentials = { clientCertificate: admin };
   const kubeconfig = kubeconfigText({ server: url, caPem: ca.cert, credentials: adminCreds });
@@ -328,6 +356,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     restart(opts = {}) {
       return restart(opts.downMs ?? 0);
     },
+    serviceUrl(namespace, name, opts = {}) {
+      const a = simulation?.serviceAddress(namespace, name, opts.port);
+      return a
+        ? `${opts.scheme ?? 'http'}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
+        : undefined;
+    },
+    processes() {
+      return simulation?.processes() ?? [];
+    },
     stats,
     resetStats() {
       requestStats.reset();
@@ -337,7 +374,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stopped = true;
       await restarting;
       dropWatches();
-      simulation?.stop();
+      await simulation?.stop();
       crds.stop();
       namespaces.stop();
       gc.stop();

@@ -1,6 +1,7 @@
 // How a simulated pod behaves: the sandbox-wide stage delays (scaled by the time scale) and what a pod's
 // annotations (or its template's, which pods inherit) ask for: other delays, a run length and exit code,
 // and injected faults (crash loop, never ready, image pull failure, OOMKilled).
+import { parseDuration } from '../../../core/duration.js';
 import { getPath, isObject } from '../resources/paths.js';
 import type { K8sObject } from '../resources/types.js';
 
@@ -37,24 +38,16 @@ const MAX_BACKOFF_MS = 300_000;
 export type Fault = 'crash-loop' | 'never-ready' | 'image-pull-failure' | 'oom-killed';
 export const FAULTS: readonly Fault[] = ['crash-loop', 'never-ready', 'image-pull-failure', 'oom-killed'];
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A Go-style duration ("500ms", "2s", "1m30s"; a bare number is seconds) in ms, or undefined. */
-export function parseDuration(text: string | undefined): number | undefined {
+/** An annotation's duration in ms: Go syntax ("500ms", "1m30s") or a bare number of seconds; else undefined. */
+export function annotationDuration(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < t.length) {
-    re.lastIndex = pos;
-    const m = re.exec(t);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNITS[m[2]];
-    pos = re.lastIndex;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000;
+  try {
+    return parseDuration(text);
+  } catch {
+    // A bad annotation is ignored, as the kubelet ignores annotations it does not understand.
+    return undefined;
   }
-  return pos > 0 ? total : undefined;
 }
 
 export class Timing {
@@ -109,9 +102,9 @@ export function behaviourOf(pod: K8sObject, timing: Timing): PodBehaviour {
   const faultContainer = fault ? (annotation(pod, 'fault-container') ?? names[0]) : undefined;
   const hit = (c: string) => fault !== undefined && c === faultContainer;
   const delay = (name: string, fallback: number) =>
-    timing.scaled(parseDuration(annotation(pod, name)) ?? fallback);
+    timing.scaled(annotationDuration(annotation(pod, name)) ?? fallback);
   const ownedByJob = (pod.metadata.ownerReferences ?? []).some((r) => r.kind === 'Job' && r.controller);
-  const runFor = parseDuration(annotation(pod, 'run-duration'));
+  const runFor = annotationDuration(annotation(pod, 'run-duration'));
   const exitCode = Number(annotation(pod, 'exit-code') ?? 0);
   const probeDelay = (c: string): number | undefined => {
     const spec = (getPath(pod, 'spec.containers') as unknown[] | undefined)
@@ -126,7 +119,7 @@ export function behaviourOf(pod: K8sObject, timing: Timing): PodBehaviour {
     fault,
     faultContainer,
     readyMs: (c) =>
-      timing.scaled(parseDuration(annotation(pod, 'ready-delay')) ?? probeDelay(c) ?? d.readyMs),
+      timing.scaled(annotationDuration(annotation(pod, 'ready-delay')) ?? probeDelay(c) ?? d.readyMs),
     neverReady: (c) => hit(c) && fault !== 'image-pull-failure',
     runMs(c) {
       if (hit(c) && (fault === 'crash-loop' || fault === 'oom-killed')) return timing.scaled(d.crashAfterMs);

@@ -51,7 +51,7 @@ export class Kubelet {
       this.ctx.pullAttempts.delete(uid);
       for (const key of this.ctx.started.keys()) if (key.startsWith(`${uid}/`)) this.ctx.started.delete(key);
       // Removed at once (force deletion, a namespace going): its processes go too.
-      if (o.runtime?.running(uid)) void o.runtime.stop(uid, 0);
+      o.runtime?.forget(uid);
     });
     this.engine = new StageEngine(objects, PODS, POD_STAGES, this.ctx, o.onError);
     o.nodes.onChange(() => this.engine.resync());

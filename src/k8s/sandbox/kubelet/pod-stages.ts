@@ -35,6 +35,10 @@ export interface ContainerRuntime {
   stop(podUid: string, graceMs: number): Promise<void>;
   /** Whether any process of the pod still runs. */
   running(podUid: string): boolean;
+  /** The pod's own loopback address when it has process containers (its podIP), else undefined. */
+  addressFor(pod: K8sObject): string | undefined;
+  /** The pod is gone: kill what still runs, forget its address and output. */
+  forget(podUid: string): void;
 }
 
 export interface KubeletContext {
@@ -375,7 +379,7 @@ const podStart: Stage<KubeletContext> = {
         status.hostIPs = [{ ip: hostIP }];
       }
       if (!status.podIP) {
-        const ip = ctx.nodes.allocateIp(node);
+        const ip = ctx.runtime?.addressFor(pod) ?? ctx.nodes.allocateIp(node);
         if (ip) {
           status.podIP = ip;
           status.podIPs = [{ ip }];
