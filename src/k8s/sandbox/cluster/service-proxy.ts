@@ -9,6 +9,7 @@ import type { ObjectService } from '../api/objects.js';
 import { deepEqual, getPath, isObject, text } from '../resources/paths.js';
 import type { K8sObject } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
+import { keyOf, splitKey } from '../controllers/queue.js';
 
 const SERVICES = '/services';
 const ENDPOINTS = '/endpoints';
@@ -221,13 +222,4 @@ const portId = (p: { port: number }) => String(p.port);
 
 function arr(v: unknown): Array<Record<string, unknown>> {
   return Array.isArray(v) ? v.filter(isObject) : [];
-}
-
-function keyOf(obj: K8sObject): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

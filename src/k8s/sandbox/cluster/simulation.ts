@@ -2,11 +2,13 @@
 // kubelets (the pod stage engine) and the workload controllers, all working through the same write path
 // as requests.
 import type { ObjectService } from '../api/objects.js';
+import { DaemonSetController } from '../controllers/daemonsets.js';
 import { DeploymentController } from '../controllers/deployments.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/jobs.js';
 import { OwnerIndex } from '../controllers/owners.js';
 import { ReplicaSetController } from '../controllers/replicasets.js';
+import { StatefulSetController } from '../controllers/statefulsets.js';
 import { FAST_DELAYS, Timing, type StageDelays } from '../kubelet/behaviour.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { PodLogs } from '../kubelet/logs.js';
@@ -76,6 +78,8 @@ export function startSimulation(objects: ObjectService, o: SimulationOptions): S
     new ReplicaSetController(objects, owners, events, timing, o.onError),
     new DeploymentController(objects, owners, events, timing, o.onError),
     new JobController(objects, owners, events, timing, o.onError),
+    new DaemonSetController(objects, owners, nodes, events, timing, o.onError),
+    new StatefulSetController(objects, owners, events, timing, o.onError),
   ];
   const pods = objects.registry.get('', 'v1', 'pods')!;
   const logs = new PodLogs(timing, runtime, (ns, name) => objects.find(pods, ns, name));

@@ -9,7 +9,7 @@ import { isPodReady, isTerminal, specContainers } from '../kubelet/pod-status.js
 import { deepEqual, getPath, isObject, text } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller } from './queue.js';
+import { Controller, keyOf, splitKey } from './queue.js';
 import type { Json } from './workload.js';
 
 const SERVICES = '/services';
@@ -150,8 +150,7 @@ export class EndpointsController extends Controller {
   }
 
   protected sync(key: string): void {
-    const i = key.indexOf('/');
-    const [namespace, name] = [key.slice(0, i), key.slice(i + 1)];
+    const [namespace, name] = splitKey(key);
     const svc = this.objects.find(this.type('', 'services'), namespace, name);
     if (!svc || svc.metadata.deletionTimestamp) {
       this.remove(namespace, name);
@@ -278,8 +277,4 @@ export class EndpointsController extends Controller {
       }
     }
   }
-}
-
-function keyOf(obj: K8sObject): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }

@@ -12,8 +12,7 @@ import { getPath, isObject, timestamp } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
-import { Controller } from './queue.js';
-import { keyOf, splitKey } from './replicasets.js';
+import { Controller, keyOf, splitKey } from './queue.js';
 import {
   compactStatus,
   conditionsOf,

@@ -10,7 +10,7 @@ import { getPath } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
-import { Controller } from './queue.js';
+import { Controller, keyOf, splitKey } from './queue.js';
 import {
   compactStatus,
   conditionsOf,
@@ -170,13 +170,4 @@ export class ReplicaSetController extends Controller {
     writeStatus(this.objects, this.rsType, rs, status, 'replicaset-controller');
     if (wait.ms !== Infinity) this.queue.addAfter(keyOf(rs), wait.ms + 5);
   }
-}
-
-export function keyOf(obj: K8sObject): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-}
-
-export function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

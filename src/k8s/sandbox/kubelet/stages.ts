@@ -6,7 +6,7 @@
 import type { ObjectService } from '../api/objects.js';
 import type { K8sObject } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller } from '../controllers/queue.js';
+import { Controller, keyOf, splitKey } from '../controllers/queue.js';
 
 export interface Stage<C> {
   name: string;
@@ -24,8 +24,6 @@ interface InStage {
   since: number;
   entered: boolean;
 }
-
-const keyOf = (o: K8sObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 export class StageEngine<C> extends Controller {
   private current = new Map<string, InStage>();
@@ -110,9 +108,4 @@ export class StageEngine<C> extends Controller {
     if (after && after.metadata.resourceVersion === obj.metadata.resourceVersion && !this.current.has(key))
       this.current.set(key, { stage: stage.name, since: Date.now(), entered: true });
   }
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
 }
