@@ -14,9 +14,10 @@ import { isPodReady } from '../kubelet/pod-status.js';
 import { getPath } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
+import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
 import { Controller, keyOf, splitKey } from './queue.js';
 import {
+  deleteOwnedPod,
   compactStatus,
   intOrPercent,
   isActive,
@@ -86,10 +87,7 @@ export class DaemonSetController extends Controller {
       return;
     }
     if (e.storageKey !== PODS) return;
-    for (const obj of [e.object, e.previous]) {
-      const ref = obj && controllerOf(obj);
-      if (ref?.kind === 'DaemonSet') this.queue.add(`${obj!.metadata.namespace}/${ref.name}`);
-    }
+    for (const key of controllerKeys(e, 'DaemonSet')) this.queue.add(key);
   }
 
   protected sync(key: string): void {
@@ -121,10 +119,11 @@ export class DaemonSetController extends Controller {
       byNode.set(node, [...(byNode.get(node) ?? []), p]);
     }
     const misscheduled = pods.filter((p) => !eligible.includes(nodeOf(p) ?? ''));
-    for (const p of misscheduled) this.deletePod(ds, p);
+    for (const p of misscheduled) deleteOwnedPod(this.objects, this.events, ds, p, 'daemonset-controller');
     // Extra pods on one node: keep the oldest.
     for (const node of eligible)
-      for (const extra of (byNode.get(node) ?? []).slice(1)) this.deletePod(ds, extra);
+      for (const extra of (byNode.get(node) ?? []).slice(1))
+        deleteOwnedPod(this.objects, this.events, ds, extra, 'daemonset-controller');
 
     const now = Date.now();
     const minReadyMs = this.timing.scaled(num(getPath(ds, 'spec.minReadySeconds')) * 1000);
@@ -148,7 +147,7 @@ export class DaemonSetController extends Controller {
           if (unavailable >= maxUnavailable) continue;
           unavailable++;
         }
-        this.deletePod(ds, p);
+        deleteOwnedPod(this.objects, this.events, ds, p, 'daemonset-controller');
       }
     }
     eligible.forEach((node, i) => {
@@ -184,20 +183,5 @@ export class DaemonSetController extends Controller {
       MANAGER,
     );
     if (wait.ms !== Infinity) this.queue.addAfter(key, wait.ms + 5);
-  }
-
-  private deletePod(ds: K8sObject, pod: K8sObject): void {
-    try {
-      this.objects.delete(this.podType, pod.metadata.namespace ?? '', pod.metadata.name!, {
-        preconditions: { uid: pod.metadata.uid },
-      });
-      this.events.record(
-        ds,
-        { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}` },
-        { component: 'daemonset-controller' },
-      );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
-    }
   }
 }

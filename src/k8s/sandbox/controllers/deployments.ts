@@ -11,7 +11,7 @@ import type { Timing } from '../kubelet/behaviour.js';
 import { clone, getPath, isObject } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
+import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
 import { Controller, keyOf, splitKey } from './queue.js';
 import {
   compactStatus,
@@ -80,10 +80,7 @@ export class DeploymentController extends Controller {
       return;
     }
     if (e.storageKey !== RS) return;
-    for (const obj of [e.object, e.previous]) {
-      const ref = obj && controllerOf(obj);
-      if (ref?.kind === 'Deployment') this.queue.add(`${obj!.metadata.namespace}/${ref.name}`);
-    }
+    for (const key of controllerKeys(e, 'Deployment')) this.queue.add(key);
   }
 
   protected sync(key: string): void {

@@ -11,9 +11,10 @@ import { containerStatusesOf, isPodReady, restartPolicy } from '../kubelet/pod-s
 import { getPath, isObject, timestamp } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
+import { controllerKeys, controllerOf, ownerReference, type OwnerIndex } from './owners.js';
 import { Controller, keyOf, splitKey } from './queue.js';
 import {
+  deleteOwnedPod,
   compactStatus,
   conditionsOf,
   findCondition,
@@ -88,10 +89,7 @@ export class JobController extends Controller {
       return;
     }
     if (e.storageKey !== PODS) return;
-    for (const obj of [e.object, e.previous]) {
-      const ref = obj && controllerOf(obj);
-      if (ref?.kind === 'Job') this.queue.add(`${obj!.metadata.namespace}/${ref.name}`);
-    }
+    for (const key of controllerKeys(e, 'Job')) this.queue.add(key);
     if (e.type !== 'DELETED' && e.object.metadata.finalizers?.includes(JOB_TRACKING))
       this.queue.add(`pod:${keyOf(e.object)}`);
   }
@@ -133,7 +131,7 @@ export class JobController extends Controller {
     let conditions: Condition[] = conditionsOf(job);
 
     if (spec.suspend === true) {
-      for (const pod of active) this.deletePod(job, pod);
+      for (const pod of active) deleteOwnedPod(this.objects, this.events, job, pod, MANAGER);
       conditions = withCondition(
         conditions,
         { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' },
@@ -212,7 +210,8 @@ export class JobController extends Controller {
           ? 0
           : parallelism;
     const live = [...active];
-    if (live.length > want) for (const pod of live.splice(want)) this.deletePod(job, pod);
+    if (live.length > want)
+      for (const pod of live.splice(want)) deleteOwnedPod(this.objects, this.events, job, pod, MANAGER);
     if (live.length < want) {
       const failedAt = this.lastFailure.get(job.metadata.uid!);
       const wait =
@@ -239,7 +238,7 @@ export class JobController extends Controller {
     message: string,
   ): void {
     const now = this.objects.now();
-    for (const pod of active) this.deletePod(job, pod);
+    for (const pod of active) deleteOwnedPod(this.objects, this.events, job, pod, MANAGER);
     let next = withCondition(conditions, { type: 'FailureTarget', status: 'True', reason, message }, now);
     next = withCondition(next, { type: 'Failed', status: 'True', reason, message }, now);
     this.events.record(job, { type: 'Warning', reason, message }, { component: MANAGER });
@@ -294,21 +293,6 @@ export class JobController extends Controller {
         { type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${err.message}` },
         { component: MANAGER },
       );
-    }
-  }
-
-  private deletePod(job: K8sObject, pod: K8sObject): void {
-    try {
-      this.objects.delete(this.podType, pod.metadata.namespace ?? '', pod.metadata.name!, {
-        preconditions: { uid: pod.metadata.uid },
-      });
-      this.events.record(
-        job,
-        { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}` },
-        { component: MANAGER },
-      );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
     }
   }
 

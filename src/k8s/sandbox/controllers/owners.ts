@@ -76,3 +76,13 @@ export class OwnerIndex {
     this.unsubscribe();
   }
 }
+
+/** Queue keys (`namespace/name`) of the `kind` controllers of an event's object, before and after. */
+export function controllerKeys(e: { object: K8sObject; previous?: K8sObject }, kind: string): string[] {
+  const out: string[] = [];
+  for (const obj of [e.object, e.previous]) {
+    const ref = obj && controllerOf(obj);
+    if (ref?.kind === kind) out.push(`${obj!.metadata.namespace ?? ''}/${ref.name}`);
+  }
+  return out;
+}

@@ -9,9 +9,10 @@ import { isPodReady } from '../kubelet/pod-status.js';
 import { getPath } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
+import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
 import { Controller, keyOf, splitKey } from './queue.js';
 import {
+  deleteOwnedPod,
   compactStatus,
   conditionsOf,
   isActive,
@@ -70,10 +71,7 @@ export class ReplicaSetController extends Controller {
       return;
     }
     if (e.storageKey !== PODS) return;
-    for (const obj of [e.object, e.previous]) {
-      const ref = obj && controllerOf(obj);
-      if (ref?.kind === 'ReplicaSet') this.queue.add(`${obj!.metadata.namespace}/${ref.name}`);
-    }
+    for (const key of controllerKeys(e, 'ReplicaSet')) this.queue.add(key);
   }
 
   protected sync(key: string): void {
@@ -92,7 +90,7 @@ export class ReplicaSetController extends Controller {
       const victims = [...pods]
         .sort((a, b) => compareRank(deletionRank(a), deletionRank(b)))
         .slice(0, Math.min(pods.length - want, BURST));
-      for (const pod of victims) this.deletePod(rs, pod);
+      for (const pod of victims) deleteOwnedPod(this.objects, this.events, rs, pod, 'replicaset-controller');
       const gone = new Set(victims);
       pods.splice(0, pods.length, ...pods.filter((p) => !gone.has(p)));
     }
@@ -126,21 +124,6 @@ export class ReplicaSetController extends Controller {
       }
     }
     return { pods: out };
-  }
-
-  private deletePod(rs: K8sObject, pod: K8sObject): void {
-    try {
-      this.objects.delete(this.podType, pod.metadata.namespace ?? '', pod.metadata.name!, {
-        preconditions: { uid: pod.metadata.uid },
-      });
-      this.events.record(
-        rs,
-        { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}` },
-        { component: 'replicaset-controller' },
-      );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
-    }
   }
 
   private updateStatus(rs: K8sObject, pods: K8sObject[], failure: string | undefined): void {

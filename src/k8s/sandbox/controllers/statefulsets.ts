@@ -13,9 +13,10 @@ import { isPodReady } from '../kubelet/pod-status.js';
 import { getPath, isObject, text } from '../resources/paths.js';
 import type { K8sObject, ResourceType } from '../resources/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { controllerOf, ownerReference, type OwnerIndex } from './owners.js';
+import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
 import { Controller, keyOf, splitKey } from './queue.js';
 import {
+  deleteOwnedPod,
   compactStatus,
   isAvailable,
   num,
@@ -60,10 +61,7 @@ export class StatefulSetController extends Controller {
       return;
     }
     if (e.storageKey !== PODS) return;
-    for (const obj of [e.object, e.previous]) {
-      const ref = obj && controllerOf(obj);
-      if (ref?.kind === 'StatefulSet') this.queue.add(`${obj!.metadata.namespace}/${ref.name}`);
-    }
+    for (const key of controllerKeys(e, 'StatefulSet')) this.queue.add(key);
   }
 
   protected sync(key: string): void {
@@ -98,7 +96,15 @@ export class StatefulSetController extends Controller {
     const extra = [...byOrdinal.keys()].filter((i) => i >= replicas || i < 0).sort((a, b) => b - a);
     for (const i of parallel ? extra : extra.slice(0, 1)) {
       const p = byOrdinal.get(i)!;
-      if (!p.metadata.deletionTimestamp) this.deletePod(sts, p);
+      if (!p.metadata.deletionTimestamp)
+        deleteOwnedPod(
+          this.objects,
+          this.events,
+          sts,
+          p,
+          'statefulset-controller',
+          `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
+        );
     }
 
     // Rolling update: the highest out-of-date ordinal at or above the partition, once the rest are ready.
@@ -108,7 +114,14 @@ export class StatefulSetController extends Controller {
       for (let i = replicas - 1; i >= partition; i--) {
         const p = inRange[i]!;
         if (p.metadata.labels?.[REVISION_LABEL] !== updateRevision) {
-          this.deletePod(sts, p);
+          deleteOwnedPod(
+            this.objects,
+            this.events,
+            sts,
+            p,
+            'statefulset-controller',
+            `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
+          );
           break;
         }
       }
@@ -219,25 +232,6 @@ export class StatefulSetController extends Controller {
           ...(storage ? { capacity: { storage } } : {}),
         },
         MANAGER,
-      );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
-    }
-  }
-
-  private deletePod(sts: K8sObject, pod: K8sObject): void {
-    try {
-      this.objects.delete(this.type('', 'pods'), pod.metadata.namespace ?? '', pod.metadata.name!, {
-        preconditions: { uid: pod.metadata.uid },
-      });
-      this.events.record(
-        sts,
-        {
-          type: 'Normal',
-          reason: 'SuccessfulDelete',
-          message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
-        },
-        { component: 'statefulset-controller' },
       );
     } catch (err) {
       if (!isStatusError(err)) throw err;

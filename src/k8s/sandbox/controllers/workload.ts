@@ -3,6 +3,8 @@
 // status-only writes.
 import { createHash } from 'node:crypto';
 import type { ObjectService } from '../api/objects.js';
+import { isStatusError } from '../api/status.js';
+import type { EventRecorder } from '../cluster/events.js';
 import { isPodReady, isTerminal, readySince } from '../kubelet/pod-status.js';
 import { clone, deepEqual, getPath, isObject, timestamp } from '../resources/paths.js';
 import type { K8sObject, OwnerReference, ResourceType } from '../resources/types.js';
@@ -220,4 +222,28 @@ export function writeStatus(
 
 export function num(v: unknown, fallback = 0): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** Deletes a pod its controller no longer wants (unless it changed identity meanwhile), with the event. */
+export function deleteOwnedPod(
+  objects: ObjectService,
+  events: EventRecorder,
+  owner: K8sObject,
+  pod: K8sObject,
+  component: string,
+  message = `Deleted pod: ${pod.metadata.name}`,
+): void {
+  try {
+    objects.delete(
+      objects.registry.get('', 'v1', 'pods')!,
+      pod.metadata.namespace ?? '',
+      pod.metadata.name!,
+      {
+        preconditions: { uid: pod.metadata.uid },
+      },
+    );
+    events.record(owner, { type: 'Normal', reason: 'SuccessfulDelete', message }, { component });
+  } catch (err) {
+    if (!isStatusError(err)) throw err;
+  }
 }
