@@ -96,15 +96,7 @@ export class StatefulSetController extends Controller {
     const extra = [...byOrdinal.keys()].filter((i) => i >= replicas || i < 0).sort((a, b) => b - a);
     for (const i of parallel ? extra : extra.slice(0, 1)) {
       const p = byOrdinal.get(i)!;
-      if (!p.metadata.deletionTimestamp)
-        deleteOwnedPod(
-          this.objects,
-          this.events,
-          sts,
-          p,
-          'statefulset-controller',
-          `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
-        );
+      if (!p.metadata.deletionTimestamp) this.deletePod(sts, p);
     }
 
     // Rolling update: the highest out-of-date ordinal at or above the partition, once the rest are ready.
@@ -114,14 +106,7 @@ export class StatefulSetController extends Controller {
       for (let i = replicas - 1; i >= partition; i--) {
         const p = inRange[i]!;
         if (p.metadata.labels?.[REVISION_LABEL] !== updateRevision) {
-          deleteOwnedPod(
-            this.objects,
-            this.events,
-            sts,
-            p,
-            'statefulset-controller',
-            `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
-          );
+          this.deletePod(sts, p);
           break;
         }
       }
@@ -150,6 +135,11 @@ export class StatefulSetController extends Controller {
       MANAGER,
     );
     if (wait.ms !== Infinity) this.queue.addAfter(key, wait.ms + 5);
+  }
+
+  private deletePod(sts: K8sObject, pod: K8sObject): void {
+    const message = `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`;
+    deleteOwnedPod(this.objects, this.events, sts, pod, 'statefulset-controller', message);
   }
 
   private createPod(sts: K8sObject, i: number, revision: string): void {
