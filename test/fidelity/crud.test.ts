@@ -2,7 +2,7 @@
 // validation, scale, paging and selectors, with kubectl and client-node.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { k8s, raw, testSandbox, type TestSandbox } from './helpers.js';
+import { eventually, k8s, raw, testSandbox, type TestSandbox } from './helpers.js';
 
 let ts: TestSandbox;
 before(async () => {
@@ -116,6 +116,33 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.equal(entry.operation, 'Apply');
     assert.deepEqual(entry.fieldsV1['f:spec']['f:replicas'], {});
     assert.ok(entry.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"c"}']);
+  });
+
+  it('10: an unchanged kubectl apply --server-side stores nothing (same resourceVersion)', async () => {
+    const h = ts.home();
+    const file = h.file(
+      'svc.yaml',
+      `apiVersion: v1
+kind: Service
+metadata: {name: same10}
+spec: {selector: {app: same10}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: same10}
+data: {a: "1"}
+`,
+    );
+    const versions = async () =>
+      (await h.run(['get', 'svc/same10', 'cm/same10', '-o', 'jsonpath={.items[*].metadata.resourceVersion}']))
+        .stdout;
+    assert.equal((await h.run(['apply', '--server-side', '-f', file])).code, 0);
+    const before = await versions();
+    // managedFields times have seconds precision: a second later a careless server would restamp them.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await h.run(['apply', '--server-side', '-f', file]);
+    assert.equal(again.stdout, 'service/same10 serverside-applied\nconfigmap/same10 serverside-applied\n');
+    assert.equal(await versions(), before);
   });
 
   it('11: a server-side apply conflict is 409 FieldManagerConflict; --force-conflicts takes the field', async () => {
@@ -255,19 +282,26 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     assert.equal(failed?.code, 422);
   });
 
-  it('16: kubectl scale gets a Scale back; rollout restart bumps the generation', async () => {
+  it('16: kubectl scale gets a Scale back; rollout restart bumps the generation and makes a new ReplicaSet', async () => {
     const h = ts.home();
     await h.run(['apply', '-f', h.file('d.yaml', deployment('web16', 'nginx:1'))]);
     const scaled = await h.run(['scale', 'deploy/web16', '--replicas=3']);
     assert.equal(scaled.stdout, 'deployment.apps/web16 scaled\n', scaled.stderr);
-    const scale = (await raw(ts, '/apis/apps/v1/namespaces/default/deployments/web16/scale')).json();
+    const scale = await eventually(
+      async () => {
+        const s = (await raw(ts, '/apis/apps/v1/namespaces/default/deployments/web16/scale')).json();
+        return s.status.replicas === 3 ? s : undefined;
+      },
+      10_000,
+      'three replicas',
+    );
     assert.deepEqual(
       { kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status },
       {
         kind: 'Scale',
         apiVersion: 'autoscaling/v1',
         spec: { replicas: 3 },
-        status: { replicas: 0, selector: 'app=web16' },
+        status: { replicas: 3, selector: 'app=web16' },
       },
     );
     const gen = async () =>
@@ -276,6 +310,19 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
     const restart = await h.run(['rollout', 'restart', 'deploy/web16']);
     assert.equal(restart.stdout, 'deployment.apps/web16 restarted\n', restart.stderr);
     assert.equal(await gen(), before + 1);
+    const status = await h.run(['rollout', 'status', 'deploy/web16', '--timeout=20s']);
+    assert.match(status.stdout, /deployment "web16" successfully rolled out/, status.stderr);
+    const rs = JSON.parse((await h.run(['get', 'rs', '-l', 'app=web16', '-o', 'json'])).stdout)
+      .items as Array<{
+      metadata: { annotations: Record<string, string> };
+      spec: { replicas: number; template: { metadata: { annotations?: Record<string, string> } } };
+    }>;
+    const byRevision = new Map(
+      rs.map((r) => [r.metadata.annotations['deployment.kubernetes.io/revision'], r]),
+    );
+    assert.equal(byRevision.get('1')?.spec.replicas, 0);
+    assert.equal(byRevision.get('2')?.spec.replicas, 3);
+    assert.ok(byRevision.get('2')?.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']);
   });
 
   it('17: lists page with continue tokens, for kubectl and client-node', async () => {
@@ -314,20 +361,25 @@ describe('CRUD, patches and errors (fidelity 8-18)', () => {
   it('18: label and field selectors select the right sets; an unknown field is 400', async () => {
     const h = ts.home();
     await h.run(['create', 'namespace', 'sel']);
-    const pod = (name: string, labels: string) =>
-      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: sel, labels: {${labels}}}\nspec: {containers: [{name: c, image: nginx}]}\n---\n`;
+    // Pods that no node can take stay Pending; c-web runs.
+    const pod = (name: string, labels: string, runs = false) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: sel, labels: {${labels}}}\nspec: {${runs ? '' : 'nodeSelector: {disk: none}, '}containers: [{name: c, image: nginx}]}\n---\n`;
     const file = h.file(
       'pods.yaml',
       pod('a-web', 'app: a, tier: web') +
         pod('b-db', 'app: b, tier: db') +
-        pod('c-web', 'app: c, tier: web') +
+        pod('c-web', 'app: c, tier: web', true) +
         pod('b-canary', 'app: b, canary: "yes"'),
     );
     assert.equal((await h.run(['apply', '-f', file])).code, 0);
-    const core = ts.kubeConfig().makeApiClient(k8s.CoreV1Api);
-    await core.patchNamespacedPodStatus(
-      { name: 'c-web', namespace: 'sel', body: { status: { phase: 'Running' } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    await eventually(
+      async () =>
+        (await h.run(['get', 'pod', 'c-web', '-n', 'sel', '-o', 'jsonpath={.status.phase}'])).stdout ===
+        'Running'
+          ? true
+          : undefined,
+      10_000,
+      'c-web running',
     );
     const names = async (...args: string[]) =>
       (await h.run(['get', 'pods', '-n', 'sel', '-o', 'name', ...args])).stdout

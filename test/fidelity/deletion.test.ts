@@ -11,7 +11,8 @@ before(async () => {
 });
 after(() => ts.stop());
 
-async function owned(name: string): Promise<{ deployUid: string }> {
+/** A Deployment whose controllers have made its ReplicaSet and two running pods. */
+async function owned(name: string): Promise<{ rs: string; pods: string[] }> {
   const kc = ts.kubeConfig();
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -19,34 +20,23 @@ async function owned(name: string): Promise<{ deployUid: string }> {
     metadata: { labels: { app: name } },
     spec: { containers: [{ name: 'c', image: 'nginx' }] },
   };
-  const d = await apps.createNamespacedDeployment({
+  await apps.createNamespacedDeployment({
     namespace: 'default',
-    body: { metadata: { name }, spec: { selector: { matchLabels: { app: name } }, template } },
+    body: { metadata: { name }, spec: { replicas: 2, selector: { matchLabels: { app: name } }, template } },
   });
-  const ref = (kind: string, n: string, uid: string, apiVersion = 'apps/v1') => [
-    { apiVersion, kind, name: n, uid, controller: true, blockOwnerDeletion: true },
-  ];
-  const rs = await apps.createNamespacedReplicaSet({
-    namespace: 'default',
-    body: {
-      metadata: { name: `${name}-rs`, ownerReferences: ref('Deployment', name, d.metadata!.uid!) },
-      spec: { selector: { matchLabels: { app: name } }, template },
+  return eventually(
+    async () => {
+      const rs = (await apps.listNamespacedReplicaSet({ namespace: 'default', labelSelector: `app=${name}` }))
+        .items;
+      const pods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: `app=${name}` }))
+        .items;
+      const running = pods.filter((p) => p.status?.phase === 'Running');
+      if (rs.length !== 1 || running.length !== 2) return undefined;
+      return { rs: rs[0].metadata!.name!, pods: running.map((p) => p.metadata!.name!).sort() };
     },
-  });
-  for (const i of [1, 2]) {
-    await core.createNamespacedPod({
-      namespace: 'default',
-      body: {
-        metadata: {
-          name: `${name}-rs-${i}`,
-          labels: { app: name },
-          ownerReferences: ref('ReplicaSet', `${name}-rs`, rs.metadata!.uid!),
-        },
-        spec: template.spec,
-      },
-    });
-  }
-  return { deployUid: d.metadata!.uid! };
+    10_000,
+    `${name} running`,
+  );
 }
 
 describe('deletion and namespaces (fidelity 23-26)', () => {
@@ -94,7 +84,7 @@ describe('deletion and namespaces (fidelity 23-26)', () => {
         (p) => p.metadata!.name,
       );
 
-    await owned('bg');
+    const bg = await owned('bg');
     assert.equal((await h.run(['delete', 'deployment', 'bg'])).code, 0);
     await eventually(
       async () => ((await podNames('bg')).length === 0 ? true : undefined),
@@ -102,28 +92,29 @@ describe('deletion and namespaces (fidelity 23-26)', () => {
       'pods of bg gone',
     );
     await assert.rejects(
-      apps.readNamespacedReplicaSet({ name: 'bg-rs', namespace: 'default' }),
+      apps.readNamespacedReplicaSet({ name: bg.rs, namespace: 'default' }),
       (e: k8s.ApiException<string>) => e.code === 404,
     );
 
-    await owned('orph');
+    const orph = await owned('orph');
     assert.equal((await h.run(['delete', 'deployment', 'orph', '--cascade=orphan'])).code, 0);
     const rs = await eventually(
       async () => {
-        const r = await apps.readNamespacedReplicaSet({ name: 'orph-rs', namespace: 'default' });
+        const r = await apps.readNamespacedReplicaSet({ name: orph.rs, namespace: 'default' });
         return r.metadata?.ownerReferences ? undefined : r;
       },
       5000,
       'ownerReferences stripped',
     );
     assert.equal(rs.metadata?.ownerReferences, undefined);
-    assert.deepEqual(await podNames('orph'), ['orph-rs-1', 'orph-rs-2']);
+    assert.deepEqual((await podNames('orph')).sort(), orph.pods);
     await assert.rejects(
       apps.readNamespacedDeployment({ name: 'orph', namespace: 'default' }),
       (e: k8s.ApiException<string>) => e.code === 404,
     );
 
-    await owned('fg');
+    const fg0 = await owned('fg');
+    assert.equal(fg0.pods.length, 2);
     const fg = await h.run(['delete', 'deployment', 'fg', '--cascade=foreground', '--timeout=20s']);
     assert.equal(fg.code, 0, fg.stderr);
     assert.deepEqual(await podNames('fg'), [], 'kubectl returned only after the dependents went');

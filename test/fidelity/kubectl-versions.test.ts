@@ -72,16 +72,20 @@ for (const version of KUBECTL_VERSIONS) {
     it('apply (client-side), get as a table, get -w', async () => {
       const file = h.file(`d-${ns}.yaml`, deployment(ns, 'nginx:1.25'));
       assert.equal((await run(['apply', '-f', file])).stdout, 'deployment.apps/web created\n');
+      const rollout = await run(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout=20s']);
+      assert.match(rollout.stdout, /deployment "web" successfully rolled out/, rollout.stderr);
       const w = new Streaming(h, ['get', 'deployments', '-n', ns, '-w'], version);
-      await w.waitFor(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/1\s+0\s+0\s+\d+s\n/);
+      await w.waitFor(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+1\/1\s+1\s+1\s+\d+s\n/);
       h.file(`d-${ns}.yaml`, deployment(ns, 'nginx:1.26'));
       assert.equal((await run(['apply', '-f', file])).stdout, 'deployment.apps/web configured\n');
-      await w.waitFor(/\nweb\s+0\/1\s+0\s+0\s+\d+s\nweb\s/);
+      // The rolling update shows as new rows (the template changed, then the counters move).
+      await w.waitFor(/\nweb\s+1\/1\s+1\s+1\s+\d+s\nweb\s/);
       await w.kill();
+      await run(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout=20s']);
       const wide = await run(['get', 'deploy', 'web', '-n', ns, '-o', 'wide']);
       assert.match(
         wide.stdout,
-        /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+0\/1\s+0\s+0\s+\S+\s+c\s+nginx:1\.26\s+app=web\n$/,
+        /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+1\/1\s+1\s+1\s+\S+\s+c\s+nginx:1\.26\s+app=web\n$/,
       );
     });
 

@@ -23,9 +23,10 @@ before(async () => {
 });
 after(() => ts.stop());
 
+// Pods left to a scheduler that does not exist: nothing but the test changes them.
 const pod = (name: string, ns: string) => ({
   metadata: { name, namespace: ns, labels: { app: 'x' } },
-  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  spec: { schedulerName: 'none', containers: [{ name: 'c', image: 'nginx' }] },
 });
 
 describe('watch (fidelity 19-22)', () => {

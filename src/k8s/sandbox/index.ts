@@ -1,7 +1,10 @@
 // The sandbox's public surface: start one in-process, or find the one `meshdeck sandbox start` runs.
 export {
   startSandbox,
+  type FaultInfo,
+  type FaultSpec,
   type Identity,
+  type ProcessInfo,
   type RequestRecord,
   type Sandbox,
   type SandboxOptions,

@@ -5,12 +5,16 @@ import { ObjectService } from './api/objects.js';
 import { Authenticator } from './auth/authn.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';
 import { Authorizer } from './auth/rbac.js';
+import { startSimulation, type Simulation } from './cluster/simulation.js';
+import type { ProcessInfo } from './kubelet/process-runtime.js';
 import { CrdController } from './controllers/crds.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { NamespaceController } from './controllers/namespaces.js';
-import { PodTermination } from './controllers/pod-termination.js';
 import { ServiceAllocator } from './controllers/service-allocation.js';
 import { kubeconfigText, SANDBOX_CONTEXT, type Credentials } from './kubeconfig.js';
+import type { SandboxControl } from './faults/control.js';
+import { FaultSet, type FaultInfo, type FaultSpec } from './faults/faults.js';
+import type { StageDelays } from './kubelet/behaviour.js';
 import { DataDir } from './persist.js';
 import { Registry } from './resources/registry.js';
 import type { K8sObject } from './resources/types.js';
@@ -18,6 +22,7 @@ import { Discovery } from './server/discovery.js';
 import { ApiHandler, type RequestRecord, type VersionInfo } from './server/handler.js';
 import { listenHttp, listenHttps, type Listener } from './server/listen.js';
 import { OpenApi } from './server/openapi.js';
+import { RequestStats, type RequestStatsSnapshot } from './server/stats.js';
 import { Store } from './store/store.js';
 import {
   createAuthority,
@@ -36,10 +41,27 @@ export interface SandboxOptions {
   httpPort?: number;
   /** Keep the CA, credentials, tokens and objects here across restarts; in memory when unset. */
   dataDir?: string;
-  /** Multiplies every simulated delay: 1 is realistic, 0.01 is a hundred times faster. */
+  /** Multiplies every simulated delay (stages, back-offs, progress deadlines): 0.01 is 100 times faster. */
   timeScale?: number;
-  /** Images that may run as real processes (phase 2 process runtime); recorded now. */
+  /** Pod stage delays at time scale 1, in ms (default: KWOK's fast profile, see docs/sandbox.md). */
+  stageDelays?: Partial<StageDelays>;
+  /** Simulated nodes registered at start (sandbox-node-1 ...); default 1. */
+  nodes?: number;
+  /** Node lease renewals, in real seconds (default 10). */
+  nodeHeartbeatSeconds?: number;
+  /** Events are deleted this long after their last occurrence (default 3600, the apiserver's). */
+  eventTtlSeconds?: number;
+  /** Run the cluster around the API server (nodes, scheduler, kubelets, controllers); default true. */
+  controllers?: boolean;
+  /**
+   * Images whose pods run as real processes besides meshdeck's own (`meshdeck[:tag]`): their container
+   * `command` (and args) runs from this machine's PATH. Exact images or repositories without a tag.
+   */
   allowedImages?: string[];
+  /** How a `meshdeck` container runs meshdeck; default: this Node with this package's bin/meshdeck.cjs. */
+  meshdeckCommand?: string[];
+  /** The fake load balancer: LoadBalancer Services get status.loadBalancer.ingress (default true). */
+  loadBalancers?: boolean;
   /** Also write the admin kubeconfig to this file (mode 0600). */
   kubeconfigPath?: string;
   /** Watch events kept per resource for watches resuming from a resourceVersion. */
@@ -82,16 +104,59 @@ export interface Sandbox {
     identity: Identity,
     options?: { method?: 'token' | 'cert'; namespace?: string; name?: string },
   ): string;
+  /**
+   * The URL at which this machine reaches a Service's port (the first when `port` is not given; a port
+   * number or name): every Service with a selector gets a proxy on the sandbox's host that forwards to
+   * the ready pods run by the process runtime. Undefined until the proxy listens (just after the
+   * Service is created) or without a selector. Simulated pods have no real address: connections are reset.
+   */
+  serviceUrl(
+    namespace: string,
+    name: string,
+    options?: { port?: number | string; scheme?: string },
+  ): string | undefined;
+  /** The processes of pods run by the process runtime. */
+  processes(): ProcessInfo[];
   /** Makes /readyz fail (false) or pass (true). */
   setReady(ready: boolean): void;
   /** Forgets watch history: watches from an older resourceVersion then get 410 Expired. */
   compactHistory(): void;
-  /** Ends every open watch cleanly, as an apiserver does when it restarts or times a watch out. */
-  dropWatches(): void;
-  /** Counts for status and benchmarks. */
-  stats(): { objects: number; watches: number; resourceVersion: number };
+  /**
+   * Ends every open watch: cleanly (the stream ends, as when a watch times out) or abruptly (the
+   * connection is cut). Returns how many were open.
+   */
+  dropWatches(options?: { abrupt?: boolean }): number;
+  /** Injected faults: latency, 429 with Retry-After, 5xx, cut connections (see docs/sandbox.md). */
+  faults: SandboxFaults;
+  /**
+   * Restarts the API server: every connection is cut, the port refuses connections for `downMs`, then
+   * the server listens again on the same port with the same data. Controllers and pods keep running.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
+  /** Counts for status and benchmarks, with the server's own view of its requests since the last reset. */
+  stats(): SandboxStats;
+  /** Starts the request figures of stats() afresh. */
+  resetStats(): void;
   stop(): Promise<void>;
 }
+
+export interface SandboxFaults {
+  add(spec: FaultSpec): FaultInfo;
+  remove(id: string): boolean;
+  clear(): void;
+  list(): FaultInfo[];
+  get(id: string): FaultInfo | undefined;
+}
+
+export interface SandboxStats {
+  objects: number;
+  watches: number;
+  resourceVersion: number;
+  requests: RequestStatsSnapshot;
+  memory: { rssBytes: number; heapUsedBytes: number };
+}
+
+export type { FaultInfo, FaultSpec, ProcessInfo };
 
 const DEFAULT_VERSION = { major: '1', minor: '32' };
 
@@ -116,20 +181,70 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
   const authz = new Authorizer(store);
 
-  const closeFns = new Set<() => void>();
+  const closeFns = new Set<(abrupt?: boolean) => void>();
   const crds = new CrdController(objects, onError);
   const namespaces = new NamespaceController(objects, ca.cert, onError);
   new ServiceAllocator(objects);
   const gc = new GarbageCollector(objects, onError);
-  const pods = new PodTermination(objects, 1000 * timeScale, onError);
   if (!restored) bootstrap(objects);
+  const version: VersionInfo = { ...(options.version ?? DEFAULT_VERSION), gitVersion: '' };
+  version.gitVersion = `v${version.major}.${version.minor}.0`;
+  let apiPort = 0;
+  const simulation: Simulation | undefined =
+    options.controllers === false
+      ? undefined
+      : startSimulation(objects, {
+          timeScale,
+          delays: options.stageDelays,
+          nodes: options.nodes ?? 1,
+          heartbeatMs: (options.nodeHeartbeatSeconds ?? 10) * 1000,
+          eventTtlMs: (options.eventTtlSeconds ?? 3600) * 1000,
+          kubeletVersion: version.gitVersion,
+          onError,
+          host,
+          loadBalancers: options.loadBalancers ?? true,
+          allowedImages: options.allowedImages ?? [],
+          meshdeckCommand: options.meshdeckCommand,
+          apiServer: () => (apiPort ? { host, port: apiPort } : undefined),
+        });
   const unfollow = data?.follow(store);
 
   let address = '';
-  const version: VersionInfo = { ...(options.version ?? DEFAULT_VERSION), gitVersion: '' };
-  version.gitVersion = `v${version.major}.${version.minor}.0`;
   let ready = true;
+  const faults = new FaultSet();
+  const requestStats = new RequestStats();
+  const dropWatches = (abrupt = false) => {
+    const open = [...closeFns];
+    for (const close of open) close(abrupt);
+    return open.length;
+  };
+  const stats = (): SandboxStats => {
+    let n = 0;
+    for (const _ of store.allObjects()) n++;
+    const mem = process.memoryUsage();
+    return {
+      objects: n,
+      watches: store.watcherCount(),
+      resourceVersion: store.resourceVersion,
+      requests: requestStats.snapshot(),
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+    };
+  };
+  // Set once the listeners exist (the control API restarts them).
+  let restart: (downMs: number) => Promise<void> = () => Promise.resolve();
+  const control: SandboxControl = {
+    faults,
+    dropWatches,
+    restart: (downMs) => void restart(downMs).catch(onError),
+    stats: () => ({ ...stats() }),
+    resetStats: () => requestStats.reset(),
+    setReady: (value) => (ready = value),
+  };
   const handler = new ApiHandler({
+    faults,
+    control,
+    stats: requestStats,
+    logs: simulation?.logs,
     objects,
     registry,
     authn,
@@ -156,22 +271,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     },
   });
-  const https = await listenHttps(
-    { key: server.key, cert: server.cert, ca: ca.cert },
-    host,
-    options.port ?? 0,
-    (req, res) => {
+  const tls = { key: server.key, cert: server.cert, ca: ca.cert };
+  const serveHttps = (port: number) =>
+    listenHttps(tls, host, port, (req, res) => {
       void handler.handle(req, res, true);
-    },
-  );
-  let http: Listener | undefined;
-  if (options.httpPort !== undefined) {
-    http = await listenHttp(host, options.httpPort, (req, res) => {
+    });
+  const serveHttp = (port: number) =>
+    listenHttp(host, port, (req, res) => {
       void handler.handle(req, res, false);
     });
-  }
+  let https = await serveHttps(options.port ?? 0);
+  let http: Listener | undefined;
+  if (options.httpPort !== undefined) http = await serveHttp(options.httpPort);
+  let restarting: Promise<void> = Promise.resolve();
+  let stopped = false;
+  restart = (downMs) => {
+    restarting = restarting.then(async () => {
+      if (stopped) return;
+      dropWatches(true);
+      await Promise.all([https.close(), http?.close()]);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      if (stopped) return;
+      https = await serveHttps(https.port);
+      if (http) http = await serveHttp(http.port);
+    });
+    return restarting;
+  };
   const hostPart = host.includes(':') ? `[${host}]` : host;
   address = `${hostPart}:${https.port}`;
+  apiPort = https.port;
   const url = `https://${address}`;
   const adminCreds: Credentials = { clientCertificate: admin };
   const kubeconfig = kubeconfigText({ server: url, caPem: ca.cert, credentials: adminCreds });
@@ -180,7 +308,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const saveTokens = () => {
     if (data) void data.saveTokens(authn.entries()).catch(onError);
   };
-  let stopped = false;
   const sandbox: Sandbox = {
     url,
     httpUrl: http ? `http://${hostPart}:${http.port}` : undefined,
@@ -216,22 +343,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     compactHistory() {
       store.compact();
     },
-    dropWatches() {
-      for (const close of [...closeFns]) close();
+    dropWatches(opts = {}) {
+      return dropWatches(opts.abrupt ?? false);
     },
-    stats() {
-      let n = 0;
-      for (const _ of store.allObjects()) n++;
-      return { objects: n, watches: store.watcherCount(), resourceVersion: store.resourceVersion };
+    faults: {
+      add: (spec) => faults.add(spec),
+      remove: (id) => faults.remove(id),
+      clear: () => faults.clear(),
+      list: () => faults.list(),
+      get: (id) => faults.get(id),
+    },
+    restart(opts = {}) {
+      return restart(opts.downMs ?? 0);
+    },
+    serviceUrl(namespace, name, opts = {}) {
+      const a = simulation?.serviceAddress(namespace, name, opts.port);
+      return a
+        ? `${opts.scheme ?? 'http'}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
+        : undefined;
+    },
+    processes() {
+      return simulation?.processes() ?? [];
+    },
+    stats,
+    resetStats() {
+      requestStats.reset();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const close of [...closeFns]) close();
+      await restarting;
+      dropWatches();
+      await simulation?.stop();
       crds.stop();
       namespaces.stop();
       gc.stop();
-      pods.stop();
       unfollow?.();
       await Promise.all([https.close(), http?.close()]);
       if (data) await data.save(store);

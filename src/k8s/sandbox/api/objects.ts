@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { prune, validateSchema, applyDefaults } from '../crd/schema.js';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.js';
-import { serverSideApply, trackUpdate, type Part } from '../patch/managed.js';
+import { serverSideApply, touchManager, trackUpdate, type Part } from '../patch/managed.js';
 import { strategicMerge } from '../patch/strategic.js';
 import { clone, deepEqual, getPath, isObject, setPath, timestamp } from '../resources/paths.js';
 import type { Registry } from '../resources/registry.js';
@@ -21,6 +21,8 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Warnings for the response (Warning headers). */
   warnings?: string[];
+  /** A write by the server itself (the kubelet may shorten a deleted pod's grace period). */
+  internal?: boolean;
 }
 
 export interface DeleteOptions {
@@ -187,6 +189,8 @@ export class ObjectService {
 
   private part(rt: ResourceType, subresource?: string): Part {
     if (subresource === 'status') return 'status';
+    // pods/binding sets spec.nodeName and the PodScheduled condition together.
+    if (subresource === 'binding') return 'all';
     return rt.status ? 'main' : 'all';
   }
 
@@ -326,7 +330,10 @@ export class ObjectService {
     meta.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) {
       meta.deletionTimestamp = old.metadata.deletionTimestamp;
-      if (old.metadata.deletionGracePeriodSeconds !== undefined)
+      const grace = obj.metadata.deletionGracePeriodSeconds;
+      const shortened =
+        opts.internal && typeof grace === 'number' && grace < (old.metadata.deletionGracePeriodSeconds ?? 0);
+      if (old.metadata.deletionGracePeriodSeconds !== undefined && !shortened)
         meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
       const added = (meta.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length > 0)
@@ -368,11 +375,20 @@ export class ObjectService {
     for (const h of this.hooks) h.beforeUpdate?.(rt, obj, old, opts.dryRun ?? false);
     meta.resourceVersion = old.metadata.resourceVersion;
     // A write that changes nothing stores nothing: same resourceVersion, no event.
-    if (
-      deepEqual(withoutVolatile(obj), withoutVolatile(old)) &&
-      deepEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? [])
-    )
+    const changed = !deepEqual(withoutVolatile(obj), withoutVolatile(old));
+    if (!changed && deepEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? []))
       return this.typed(rt, old);
+    if (changed && opts.fieldManager) {
+      meta.managedFields = touchManager(
+        meta.managedFields,
+        {
+          manager: opts.fieldManager,
+          operation: applied ? 'Apply' : 'Update',
+          subresource: part === 'status' ? 'status' : undefined,
+        },
+        now,
+      );
+    }
     if (opts.dryRun) return this.typed(rt, obj);
     // The last finalizer removed from an object being deleted: it goes now.
     if (
@@ -590,7 +606,7 @@ export class ObjectService {
     const next = change(clone(old));
     if (!next) return old;
     try {
-      return this.replace(rt, old, next, { fieldManager: manager }, subresource);
+      return this.replace(rt, old, next, { fieldManager: manager, internal: true }, subresource);
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) return undefined;
       throw err;

@@ -78,6 +78,11 @@ export class GarbageCollector extends Controller {
     if (e.type === 'DELETED' && uid) {
       for (const dep of this.dependents.get(uid) ?? []) this.queue.add(dep);
       this.dependents.delete(uid);
+      // An owner waiting (foreground) for its dependents hears that one is gone.
+      for (const r of o.metadata.ownerReferences ?? []) {
+        const owner = this.byUid.get(r.uid);
+        if (owner) this.queue.add(refKey(owner));
+      }
       return;
     }
     // New or changed dependents are checked (their owner may be missing), owners being deleted with

@@ -90,3 +90,14 @@ export abstract class Controller {
     this.queue.stop();
   }
 }
+
+/** A queue key for a namespaced (or cluster-scoped: empty namespace) object. */
+export function keyOf(obj: { metadata: { namespace?: string; name?: string } }): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
+/** The namespace and name of a queue key. */
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}

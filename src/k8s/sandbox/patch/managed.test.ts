@@ -96,4 +96,26 @@ describe('server-side apply', () => {
     const a = entries.find((e) => e.manager === 'a')!;
     assert.equal((a.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']['f:replicas'], undefined);
   });
+
+  it('an unchanged re-apply keeps the entry (its time included); a port without protocol is the same port', () => {
+    const withPort = (): K8sObject => ({
+      ...applied(2),
+      spec: {
+        replicas: 2,
+        template: { spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }] }] } },
+      },
+    });
+    const first = apply(undefined, withPort(), 'kubectl');
+    // The server defaults the protocol of the stored port.
+    const ports = (first.spec as { template: { spec: { containers: Array<{ ports: object[] }> } } }).template
+      .spec.containers[0].ports;
+    ports[0] = { containerPort: 80, protocol: 'TCP' };
+    const later = new Date(now.getTime() + 60_000);
+    const r = serverSideApply(first, withPort(), 'kubectl', false, 'apps/v1', meta, 'main', later);
+    assert.deepEqual(r.managedFields, first.metadata.managedFields);
+    const again = r.object.spec as {
+      template: { spec: { containers: Array<{ ports: object[] }> } };
+    };
+    assert.deepEqual(again.template.spec.containers[0].ports, [{ containerPort: 80, protocol: 'TCP' }]);
+  });
 });

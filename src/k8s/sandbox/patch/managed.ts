@@ -4,7 +4,7 @@
 import { Errors, StatusError } from '../api/status.js';
 import { clone, deepEqual, isObject, timestamp } from '../resources/paths.js';
 import type { K8sObject, ManagedFieldsEntry } from '../resources/types.js';
-import { child, type PatchMeta } from './meta.js';
+import { child, fillKeyDefaults, type PatchMeta } from './meta.js';
 import {
   build,
   changedFields,
@@ -55,7 +55,7 @@ export function ownable(obj: K8sObject | undefined, part: Part): Record<string, 
   return out;
 }
 
-interface Manager {
+export interface Manager {
   manager: string;
   operation: 'Apply' | 'Update';
   subresource?: string;
@@ -73,15 +73,23 @@ function entriesWith(
 ): ManagedFieldsEntry[] {
   const out = entries.filter((e) => !same(e, m) && !isEmpty(e.fieldsV1 as FieldSet));
   if (isEmpty(fields)) return out;
-  const entry: ManagedFieldsEntry = {
-    manager: m.manager,
-    operation: m.operation,
-    apiVersion,
-    time: timestamp(now),
-    fieldsType: 'FieldsV1',
-    fieldsV1: fields,
-  };
-  if (m.subresource) entry.subresource = m.subresource;
+  // A manager that owns what it owned before keeps its entry as it was: a no-op apply or update must
+  // not change managedFields (its time included), so it stores nothing and keeps the resourceVersion.
+  const previous = entries.find((e) => same(e, m));
+  let entry: ManagedFieldsEntry;
+  if (previous && previous.apiVersion === apiVersion && deepEqual(previous.fieldsV1, fields))
+    entry = previous;
+  else {
+    entry = {
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion,
+      time: timestamp(now),
+      fieldsType: 'FieldsV1',
+      fieldsV1: fields,
+    };
+    if (m.subresource) entry.subresource = m.subresource;
+  }
   const at = entries.findIndex((e) => same(e, m));
   if (at >= 0 && at <= out.length) out.splice(at, 0, entry);
   else out.push(entry);
@@ -235,6 +243,7 @@ export function serverSideApply(
   const me: Manager = { manager, operation: 'Apply', subresource: part === 'status' ? 'status' : undefined };
   const entries = live?.metadata.managedFields ?? [];
   const appliedPart = ownable(applied, part);
+  fillKeyDefaults(appliedPart, meta);
   const newSet = fieldsOf(appliedPart, meta);
   const liveOwnable = ownable(live, part);
   const merged = applyMerge(liveOwnable, appliedPart, meta);
@@ -294,4 +303,15 @@ export function serverSideApply(
 export function requireFieldManager(manager: string | undefined): string {
   if (!manager) throw Errors.badRequest('PATCH operation requires fieldManager to be set for apply requests');
   return manager;
+}
+
+/** The acting manager's entry stamped with the time of a write that changed the object. */
+export function touchManager(
+  entries: ManagedFieldsEntry[] | undefined,
+  manager: Manager,
+  now: Date,
+): ManagedFieldsEntry[] | undefined {
+  if (!entries) return entries;
+  const time = timestamp(now);
+  return entries.map((e) => (same(e, manager) && e.time !== time ? { ...e, time } : e));
 }

@@ -13,9 +13,16 @@ export interface PatchMeta {
   keys?: string[];
   /** patchStrategy retainKeys: a patch drops the fields it does not mention (union types). */
   retainKeys?: boolean;
+  /** Defaults of key fields (a port's protocol): an applied element without them names the same element. */
+  keyDefaults?: Record<string, unknown>;
 }
 
-const mapList = (keys: string[], items: PatchMeta = {}): PatchMeta => ({ listType: 'map', keys, items });
+const mapList = (
+  keys: string[],
+  items: PatchMeta = {},
+  keyDefaults?: Record<string, unknown>,
+): PatchMeta => ({ listType: 'map', keys, items, ...(keyDefaults ? { keyDefaults } : {}) });
+const TCP = { protocol: 'TCP' };
 const set: PatchMeta = { listType: 'set' };
 
 const conditions = mapList(['type']);
@@ -23,7 +30,7 @@ const conditions = mapList(['type']);
 const container: PatchMeta = {
   fields: {
     env: mapList(['name']),
-    ports: mapList(['containerPort', 'protocol']),
+    ports: mapList(['containerPort', 'protocol'], {}, TCP),
     volumeMounts: mapList(['mountPath']),
     volumeDevices: mapList(['devicePath']),
     resizePolicy: mapList(['resourceName']),
@@ -92,7 +99,7 @@ export const PATCH_META: Record<string, PatchMeta> = {
     spec: { fields: { jobTemplate: { fields: { spec: { fields: { template: podTemplate } } } } } },
   }),
   Service: objectMeta({
-    spec: { fields: { ports: mapList(['port', 'protocol']) } },
+    spec: { fields: { ports: mapList(['port', 'protocol'], {}, TCP) } },
     status: { fields: { conditions } },
   }),
   Node: objectMeta({
@@ -110,4 +117,20 @@ export const PATCH_META: Record<string, PatchMeta> = {
 export function child(meta: PatchMeta | undefined, key: string): PatchMeta | undefined {
   if (!meta) return undefined;
   return meta.fields ? meta.fields[key] : meta.items;
+}
+
+/** Fills defaulted key fields of list-map elements in place (see keyDefaults). */
+export function fillKeyDefaults(value: unknown, meta: PatchMeta | undefined): void {
+  if (!meta || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (meta.keyDefaults && item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const obj = item as Record<string, unknown>;
+        for (const [k, v] of Object.entries(meta.keyDefaults)) if (obj[k] === undefined) obj[k] = v;
+      }
+      fillKeyDefaults(item, meta.items);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) fillKeyDefaults(v, child(meta, k));
 }

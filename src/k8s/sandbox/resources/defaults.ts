@@ -90,8 +90,9 @@ export const DEFAULTS: Record<string, (obj: K8sObject) => void> = {
   },
   Job(obj) {
     const spec = objAt(obj, 'spec');
+    // Completions default to 1 only when neither is set (a work queue sets parallelism alone).
+    if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
     def(spec, 'parallelism', 1);
-    def(spec, 'completions', 1);
     def(spec, 'backoffLimit', 6);
     def(spec, 'completionMode', 'NonIndexed');
     def(spec, 'suspend', false);

@@ -143,8 +143,8 @@ export interface WatchOptions {
   defaultTimeoutMs: number;
   /** Above this many buffered bytes a slow watcher is disconnected, as the apiserver does. */
   maxBufferedBytes: number;
-  /** Registered so the server can end every watch on stop. */
-  track(close: () => void): () => void;
+  /** Registered so the server can end every watch on stop (abruptly: the connection is cut). */
+  track(close: (abrupt?: boolean) => void): () => void;
 }
 
 export function watch(
@@ -226,14 +226,15 @@ export function watch(
   let untrack = () => {};
   const timers: NodeJS.Timeout[] = [];
   sink.close = () => close();
-  const close = () => {
+  const close = (abrupt = false) => {
     if (closed) return;
     closed = true;
     store.unwatch(rt.storageKey, sink);
     for (const t of timers) clearTimeout(t);
     timers.length = 0;
     untrack();
-    res.end();
+    if (abrupt) res.destroy();
+    else res.end();
   };
 
   // Initial state: every current match as ADDED, when no resourceVersion (or "0") is given.
@@ -257,12 +258,12 @@ export function watch(
     }
   }
   untrack = options.track(close);
-  if (timeoutMs > 0) timers.push(setTimeout(close, timeoutMs));
+  if (timeoutMs > 0) timers.push(setTimeout(() => close(), timeoutMs));
   if (bookmarks) {
     const ticker = setInterval(() => bookmark(), options.bookmarkIntervalMs);
     timers.push(ticker);
   }
   // A watch ends when the client goes; 'close' on the response covers both ends.
-  res.on('close', close);
-  req.on('error', close);
+  res.on('close', () => close());
+  req.on('error', () => close());
 }

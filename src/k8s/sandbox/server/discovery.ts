@@ -20,6 +20,20 @@ export function subresources(rt: ResourceType): Subresource[] {
   if (rt.scale)
     out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: SUB_VERBS });
   if (rt.status) out.push({ name: 'status', kind: rt.kind, verbs: SUB_VERBS });
+  if (rt.group === '' && !rt.crd && rt.kind === 'Pod') {
+    out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
+    out.push({ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] });
+    out.push({ name: 'log', kind: 'Pod', verbs: ['get'] });
+  }
+  if (rt.group === '' && !rt.crd && rt.kind === 'ServiceAccount')
+    out.push({
+      name: 'token',
+      kind: 'TokenRequest',
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      verbs: ['create'],
+    });
+  out.sort((a, b) => (a.name < b.name ? -1 : 1));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // reviews and the resource verbs, and a Status for every failure. Nothing thrown here escapes: a bug
 // becomes a 500, never a crashed server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type {
   DeleteOptions,
   FieldValidation,
@@ -17,6 +18,8 @@ import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../p
 import { isObject } from '../resources/paths.js';
 import type { Registry } from '../resources/registry.js';
 import { groupVersion, type K8sObject, type ResourceType } from '../resources/types.js';
+import { CONTROL_PREFIX, handleControl, type SandboxControl } from '../faults/control.js';
+import type { FaultSet } from '../faults/faults.js';
 import { decodeBody, readBody } from './body.js';
 import { list, selectorOf, watch, type WatchOptions } from './collections.js';
 import type { Discovery } from './discovery.js';
@@ -24,7 +27,10 @@ import { aggregatedDiscovery, chooseRepresentation, contentType, type Representa
 import type { OpenApi } from './openapi.js';
 import { isTrue, parseRequest, type RequestInfo } from './request-info.js';
 import { send, sendError, successStatus, warningHeaders } from './respond.js';
+import type { PodLogs } from '../kubelet/logs.js';
 import { review } from './reviews.js';
+import { bindPod, evictPod, requestToken } from './subresources.js';
+import type { RequestStats } from './stats.js';
 import { includeObjectParam, partialMetadata, tableOf } from './table.js';
 
 export interface VersionInfo {
@@ -54,6 +60,14 @@ export interface HandlerDeps {
   onInternalError?(err: unknown): void;
   /** Called as each request arrives (tests assert what clients sent); status is set when it ends. */
   onRequest?(record: RequestRecord): void;
+  /** Injected faults, decided per request after authentication (control requests are exempt). */
+  faults?: FaultSet;
+  /** The control API under /sandbox/v1/. */
+  control?: SandboxControl;
+  /** Durations of answered requests (watches excepted). */
+  stats?: RequestStats;
+  /** pods/log */
+  logs?: PodLogs;
 }
 
 export interface RequestRecord {
@@ -88,8 +102,15 @@ export class ApiHandler {
       res.once('close', () => (record.status = res.statusCode));
       this.d.onRequest(record);
     }
+    const method = req.method ?? 'GET';
+    const info = parseRequest(method, req.url ?? '/');
+    if (this.d.stats && info.verb !== 'watch') {
+      const stats = this.d.stats;
+      const start = performance.now();
+      res.once('finish', () => stats.record(performance.now() - start));
+    }
     try {
-      await this.route(req, res, secure);
+      await this.route(req, res, secure, info);
     } catch (err) {
       if (isStatusError(err)) {
         sendError(res, err);
@@ -100,18 +121,40 @@ export class ApiHandler {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    secure: boolean,
+    info: RequestInfo,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
-    const info = parseRequest(method, req.url ?? '/');
     const auth = this.d.authn.authenticate(req, secure);
     if ('unauthorized' in auth) throw Errors.unauthorized();
     const user = auth.user;
+    const isControl = info.path === CONTROL_PREFIX || info.path.startsWith(`${CONTROL_PREFIX}/`);
+    if (!isControl && this.d.faults) {
+      const effect = this.d.faults.decide({
+        method,
+        path: info.path,
+        verb: info.verb,
+        resource: info.resource || undefined,
+        group: info.group,
+        namespace: info.namespace || undefined,
+      });
+      if (effect?.latencyMs) await new Promise((r) => setTimeout(r, effect.latencyMs));
+      if (effect?.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (effect?.error) throw effect.error;
+    }
     const denied = await this.d.admit?.({ method, url: req.url ?? '/', info, user });
     if (denied) throw denied;
 
     if (!info.isResource) {
       const verb = method === 'HEAD' ? 'get' : info.verb;
       this.authorize(pathAttributes(user, verb, info.path), undefined);
+      if (isControl && this.d.control) return handleControl(req, res, info.path, this.d.control);
       return this.nonResource(req, res, info);
     }
 
@@ -157,6 +200,10 @@ export class ApiHandler {
     if (sub === 'status') return rt.status;
     if (sub === 'scale') return rt.scale !== undefined;
     if (sub === 'finalize') return rt.kind === 'Namespace' && rt.group === '';
+    const core = rt.group === '' && !rt.crd;
+    if (sub === 'log') return core && rt.kind === 'Pod' && this.d.logs !== undefined;
+    if (sub === 'binding' || sub === 'eviction') return core && rt.kind === 'Pod';
+    if (sub === 'token') return core && rt.kind === 'ServiceAccount';
     return false;
   }
 
@@ -274,6 +321,10 @@ export class ApiHandler {
     switch (info.verb) {
       case 'get': {
         const rep = representation(req);
+        if (sub === 'log' && this.d.logs)
+          return this.d.logs.serve(req, res, objects.get(rt, namespace, info.name), q);
+        if (sub === 'binding' || sub === 'eviction' || sub === 'token')
+          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'get');
         const obj = objects.get(rt, namespace, info.name);
         if (sub === 'scale') return send(res, 200, JSON.stringify(scaleOf(rt, obj)));
         return this.sendObject(res, 200, rt, obj, rep, q);
@@ -283,10 +334,22 @@ export class ApiHandler {
       case 'watch':
         return watch(objects.store, rt, info, representation(req), req, res, this.d.watch);
       case 'create': {
-        if (sub)
-          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'create');
         const opts = writeOptions(q, req, user);
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
+        if (sub === 'binding')
+          return send(res, 201, JSON.stringify(bindPod(objects, rt, namespace, info.name, body)));
+        if (sub === 'eviction')
+          return send(res, 201, JSON.stringify(evictPod(objects, rt, namespace, info.name, body)));
+        if (sub === 'token')
+          return send(
+            res,
+            201,
+            JSON.stringify(
+              requestToken(objects, rt, this.d.authn, namespace, info.name, body, opts.dryRun ?? false),
+            ),
+          );
+        if (sub)
+          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'create');
         const created = objects.create(rt, namespace, body, opts);
         return send(
           res,

@@ -1,0 +1,108 @@
+// The create-only subresources clients use: pods/binding (a scheduler binding a pod to a node),
+// pods/eviction (kubectl drain: a graceful delete) and serviceaccounts/token (kubectl create token: a
+// bearer token for the service account).
+import type { ObjectService } from '../api/objects.js';
+import { Errors } from '../api/status.js';
+import type { Authenticator } from '../auth/authn.js';
+import { setCondition } from '../kubelet/pod-status.js';
+import { getPath, isObject, text, timestamp } from '../resources/paths.js';
+import type { K8sObject, ResourceType } from '../resources/types.js';
+
+function success(code: number): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
+}
+
+export function bindPod(
+  objects: ObjectService,
+  pods: ResourceType,
+  namespace: string,
+  name: string,
+  body: unknown,
+): Record<string, unknown> {
+  const target = isObject(body) && isObject(body.target) ? body.target : undefined;
+  const node = target?.name;
+  if (typeof node !== 'string' || node === '')
+    throw Errors.invalid({ group: '', kind: 'Binding' }, name, [
+      { type: 'FieldValueRequired', field: 'target.name' },
+    ]);
+  const pod = objects.get(pods, namespace, name);
+  const current = getPath(pod, 'spec.nodeName');
+  if (current)
+    throw Errors.conflict(
+      { group: '', resource: 'pods/binding' },
+      name,
+      `pod ${name} is already assigned to node "${text(current)}"`,
+    );
+  objects.mutate(
+    pods,
+    namespace,
+    name,
+    (o) => {
+      const status = isObject(o.status) ? o.status : {};
+      setCondition(status, 'PodScheduled', 'True', objects.now());
+      return { ...o, spec: { ...(o.spec as Record<string, unknown>), nodeName: node }, status };
+    },
+    'kube-scheduler',
+    'binding',
+  );
+  return success(201);
+}
+
+export function evictPod(
+  objects: ObjectService,
+  pods: ResourceType,
+  namespace: string,
+  name: string,
+  body: unknown,
+): Record<string, unknown> {
+  const options = isObject(body) && isObject(body.deleteOptions) ? body.deleteOptions : {};
+  const grace = options.gracePeriodSeconds;
+  objects.delete(pods, namespace, name, {
+    gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
+    preconditions: isObject(options.preconditions) ? options.preconditions : undefined,
+    dryRun: Array.isArray(options.dryRun) && options.dryRun.length > 0,
+  });
+  return success(201);
+}
+
+export function requestToken(
+  objects: ObjectService,
+  serviceAccounts: ResourceType,
+  authn: Authenticator,
+  namespace: string,
+  name: string,
+  body: unknown,
+  dryRun: boolean,
+): K8sObject {
+  objects.get(serviceAccounts, namespace, name); // 404 when there is no such service account
+  const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
+  const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
+  if (seconds < 600)
+    throw Errors.invalid({ group: 'authentication.k8s.io', kind: 'TokenRequest' }, name, [
+      {
+        type: 'FieldValueInvalid',
+        field: 'spec.expirationSeconds',
+        value: seconds,
+        detail: 'may not specify a duration less than 10 minutes',
+      },
+    ]);
+  const token = dryRun
+    ? ''
+    : authn.addToken(`system:serviceaccount:${namespace}:${name}`, [
+        'system:serviceaccounts',
+        `system:serviceaccounts:${namespace}`,
+      ]);
+  return {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: null as unknown as string },
+    spec: {
+      audiences: Array.isArray(spec.audiences)
+        ? spec.audiences
+        : ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds: seconds,
+      boundObjectRef: spec.boundObjectRef ?? null,
+    },
+    status: { token, expirationTimestamp: timestamp(new Date(objects.now().getTime() + seconds * 1000)) },
+  };
+}
