@@ -6,8 +6,7 @@
 const MAX_BATCH = 256;
 
 export class TurnBatch<K, V> {
-  private pending: Array<{ key: K; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }> =
-    [];
+  private pending: Array<{ key: K; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }> = [];
 
   /**
    * @param load answers a batch: for each key, the value or undefined (the same order as the keys).
