@@ -22,6 +22,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DESIGNS = 200;
 const GOAL_P99_MS = 50;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
 interface Provider {
@@ -103,12 +104,16 @@ function design(name: string) {
  * (coordinated omission).
  */
 type Mode = 'read' | 'write' | `paced-read@${number}`;
-const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '500,1500').split(',').map(Number);
+const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '500,1500,3000').split(',').map(Number);
 
 async function load(p: Provider, mode: Mode) {
   let n = 0;
   p.logOffset = statSync(p.logFile).size;
-  if (mode.startsWith('paced-read@')) return paced(p, Number(mode.split('@')[1]));
+  const cpu = cpuMeter(p);
+  if (mode.startsWith('paced-read@')) {
+    const r = await paced(p, Number(mode.split('@')[1]));
+    return { ...r, ...cpu(r.requests) };
+  }
   const result = await autocannon({
     url: p.url,
     connections: CONNECTIONS,
@@ -132,6 +137,7 @@ async function load(p: Provider, mode: Mode) {
       },
     ],
   });
+  const used = cpu(result.requests.total);
   await new Promise((r) => setTimeout(r, 200)); // the last log lines
   const sorted = providerDurations(p);
   return {
@@ -141,6 +147,7 @@ async function load(p: Provider, mode: Mode) {
     serverP99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ...used,
   };
 }
 
@@ -178,6 +185,53 @@ async function paced(p: Provider, rate: number) {
     serverP99: at(seen, 0.99),
     errors,
     non2xx: 0,
+    requests: latencies.length,
+  };
+}
+
+/** CPU time (ms) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU time (ms) of the whole machine so far, all cores, from /proc/stat. */
+function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    return ((ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the CPU went during a run, per request: the provider, the load generator, the rest. */
+function cpuMeter(p: Provider) {
+  const start = {
+    provider: processCpuMs(p.child.pid!),
+    loadgen: process.cpuUsage(),
+    machine: machineBusyMs(),
+  };
+  const t0 = performance.now();
+  return (requests: number) => {
+    const loadgen = process.cpuUsage(start.loadgen);
+    const provider = processCpuMs(p.child.pid!) - start.provider;
+    const busy = machineBusyMs() - start.machine;
+    const wall = performance.now() - t0;
+    const per = (ms: number) => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
+    const loadgenMs = (loadgen.user + loadgen.system) / 1000;
+    return {
+      providerCpuMsPerRequest: per(provider),
+      loadgenCpuMsPerRequest: per(loadgenMs),
+      // PostgreSQL and whatever else runs on the machine (other people's builds included).
+      otherCpuMsPerRequest: per(Math.max(0, busy - provider - loadgenMs)),
+      machineBusyPercent: Math.round((busy / (wall * cpus().length)) * 100),
+    };
   };
 }
 
@@ -216,7 +270,7 @@ try {
         const key = `${p.name}/${mode}`;
         samples.set(key, [...(samples.get(key) ?? []), s]);
         console.log(
-          `round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}`,
+          `round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}  CPU ms/req provider ${s.providerCpuMsPerRequest} load ${s.loadgenCpuMsPerRequest} other ${s.otherCpuMsPerRequest}  machine ${s.machineBusyPercent}% busy`,
         );
       }
     }
@@ -232,6 +286,11 @@ try {
       providerP99Ms: median(runs.map((r) => r.serverP99)),
       errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
       rounds: runs.length,
+      // CPU per request (medians): with every core busy, throughput is at most cores / their sum.
+      providerCpuMsPerRequest: median(runs.map((r) => r.providerCpuMsPerRequest)),
+      loadgenCpuMsPerRequest: median(runs.map((r) => r.loadgenCpuMsPerRequest)),
+      otherCpuMsPerRequest: median(runs.map((r) => r.otherCpuMsPerRequest)),
+      machineBusyPercent: median(runs.map((r) => r.machineBusyPercent)),
     };
   });
   const row = (database: string, mode: string) =>
@@ -261,7 +320,12 @@ try {
     },
     goal: {
       readP99OnPostgresMs: GOAL_P99_MS,
-      saturated: { p99Ms: pgRead.p99Ms, met: pgRead.p99Ms < GOAL_P99_MS },
+      saturated: {
+        p99Ms: pgRead.p99Ms,
+        met: pgRead.p99Ms < GOAL_P99_MS,
+        // Little's law for a closed loop: each client waits clients / throughput on average.
+        meanLatencyByLittlesLawMs: Math.round((CONNECTIONS / pgRead.requestsPerSecond) * 1000 * 10) / 10,
+      },
       paced: pgPaced.map((p) => ({ requestsPerSecond: p.rate, p99Ms: p.p99Ms, met: p.p99Ms < GOAL_P99_MS })),
     },
   };

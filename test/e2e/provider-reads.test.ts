@@ -4,17 +4,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import type { RemoteDocument } from '../../src/provider/protocol/documents.js';
 import { ADMIN, createUser, DATABASES, providerFixture, tokensFor } from '../helpers/provider.js';
 
-interface Doc {
-  id: string;
-  kind: string;
-  name: string;
-  version: number;
-  data: unknown;
-  createdAt: string;
-  updatedAt: string;
-}
+type Doc = RemoteDocument;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
