@@ -128,16 +128,19 @@ describe('providers that answer wrongly', () => {
 });
 
 describe('expired tokens', () => {
-  const provider = providerFixture('pglite', { accessTokenTtlSeconds: 1 });
+  // Long enough for `login` to finish on a busy machine before the token expires.
+  const TTL_S = 4;
+  const provider = providerFixture('pglite', { accessTokenTtlSeconds: TTL_S });
 
   it('an expired token (stored or in MESHDECK_TOKEN) ends with exit 4 and "run meshdeck login"', async () => {
     const url = provider.server().url;
+    const issued = Date.now();
     const { access_token } = await tokensFor(url);
     const local = new TestHome();
     try {
       const login = await local.run(['login', '--with-token', '--provider', url], { input: access_token });
       assert.equal(login.code, 0, login.stderr);
-      await new Promise((r) => setTimeout(r, 1300));
+      await new Promise((r) => setTimeout(r, issued + TTL_S * 1000 + 300 - Date.now()));
       const stored = await local.run(['whoami', '--provider', url]);
       assert.equal(stored.code, 4);
       assert.match(stored.stderr, /token expired \(token expired\): run meshdeck login/);
