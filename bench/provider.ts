@@ -22,11 +22,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DESIGNS = 200;
 const GOAL_P99_MS = 50;
+const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
 interface Provider {
-  name: 'pglite' | 'postgres';
+  /** pglite, postgres, or postgres-baseline (an older build, BENCH_BASELINE_BIN). */
+  name: string;
   url: string;
   token: string;
   ids: string[];
@@ -37,13 +39,13 @@ interface Provider {
   logOffset: number;
 }
 
-async function serve(name: Provider['name'], storage: string[], home: string): Promise<Provider> {
+async function serve(name: string, storage: string[], home: string, binPath = bin): Promise<Provider> {
   const logFile = join(home, `${name}.log`);
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
     [
-      bin,
+      binPath,
       'provider',
       'serve',
       ...storage,
@@ -261,6 +263,11 @@ const providers: Provider[] = [];
 try {
   providers.push(await serve('pglite', ['--data-dir', join(home, 'pglite')], home));
   providers.push(await serve('postgres', ['--database-url', await pg.createDatabase('bench')], home));
+  // Another build of meshdeck on PostgreSQL, measured in the same rounds: before/after under one load.
+  if (BASELINE_BIN) {
+    const url = await pg.createDatabase('baseline');
+    providers.push(await serve('postgres-baseline', ['--database-url', url], home, BASELINE_BIN));
+  }
   const samples = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
   for (let round = 0; round < ROUNDS; round++) {
     const modes: Mode[] = ['read', ...PACED_RATES.map((r) => `paced-read@${r}` as const), 'write'];
@@ -270,7 +277,7 @@ try {
         const key = `${p.name}/${mode}`;
         samples.set(key, [...(samples.get(key) ?? []), s]);
         console.log(
-          `round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}  CPU ms/req provider ${s.providerCpuMsPerRequest} load ${s.loadgenCpuMsPerRequest} other ${s.otherCpuMsPerRequest}  machine ${s.machineBusyPercent}% busy`,
+          `round ${round + 1}  ${key.padEnd(24)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}  CPU ms/req provider ${s.providerCpuMsPerRequest} load ${s.loadgenCpuMsPerRequest} other ${s.otherCpuMsPerRequest}  machine ${s.machineBusyPercent}% busy`,
         );
       }
     }
@@ -308,6 +315,7 @@ try {
       rounds: ROUNDS,
       seededDesigns: DESIGNS,
       dbPool: Number(process.env.MESHDECK_PROVIDER_DB_POOL ?? 20),
+      ...(BASELINE_BIN ? { baseline: BASELINE_BIN } : {}),
     },
     results: rows,
     ratios: {
@@ -317,6 +325,23 @@ try {
         row('pglite', 'write').requestsPerSecond,
       ),
       readP99SaturatedOverPaced: ratio(pgRead.p99Ms, pgPaced[0].p99Ms),
+      ...(BASELINE_BIN
+        ? {
+            readRpsOverBaseline: ratio(
+              pgRead.requestsPerSecond,
+              row('postgres-baseline', 'read').requestsPerSecond,
+            ),
+            readP99OverBaseline: ratio(pgRead.p99Ms, row('postgres-baseline', 'read').p99Ms),
+            readProviderCpuPerRequestOverBaseline: ratio(
+              pgRead.providerCpuMsPerRequest,
+              row('postgres-baseline', 'read').providerCpuMsPerRequest,
+            ),
+            writeRpsOverBaseline: ratio(
+              row('postgres', 'write').requestsPerSecond,
+              row('postgres-baseline', 'write').requestsPerSecond,
+            ),
+          }
+        : {}),
     },
     goal: {
       readP99OnPostgresMs: GOAL_P99_MS,
@@ -332,7 +357,7 @@ try {
   writeResult(join(root, 'bench', 'results', 'provider.json'), result);
   for (const r of rows) {
     console.log(
-      `${r.database.padEnd(9)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms (provider p99 ${r.providerP99Ms} ms)   errors ${r.errors}`,
+      `${r.database.padEnd(17)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms (provider p99 ${r.providerP99Ms} ms)   errors ${r.errors}`,
     );
   }
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
