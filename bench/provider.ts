@@ -271,8 +271,11 @@ try {
   const samples = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
   for (let round = 0; round < ROUNDS; round++) {
     const modes: Mode[] = ['read', ...PACED_RATES.map((r) => `paced-read@${r}` as const), 'write'];
+    // Each round starts with another contender: what one leaves behind (PGlite's checkpoints, autovacuum)
+    // must not always land on the same next one.
+    const order = providers.map((_, i) => providers[(i + round) % providers.length]);
     for (const mode of modes) {
-      for (const p of providers) {
+      for (const p of order) {
         const s = await load(p, mode);
         const key = `${p.name}/${mode}`;
         samples.set(key, [...(samples.get(key) ?? []), s]);
