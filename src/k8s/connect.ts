@@ -27,6 +27,8 @@ export interface ConnectOptions {
   onPartialDiscovery?: (groupVersion: string, reason: string) => void;
   /** Prefix of the service-account folder (in-cluster). */
   serviceAccountRoot?: string;
+  /** The running sandbox's admin kubeconfig, for the built-in context (see resolveCluster). */
+  sandboxKubeconfig?: string;
 }
 
 export interface Connection {
@@ -40,6 +42,7 @@ export function connect(options: ConnectOptions): Connection {
     cluster: options.cluster,
     env: options.env,
     serviceAccountRoot: options.serviceAccountRoot,
+    sandboxKubeconfig: options.sandboxKubeconfig,
   });
   const transport = new KubeTransport({
     server: target.cluster.server,

@@ -32,6 +32,11 @@ export interface ResolveOptions {
   env: Env;
   /** Prefix of the service-account folder, for in-cluster runs (tests point it elsewhere). */
   serviceAccountRoot?: string;
+  /**
+   * The running sandbox's own admin kubeconfig (findSandboxKubeconfig): where the built-in context looks
+   * when no kubeconfig file has the meshdeck-sandbox context (merging into it may have been refused).
+   */
+  sandboxKubeconfig?: string;
 }
 
 export function resolveCluster(options: ResolveOptions): ClusterTarget {
@@ -59,7 +64,9 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
     origin = '~/.kube/config';
   }
 
-  const kc = new KubeConfig();
+  if (cluster.sandbox && options.sandboxKubeconfig && files.length === 0) files = [options.sandboxKubeconfig];
+
+  let kc = new KubeConfig();
   if (files.length === 0) {
     const root = `${options.serviceAccountRoot ?? ''}${SERVICE_ACCOUNT_DIR}`;
     if (
@@ -79,6 +86,11 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
     );
   }
   loadMerged(kc, files);
+  if (cluster.sandbox && options.sandboxKubeconfig && !kc.getContextObject(SANDBOX_CONTEXT)) {
+    files = [options.sandboxKubeconfig];
+    kc = new KubeConfig();
+    loadMerged(kc, files);
+  }
 
   const wanted = cluster.sandbox ? SANDBOX_CONTEXT : (cluster.context ?? kc.getCurrentContext());
   const names = kc.getContexts().map((c) => c.name);

@@ -1,7 +1,8 @@
-// Designs without a cluster: import into the local library (plain manifests, folders, stdin, URLs,
-// Meshery design files), list and view, offline validation, and every kind of bad input refused clearly.
+// Designs without a cluster: import into the design library of the built-in provider (plain manifests,
+// folders, stdin, URLs, Meshery design files), list and view, offline validation, and every kind of bad
+// input refused clearly.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -27,10 +28,11 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => {
+after(async () => {
   for (const release of held) release();
   server.closeAllConnections();
   server.close();
+  await home.run(['provider', 'stop']);
   home.cleanup();
 });
 
@@ -64,15 +66,17 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
 );
 
 describe('design import, list and view', () => {
-  it('imports a folder as a design named after it, into the cache, and lists and shows it', async () => {
-    const r = await home.run(['design', 'import', '-f', join(dir, 'shop')]);
+  it('imports a folder as a design named after it, onto the provider, and lists and shows it', async () => {
+    const r = await home.run(['design', 'import', '-f', join(dir, 'shop')], { timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^NAME\s+VERSION\s+OBJECTS\s+COMPONENTS\s+FORMAT\s+SAVED\nshop\s+0\.0\.1\s+3\s+0\s+manifests\s/,
+      /^NAME\s+VERSION\s+OBJECTS\s+COMPONENTS\s+REVISION\s+UPDATED\nshop\s+0\.0\.1\s+3\s+0\s+1\s+\d{4}-/,
     );
-    assert.match(r.stderr, /design "shop" 0\.0\.1 imported: 3 objects, 0 components/);
-    assert.deepEqual(readdirSync(join(home.env.XDG_CACHE_HOME, 'meshdeck', 'designs')), ['shop.json']);
+    assert.match(r.stderr, /design "shop" 0\.0\.1 read: 3 objects, 0 components/);
+    assert.match(r.stderr, /design "shop" created on the built-in provider \(version 1\)/);
+    // The cache is only a copy: without it the design is still there.
+    rmSync(home.env.XDG_CACHE_HOME, { recursive: true, force: true });
 
     const list = await home.run(['design', 'list', '-o', 'json']);
     assert.equal(list.code, 0, list.stderr);
@@ -146,13 +150,24 @@ relationships: []
         spec: { replicas: 1 },
       },
     ]);
-    assert.match(r.stderr, /imported from a Meshery design: 1 objects/);
+    assert.match(r.stderr, /read from a Meshery design: 1 objects/);
   });
 
   it('says which designs exist when a name is not in the library', async () => {
     const r = await home.run(['design', 'view', 'shopp']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /error: design "shopp" is not in the local library \(did you mean "shop"\?\)/);
+    assert.match(r.stderr, /error: design "shopp" is not on the built-in provider \(did you mean "shop"\?\)/);
+  });
+
+  it('imports a name again as a new revision, and knows when nothing changed', async () => {
+    const same = await home.run(['design', 'import', '-f', join(dir, 'shop')]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stderr, /design "shop" is up to date on the built-in provider \(version 1\)/);
+    const next = await home.run(['design', 'import', '-f', join(dir, 'shop'), '--design-version', '1.0.0']);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stderr, /design "shop" updated on the built-in provider \(version 2\)/);
+    const view = await home.run(['design', 'view', 'shop', '-o', 'json']);
+    assert.equal(JSON.parse(view.stdout).metadata.version, '1.0.0');
   });
 });
 
@@ -161,7 +176,7 @@ describe('design validate (offline)', () => {
     const r = await home.run(['design', 'validate', 'shop', '--offline']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /design "shop" 0\.0\.1 \(3 objects, not checked against a cluster\): valid/);
+    assert.match(r.stderr, /design "shop" 1\.0\.0 \(3 objects, not checked against a cluster\): valid/);
   });
 
   it('lists every problem with file:line:column and exits 3', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { TestHome } from '../helpers/cli.js';
+import { configDesign, configOf } from '../helpers/designs.js';
 
 const home = new TestHome();
 after(async () => {
@@ -16,7 +17,8 @@ const stateFile = join(home.env.XDG_STATE_HOME, 'meshdeck', 'builtin-provider', 
 
 describe('the built-in provider', () => {
   it('starts once for two commands at once, and needs no sign-in', async () => {
-    for (let i = 0; i < 2; i++) writeFileSync(join(home.root, `b${i}.yaml`), `name: builtin-${i}\nn: ${i}\n`);
+    for (let i = 0; i < 2; i++)
+      writeFileSync(join(home.root, `b${i}.yaml`), configDesign(`builtin-${i}`, { n: String(i) }));
     const [a, b] = await Promise.all(
       [0, 1].map((i) => home.run(['design', 'push', join(home.root, `b${i}.yaml`)])),
     );
@@ -30,7 +32,7 @@ describe('the built-in provider', () => {
     assert.equal((await fetch(`${state.url}/api/designs`)).status, 401);
 
     const pulled = await home.run(['design', 'pull', 'builtin-1']);
-    assert.deepEqual(parse(pulled.stdout), { name: 'builtin-1', n: 1 });
+    assert.deepEqual(parse(pulled.stdout), parse(configDesign('builtin-1', { n: '1' })));
     const who = await home.run(['whoami', '-o', 'json']);
     assert.equal(JSON.parse(who.stdout).username, 'meshdeck');
     assert.equal(JSON.parse(who.stdout).credential, 'builtin');
@@ -53,6 +55,6 @@ describe('the built-in provider', () => {
     assert.equal(s.type, 'local');
     assert.equal(s.status, 'ready');
     const pulled = await home.run(['design', 'pull', 'builtin-0', '-o', 'json']);
-    assert.equal(JSON.parse(pulled.stdout).n, 0);
+    assert.equal(configOf(JSON.parse(pulled.stdout)).n, '0');
   });
 });

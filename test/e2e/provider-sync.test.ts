@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { TestHome } from '../helpers/cli.js';
+import { configDesign, configOf } from '../helpers/designs.js';
 import {
   ADMIN,
   DATABASES,
@@ -59,62 +60,55 @@ for (const kind of DATABASES) {
     const run = (h: TestHome, args: string[]) => h.run([...args, '--provider', provider.url]);
 
     it('pushes a design, pulls it back, and knows when nothing changed', async () => {
-      const file = write(
-        home,
-        'web.yaml',
-        'name: web\nservices:\n  frontend: { image: nginx, replicas: 2 }\n',
-      );
+      const file = write(home, 'web.yaml', configDesign('web', { image: 'nginx', replicas: '2' }));
       const pushed = await run(home, ['design', 'push', file]);
       assert.equal(pushed.code, 0, pushed.stderr);
       assert.match(pushed.stderr, /design "web" created on .* \(version 1\)/);
       const again = await run(home, ['design', 'push', file]);
-      assert.match(again.stderr, /design "web" is up to date \(version 1\)/);
+      assert.match(again.stderr, /design "web" is up to date on .* \(version 1\)/);
       const pulled = await run(other, ['design', 'pull', 'web']);
       assert.equal(pulled.code, 0, pulled.stderr);
-      assert.deepEqual(parse(pulled.stdout), {
-        name: 'web',
-        services: { frontend: { image: 'nginx', replicas: 2 } },
-      });
+      assert.deepEqual(parse(pulled.stdout), parse(readFileSync(file, 'utf8')));
       const json = await run(other, ['design', 'pull', 'web', '-o', 'json']);
-      assert.equal(JSON.parse(json.stdout).services.frontend.image, 'nginx');
-      writeFileSync(file, 'name: web\nservices:\n  frontend: { image: nginx, replicas: 3 }\n');
+      assert.equal(configOf(JSON.parse(json.stdout)).image, 'nginx');
+      writeFileSync(file, configDesign('web', { image: 'nginx', replicas: '3' }));
       assert.match(
         (await run(home, ['design', 'push', file])).stderr,
         /design "web" updated .* \(version 2\)/,
       );
     });
 
-    it('refuses a bad design file with file:line:column and exit 2', async () => {
-      const file = write(home, 'bad.yaml', 'services:\n  a: 1\n');
+    it('refuses a bad design file with file:line:column and exit 2, as every design command does', async () => {
+      const file = write(
+        home,
+        'bad.yaml',
+        configDesign('web', { a: '1' }).replace('name: web\n      data', 'labels: {}\n      data'),
+      );
       const r = await run(home, ['design', 'push', file]);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, new RegExp(`${file}:1:1: a design needs a "name"`));
+      assert.match(r.stderr, new RegExp(`${file}:11:9: this configmap has no metadata.name`));
+      const legacy = write(home, 'legacy.yaml', 'name: web\nservices:\n  a: 1\n');
+      const old = await run(home, ['design', 'push', legacy]);
+      assert.equal(old.code, 2);
+      assert.match(old.stderr, /OAM-style Meshery pattern/);
     });
 
     it('reports a conflicting edit (412) with both versions kept, and never overwrites', async () => {
       const mine = write(other, 'web.yaml', (await run(other, ['design', 'pull', 'web'])).stdout);
       // The first machine changes it meanwhile.
-      const theirs = write(
-        home,
-        'web.yaml',
-        'name: web\nservices:\n  frontend: { image: nginx, replicas: 5 }\n',
-      );
+      const theirs = write(home, 'web.yaml', configDesign('web', { image: 'nginx', replicas: '5' }));
       assert.equal((await run(home, ['design', 'push', theirs])).code, 0);
-      writeFileSync(mine, 'name: web\nservices:\n  frontend: { image: caddy, replicas: 3 }\n');
+      writeFileSync(mine, configDesign('web', { image: 'caddy', replicas: '3' }));
       const r = await run(other, ['design', 'push', mine]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /conflict: design "web": .*version 3, not 2.*both versions are kept/);
       const local = r.stderr.match(/your version: (\S+)/)![1];
       const remote = r.stderr.match(/the provider's version 3: (\S+)/)![1];
-      assert.equal(JSON.parse(readFileSync(local, 'utf8')).services.frontend.image, 'caddy');
-      assert.equal(JSON.parse(readFileSync(remote, 'utf8')).services.frontend.replicas, 5);
+      assert.equal(configOf(JSON.parse(readFileSync(local, 'utf8'))).image, 'caddy');
+      assert.equal(configOf(JSON.parse(readFileSync(remote, 'utf8'))).replicas, '5');
       assert.equal(readFileSync(mine, 'utf8').includes('caddy'), true, 'the local file is untouched');
       const onServer = await run(home, ['design', 'pull', 'web', '-o', 'json']);
-      assert.equal(
-        JSON.parse(onServer.stdout).services.frontend.replicas,
-        5,
-        'the provider kept its version',
-      );
+      assert.equal(configOf(JSON.parse(onServer.stdout)).replicas, '5', 'the provider kept its version');
       // After merging, --force replaces it deliberately.
       const forced = await run(other, ['design', 'push', mine, '--force']);
       assert.equal(forced.code, 0, forced.stderr);
@@ -122,34 +116,57 @@ for (const kind of DATABASES) {
     });
 
     it('loses nothing when the cache folder is deleted between commands', async () => {
-      const file = write(home, 'cache.yaml', 'name: cached\nvalue: 1\n');
+      const file = write(home, 'cache.yaml', configDesign('cached', { value: '1' }));
       assert.equal((await run(home, ['design', 'push', file])).code, 0);
       rmSync(home.env.XDG_CACHE_HOME, { recursive: true, force: true });
       const pulled = await run(home, ['design', 'pull', 'cached', '-o', 'json']);
       assert.equal(pulled.code, 0, pulled.stderr);
-      assert.equal(JSON.parse(pulled.stdout).value, 1);
+      assert.equal(configOf(JSON.parse(pulled.stdout)).value, '1');
       // And the next push still knows it is an update of the same design.
-      writeFileSync(file, 'name: cached\nvalue: 2\n');
+      writeFileSync(file, configDesign('cached', { value: '2' }));
       rmSync(home.env.XDG_CACHE_HOME, { recursive: true, force: true });
       assert.match((await run(home, ['design', 'push', file])).stderr, /updated .* \(version 2\)/);
     });
 
     it('queues writes in the outbox while the provider is down, serves reads from the cache, and replays on the next command', async () => {
       await provider.stop();
-      const a = write(home, 'a.yaml', 'name: offline-a\nn: 1\n');
-      const b = write(home, 'b.yaml', 'name: offline-b\nn: 1\n');
+      const a = write(home, 'a.yaml', configDesign('offline-a', { n: '1' }));
+      const b = write(home, 'b.yaml', configDesign('offline-b', { n: '1' }));
       for (const f of [a, b]) {
         const r = await run(home, ['design', 'push', f]);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /unreachable.*queued in the outbox/);
       }
-      writeFileSync(a, 'name: offline-a\nn: 2\n');
+      writeFileSync(a, configDesign('offline-a', { n: '2' }));
       assert.equal((await run(home, ['design', 'push', a])).code, 0);
       assert.equal(outboxFiles(home).length, 3);
       const stale = await run(home, ['design', 'pull', 'offline-a', '-o', 'json']);
       assert.equal(stale.code, 0, stale.stderr);
       assert.match(stale.stderr, /warning: provider at .* unreachable.*cached copy.*may be out of date/);
-      assert.equal(JSON.parse(stale.stdout).n, 2, 'the cache shows the queued change');
+      assert.equal(configOf(JSON.parse(stale.stdout)).n, '2', 'the cache shows the queued change');
+      // design list and view (which use the context's provider) read the local cache too, saying it
+      // may be out of date.
+      const context = await home.run([
+        'context',
+        'create',
+        'remote',
+        '--sandbox',
+        '--provider',
+        provider.url,
+      ]);
+      assert.equal(context.code, 0, context.stderr);
+      const list = await home.run(['design', 'list', '-o', 'json', '--context', 'remote']);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stderr, /unreachable.*showing cached designs.*may be out of date/);
+      const listed = (JSON.parse(list.stdout) as { items: Array<{ metadata: { name: string } }> }).items;
+      assert.deepEqual(
+        listed.map((d) => d.metadata.name).filter((n) => n.startsWith('offline-')),
+        ['offline-a', 'offline-b'],
+      );
+      const view = await home.run(['design', 'view', 'offline-a', '-o', 'json', '--context', 'remote']);
+      assert.equal(view.code, 0, view.stderr);
+      assert.match(view.stderr, /unreachable.*cached copy.*may be out of date/);
+      assert.equal(configOf(JSON.parse(view.stdout)).n, '2');
       const cold = await run(home, ['design', 'pull', 'never-seen']);
       assert.equal(cold.code, 1);
       assert.match(cold.stderr, /unreachable[\s\S]*no cached copy/);
@@ -162,7 +179,7 @@ for (const kind of DATABASES) {
       assert.match(next.stderr, /sent 3 queued change\(s\)/);
       assert.equal(outboxFiles(home).length, 0);
       const a2 = await run(home, ['design', 'pull', 'offline-a', '-o', 'json']);
-      assert.equal(JSON.parse(a2.stdout).n, 2);
+      assert.equal(configOf(JSON.parse(a2.stdout)).n, '2');
       const names = await designNames(provider.url, token);
       assert.deepEqual(
         names.filter((n) => n.startsWith('offline-')),
@@ -176,7 +193,7 @@ for (const kind of DATABASES) {
         const r = await run(home, [
           'design',
           'push',
-          write(home, `p${i}.yaml`, `name: parallel-${i}\ni: ${i}\n`),
+          write(home, `p${i}.yaml`, configDesign(`parallel-${i}`, { i: String(i) })),
         ]);
         assert.equal(r.code, 0, r.stderr);
       }
@@ -243,7 +260,7 @@ for (const kind of DATABASES) {
       // Enough that the sync is still going when the provider dies; queued a few processes at a time.
       const count = 60;
       for (let i = 0; i < count; i++) {
-        writeFileSync(join(home.root, `k${i}.yaml`), `name: killed-${i}\ni: ${i}\n`);
+        writeFileSync(join(home.root, `k${i}.yaml`), configDesign(`killed-${i}`, { i: String(i) }));
       }
       for (let i = 0; i < count; i += 6) {
         const batch = await Promise.all(

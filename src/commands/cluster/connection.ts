@@ -1,6 +1,9 @@
 // Opening the cluster of the invocation's context (with --kubeconfig, --kube-context and -n applied).
+import type { ClusterRef } from '../../core/config/model.js';
 import { connect, type Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
+import { resolveCluster, type ClusterTarget } from '../../k8s/kubeconfig.js';
+import { findSandboxKubeconfig } from '../../k8s/sandbox/local/state.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export interface ClusterFlags {
@@ -18,6 +21,7 @@ export async function openCluster(inv: Invocation, flags: ClusterFlags = {}): Pr
     namespace: context.effective.namespace,
     namespaceFromFlag: inv.globals.namespace !== undefined,
     env: inv.env,
+    sandboxKubeconfig: await sandboxKubeconfig(inv, context.effective.cluster),
     cacheDir: inv.paths.cacheDir,
     signal: inv.signal,
     timeoutMs: flags.requestTimeoutMs,
@@ -33,4 +37,19 @@ export async function openCluster(inv: Invocation, flags: ClusterFlags = {}): Pr
     `cluster: ${connection.target.cluster.server} (${connection.target.description}), namespace ${context.effective.namespace}`,
   );
   return connection;
+}
+
+/** The cluster of the invocation's context, resolved without connecting (for cached data of it). */
+export async function clusterTarget(inv: Invocation): Promise<ClusterTarget> {
+  const context = await inv.context();
+  return resolveCluster({
+    cluster: context.effective.cluster,
+    env: inv.env,
+    sandboxKubeconfig: await sandboxKubeconfig(inv, context.effective.cluster),
+  });
+}
+
+/** For the built-in context: the admin kubeconfig of the sandbox `meshdeck sandbox start` runs, if any. */
+function sandboxKubeconfig(inv: Invocation, cluster: ClusterRef): Promise<string | undefined> {
+  return cluster.sandbox ? findSandboxKubeconfig(inv.paths) : Promise.resolve(undefined);
 }

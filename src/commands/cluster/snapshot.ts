@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../../core/duration.js';
-import { resolveCluster } from '../../k8s/kubeconfig.js';
 import { loadSnapshot, saveSnapshot } from '../../k8s/snapshot/cache.js';
 import type { Snapshot } from '../../k8s/snapshot/model.js';
 import { renderSnapshot } from '../../k8s/snapshot/render.js';
 import { LiveSnapshot, takeSnapshot, type SnapshotEvent } from '../../k8s/snapshot/snapshot.js';
 import type { Invocation } from '../shared/invocation.js';
-import { openCluster } from './connection.js';
+import { clusterTarget, openCluster } from './connection.js';
 
 interface SnapshotFlags {
   watch: boolean;
@@ -17,8 +16,7 @@ interface SnapshotFlags {
 export async function run(inv: Invocation, opts: SnapshotFlags): Promise<void> {
   const namespace = inv.globals.namespace;
   if (opts.fromCache) {
-    const context = await inv.context();
-    const target = resolveCluster({ cluster: context.effective.cluster, env: inv.env });
+    const target = await clusterTarget(inv);
     const cached = await loadSnapshot(inv.paths.cacheDir, target.cluster.server);
     inv.log.warn(`showing the snapshot taken at ${cached.takenAt}, not the live cluster`);
     await print(inv, cached);

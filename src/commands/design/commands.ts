@@ -1,4 +1,4 @@
-// The design commands that work with clusters and the local library (import, validate, apply, diff,
+// The design commands that work with clusters and the design library (import, validate, apply, diff,
 // delete, list, view). Kept apart from the group's index so other design commands live in their own files.
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
@@ -43,10 +43,22 @@ export function addDesignCommands(group: Command): void {
     withInput(
       group
         .command('import')
-        .description('import manifests or a Meshery design into the local design library'),
-    ).addOption(
-      new Option('--design-version <semver>', 'version of the imported design (default: its own, or 0.0.1)'),
-    ),
+        .description(
+          "import manifests or a Meshery design into the design library of the context's provider",
+        ),
+    )
+      .addOption(
+        new Option(
+          '--design-version <semver>',
+          'version of the imported design (default: its own, or 0.0.1)',
+        ),
+      )
+      .addOption(
+        new Option(
+          '--force',
+          "replace the provider's copy even if it changed since this machine last imported or pulled it",
+        ).default(false),
+      ),
     () => import('./import.js'),
   );
   outputs(importCmd, ['table', 'json', 'yaml']);
@@ -63,7 +75,7 @@ export function addDesignCommands(group: Command): void {
         .description(
           'check a design: schema, names, duplicates, and kinds against the cluster when it is reachable',
         )
-        .argument('[design]', 'a design from the local library (or give -f)'),
+        .argument('[design]', 'a design from the library (or give -f)'),
     ).addOption(new Option('--offline', 'do not contact the cluster').default(false)),
     () => import('./validate.js'),
   );
@@ -76,7 +88,7 @@ export function addDesignCommands(group: Command): void {
       group
         .command('apply')
         .description('apply a design to the cluster with server-side apply (field manager meshdeck)')
-        .argument('[design]', 'a design from the local library (or give -f)'),
+        .argument('[design]', 'a design from the library (or give -f)'),
     )
       .addOption(dryRunOption())
       .addOption(
@@ -111,7 +123,7 @@ export function addDesignCommands(group: Command): void {
       group
         .command('diff')
         .description('show what applying the design would change; exit 3 when the cluster has drifted')
-        .argument('[design]', 'a design from the local library (or give -f)'),
+        .argument('[design]', 'a design from the library (or give -f)'),
     ).addOption(concurrencyOption()),
     () => import('./diff.js'),
   );
@@ -123,7 +135,7 @@ export function addDesignCommands(group: Command): void {
       group
         .command('delete')
         .description('delete the objects the design owns, and wait until they are gone')
-        .argument('[design]', 'a design from the local library (or give -f)'),
+        .argument('[design]', 'a design from the library (or give -f)'),
     )
       .addOption(new Option('--no-wait', 'return once deletion is requested'))
       .addOption(new Option('--timeout <duration>', 'limit for waiting on finalizers').default('5m'))
@@ -135,17 +147,14 @@ export function addDesignCommands(group: Command): void {
   examples(del, ['meshdeck design delete shop', 'meshdeck design delete -f app.yaml --timeout 2m']);
 
   const list = action(
-    group.command('list').alias('ls').description('list the designs in the local library'),
+    group.command('list').alias('ls').description("list the designs the context's provider keeps"),
     () => import('./list.js'),
   );
   outputs(list, DATA_FORMATS);
   examples(list, ['meshdeck design list', 'meshdeck design list -o json']);
 
   const view = action(
-    group
-      .command('view')
-      .description('show a design from the local library')
-      .argument('<design>', 'design name'),
+    group.command('view').description('show a design from the library').argument('<design>', 'design name'),
     () => import('./view.js'),
   );
   outputs(view, ['yaml', 'json', 'table', 'wide']);

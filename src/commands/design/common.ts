@@ -2,6 +2,7 @@
 // result lines and summaries of apply and delete.
 import { issuesError, formatIssueLine } from '../../core/design/issues.js';
 import { loadDesignInput } from '../../core/design/input.js';
+import type { LoadResult } from '../../core/design/load.js';
 import type { LoadedDesign } from '../../core/design/model.js';
 import type { ReadSourcesOptions } from '../../core/design/sources.js';
 import { parseDuration } from '../../core/duration.js';
@@ -12,6 +13,7 @@ import type { Action, ObjectResult } from '../../k8s/apply/apply.js';
 import type { Connection } from '../../k8s/connect.js';
 import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
+import { openDesignLibrary } from './library.js';
 
 export interface InputFlags {
   filename: string[];
@@ -38,13 +40,18 @@ export async function readDesign(
 ): Promise<LoadedDesign> {
   const loaded = await loadDesignInput(
     { name: design, files: flags.filename, rename: flags.name, version },
-    inv.paths,
     readOptions(inv, flags),
+    byName(inv),
   );
   const errors = loaded.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
   for (const w of loaded.issues) if (w.severity === 'warning') inv.log.warn(formatIssueLine(w));
   return loaded.design;
+}
+
+/** Finds a named design in the library of the context's provider. */
+export function byName(inv: Invocation): (name: string) => Promise<LoadResult> {
+  return async (name) => (await openDesignLibrary(inv)).load(name);
 }
 
 export interface DesignOnCluster {

@@ -1,10 +1,11 @@
-import { listDesigns } from '../../core/design/library.js';
 import type { Invocation } from '../shared/invocation.js';
-import { libraryView } from './view-model.js';
+import { openDesignLibrary } from './library.js';
+import { designView } from './view-model.js';
 
 export async function run(inv: Invocation, _opts: object): Promise<void> {
-  const entries = await listDesigns(inv.paths, (file, problem) =>
-    inv.log.warn(`skipping ${file}: ${problem}`),
+  const library = await openDesignLibrary(inv);
+  const { entries } = await library.list((name, problem) =>
+    inv.log.warn(`design "${name}" left out: ${problem}`),
   );
-  await inv.out.list(entries, libraryView);
+  await inv.out.list(entries, designView);
 }

@@ -1,41 +1,42 @@
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { formatIssueLine } from '../../core/design/issues.js';
+import { loadDesign } from '../../core/design/load.js';
+import { toDocument } from '../../core/design/model.js';
+import { storedDesignText } from '../../core/design/stored.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
-import { formatForFile, parseDesign, renderDesign } from '../../provider/design-file.js';
-import { openProviderSession } from '../../provider/session.js';
+import { toYaml } from '../../core/output/yaml-text.js';
 import { contentHash } from '../../provider/sync/content.js';
-import { SyncEngine } from '../../provider/sync/engine.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
+import { openDesignLibrary } from './library.js';
 
 export async function run(
   inv: Invocation,
   name: string,
   opts: { file?: string; force?: true; provider?: string },
 ): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
-    url: opts.provider,
-  });
-  const engine = new SyncEngine(session, syncLog(inv));
+  const library = await openDesignLibrary(inv, { provider: opts.provider });
   // What the file was last synced as, read before the pull moves it.
-  const base = await engine.bases.get('designs', name);
-  const { doc } = await engine.pull('designs', name);
+  const base = await library.engine.bases.get('designs', name);
+  const { entry, issues } = await library.load(name);
+  // Shown, not refused: pulling it is how a broken design gets fixed.
+  for (const i of issues) inv.log.warn(formatIssueLine(i));
+  const format = opts.file ? (extname(opts.file).toLowerCase() === '.json' ? 'json' : 'yaml') : inv.format;
+  const text = format === 'json' ? storedDesignText(entry.design) : toYaml(entry.design);
   if (!opts.file) {
-    inv.out.write(await renderDesign(doc.data, inv.format === 'json' ? 'json' : 'yaml'));
+    inv.out.write(text);
     return;
   }
   const existing = await readFile(opts.file, 'utf8').catch(() => undefined);
   if (existing !== undefined && !opts.force) {
-    const local = contentHash(parseDesign(existing, opts.file).data);
-    if (local !== contentHash(doc.data) && local !== base?.hash) {
+    const local = contentHash(toDocument(loadDesign([{ name: opts.file, text: existing }]).design));
+    if (local !== contentHash(entry.design) && local !== base?.hash) {
       throw new UsageError(`${opts.file} has changes that were never pushed`, {
         hint: `push them first (meshdeck design push ${opts.file}), or overwrite with --force`,
       });
     }
   }
-  await writeFileAtomic(opts.file, await renderDesign(doc.data, formatForFile(opts.file)), {
-    mode: 0o644,
-    dirMode: 0o755,
-  });
-  inv.log.success(`design "${name}" version ${doc.version} written to ${opts.file}`);
+  await writeFileAtomic(opts.file, text, { mode: 0o644, dirMode: 0o755 });
+  inv.log.success(`design "${name}" version ${entry.revision} written to ${opts.file}`);
 }

@@ -7,15 +7,18 @@ export function addDesignSyncCommands(group: CommandUnknownOpts): void {
   const push = action(
     group
       .command('push')
-      .description('send a design file to the provider (queued in the outbox while it is unreachable)')
-      .argument('<file>', 'YAML or JSON design file with a "name"')
+      .description(
+        'check a design file and send it to the provider (queued in the outbox while it is unreachable)',
+      )
+      .argument('<file>', 'a design file, a Meshery design or plain manifests (file, URL or - for stdin)')
       .addOption(
         new Option(
           '--force',
           "replace the provider's version even if it changed since your last push or pull",
         ),
       )
-      .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)")),
+      .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)"))
+      .addOption(new Option('--request-timeout <duration>', 'limit for fetching a URL').default('30s')),
     () => import('./push.js'),
   );
   completeArgs(push, ['file']);

@@ -9,7 +9,7 @@ import { inspectDesign } from '../../k8s/apply/prepare.js';
 import { DEFAULT_RETRY } from '../../k8s/http/retry.js';
 import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
-import { readOptions, type InputFlags } from './common.js';
+import { byName, readOptions, type InputFlags } from './common.js';
 
 const issueView: ListView<DesignIssue> = {
   kind: 'DesignIssue',
@@ -36,8 +36,8 @@ export async function run(
 ): Promise<number> {
   const loaded = await loadDesignInput(
     { name, files: opts.filename, rename: opts.name },
-    inv.paths,
     readOptions(inv, opts),
+    byName(inv),
   );
   const design = loaded.design;
   const issues = [...loaded.issues];

@@ -1,13 +1,11 @@
-// Where a command's design comes from: a name in the local library, or -f sources (files, folders, stdin,
-// URLs). Either, never both.
+// Where a command's design comes from: a name (a design kept by the provider), or -f sources (files,
+// folders, stdin, URLs). Either, never both.
 import { UsageError } from '../errors.js';
-import type { MeshdeckPaths } from '../paths.js';
-import { loadFromLibrary } from './library.js';
 import { loadDesign, type LoadResult } from './load.js';
 import { readSources, type ReadSourcesOptions } from './sources.js';
 
 export interface DesignInput {
-  /** A design in the local library. */
+  /** A design kept by the provider. */
   name?: string;
   /** -f values. */
   files: readonly string[];
@@ -18,14 +16,15 @@ export interface DesignInput {
 
 export async function loadDesignInput(
   input: DesignInput,
-  paths: MeshdeckPaths,
   read: ReadSourcesOptions,
+  /** Finds a design by name (the provider's library); only called when a name is given. */
+  byName: (name: string) => Promise<LoadResult>,
 ): Promise<LoadResult> {
   if (input.name !== undefined && input.files.length > 0) {
     throw new UsageError(`give either a design name ("${input.name}") or -f sources, not both`);
   }
   if (input.name !== undefined) {
-    const loaded = await loadFromLibrary(paths, input.name);
+    const loaded = await byName(input.name);
     if (input.rename !== undefined) loaded.design.meta.name = input.rename;
     return loaded;
   }

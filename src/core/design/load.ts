@@ -181,13 +181,14 @@ function addObject(
   doc: ParsedDoc,
   prefix: FieldPath,
 ): void {
-  const at = doc.locate(prefix);
+  // A nested object's position means re-reading its document: only when a message needs it.
+  const at = () => (prefix.length === 0 ? doc.origin : doc.locate(prefix));
   if (!isRecord(value)) {
     issues.push(
       issue(
         'not-an-object',
         `this item is a ${describeValue(value)}, not a Kubernetes object`,
-        at,
+        at(),
         'each object must be a mapping with apiVersion, kind and metadata',
       ),
     );
@@ -195,7 +196,7 @@ function addObject(
   }
   objects.push({
     object: value as KubeObject,
-    origin: prefix.length === 0 ? doc.origin : at,
+    origin: at(),
     locate: (path) => doc.locate([...prefix, ...path]),
   });
 }

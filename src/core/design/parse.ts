@@ -13,6 +13,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
+import { readPlainYaml, type FastSource } from './fast-yaml.js';
 import { issue, type DesignIssue } from './issues.js';
 import type { Origin } from './model.js';
 
@@ -79,7 +80,29 @@ function parseJson(file: string, text: string): ParsedSource | undefined {
   };
 }
 
+/** Where an offset in a source text is (1-based line and column). */
+type Positions = (offset: number) => { line: number; col: number };
+
 function parseYaml(file: string, text: string): ParsedSource {
+  // The plain subset that manifests are written in is read by a small reader that is much faster (above
+  // all on a cold start, before the full parser is compiled); anything else, and every error, goes to
+  // the full parser, so messages keep its wording and positions.
+  const fast = readPlainYaml(text);
+  return fast ? fromFastReader(file, text, fast) : parseFullYaml(file, text);
+}
+
+function fromFastReader(file: string, text: string, source: FastSource): ParsedSource {
+  return {
+    docs: source.docs.map((doc) => ({
+      value: doc.value,
+      origin: { file, ...source.position(doc.contentStart) },
+      locate: documentLocator(file, text, source.position, doc.start, doc.end),
+    })),
+    issues: [],
+  };
+}
+
+function parseFullYaml(file: string, text: string): ParsedSource {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer({ keepSourceTokens: false, prettyErrors: false });
@@ -108,7 +131,7 @@ function parseYaml(file: string, text: string): ParsedSource {
     docs.push({
       value,
       origin: originOf(file, lines, contentStart),
-      locate: documentLocator(file, text, lines, start, end),
+      locate: documentLocator(file, text, (offset) => lines.linePos(offset), start, end),
     });
   }
   return { docs, issues };
@@ -118,7 +141,7 @@ function parseYaml(file: string, text: string): ParsedSource {
 function documentLocator(
   file: string,
   text: string,
-  lines: LineCounter,
+  positions: Positions,
   start: number,
   end: number,
 ): (path: FieldPath) => Origin {
@@ -126,7 +149,7 @@ function documentLocator(
   return (path) => {
     tree ??= parseDocument(text.slice(start, end), { keepSourceTokens: false });
     const offset = nodeAt(tree.contents, path)?.range?.[0] ?? 0;
-    return originOf(file, lines, start + offset);
+    return { file, ...positions(start + offset) };
   };
 }
 

@@ -325,13 +325,14 @@ function checkStringMap(
     return;
   }
   for (const [key, v] of Object.entries(value)) {
-    const at = entry.locate(['metadata', field, key]);
+    // Found only when a message needs it: locating re-reads the document.
+    const at = () => entry.locate(['metadata', field, key]);
     if (key.startsWith(RESERVED_PREFIX)) {
       issues.push(
         issue(
           `reserved-${field}`,
           `${field.slice(0, -1)} "${key}" of ${what} is reserved: meshdeck sets ${RESERVED_PREFIX}* itself`,
-          at,
+          at(),
           'remove it from the manifest',
         ),
       );
@@ -342,7 +343,7 @@ function checkStringMap(
         issue(
           `bad-${field}`,
           `${field.slice(0, -1)} "${key}" of ${what} must be a string, not ${v === null ? 'null' : typeof v}`,
-          at,
+          at(),
           `quote the value: YAML read it as ${v === null ? 'null' : `a ${typeof v}`}`,
         ),
       );
@@ -350,11 +351,13 @@ function checkStringMap(
     }
     const keyProblem = labelKeyProblem(key);
     if (keyProblem)
-      issues.push(issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at));
+      issues.push(
+        issue(`bad-${field}`, `${field.slice(0, -1)} key "${key}" of ${what}: ${keyProblem}`, at()),
+      );
     if (field === 'labels') {
       const valueProblem = labelValueProblem(v);
       if (valueProblem)
-        issues.push(issue('bad-labels', `label "${key}" of ${what}: value "${v}" ${valueProblem}`, at));
+        issues.push(issue('bad-labels', `label "${key}" of ${what}: value "${v}" ${valueProblem}`, at()));
     }
   }
 }

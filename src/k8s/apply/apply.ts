@@ -15,7 +15,7 @@ import { checkPermissions, missingPermissionsError } from '../preflight/prefligh
 import { APPLY_VERBS, DELETE_VERBS, permissionsFor } from '../preflight/permissions.js';
 import { settleLimit } from '../util/concurrency.js';
 import { waitForReady } from '../wait/wait.js';
-import { currentOwners, ownedInventory, type OwnedObject } from './inventory.js';
+import { currentOwners, describeUnreadable, ownedInventory, type OwnedObject } from './inventory.js';
 import { ownedBySelector } from './ownership.js';
 import { deletionStages, isCrd, waves } from './plan.js';
 import { prepareDesign, type PreparedObject } from './prepare.js';
@@ -102,7 +102,7 @@ export async function applyDesign(
     const inventory = await ownedInventory(client, design.meta.name, prepared.objects, concurrency);
     if (inventory.unreadable.length > 0) {
       options.onWarning?.(
-        `prune cannot see ${inventory.unreadable.join(', ')} (not permitted to list): objects of those kinds are not pruned`,
+        `prune cannot see ${describeUnreadable(inventory.unreadable, prepared.objects)} (not permitted to list): objects of those kinds are not pruned`,
       );
     }
     prunable = inventory.objects.filter((o) => !keep.has(o.key));
@@ -164,7 +164,10 @@ export async function applyDesign(
       applied.push({ prepared: o, resource });
       if (answer.created) return { ...base, action: 'created' };
       const before = state.byKey.get(o.key)?.object;
-      return { ...base, action: before && sameContent(before, answer.object) ? 'unchanged' : 'configured' };
+      return {
+        ...base,
+        action: before && sameContent(before, answer.object, dryRun) ? 'unchanged' : 'configured',
+      };
     } catch (err) {
       if (!(err instanceof MeshdeckError)) throw err;
       return { ...base, action: 'failed', message: err.message, error: err };
@@ -250,9 +253,12 @@ export async function applyDesign(
   return { design: design.meta, dryRun, results: ordered, applied };
 }
 
-/** Whether an apply left the object as it was (its resourceVersion, or else its content, is the same). */
-function sameContent(before: LiveObject, after: LiveObject): boolean {
-  if (before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
+/**
+ * Whether an apply left the object as it was: its resourceVersion is the same, or else its content. A dry
+ * run's answer keeps the resourceVersion whatever it would change, so only its content tells.
+ */
+function sameContent(before: LiveObject, after: LiveObject, dryRun: boolean): boolean {
+  if (!dryRun && before.metadata.resourceVersion === after.metadata.resourceVersion) return true;
   return canonicalJson(comparable(before)) === canonicalJson(comparable(after));
 }
 

@@ -3,12 +3,13 @@
 // owns are left alone and said so.
 import type { LoadedDesign } from '../../core/design/model.js';
 import type { ClusterClient } from '../client.js';
+import { KubeApiError } from '../http/errors.js';
 import { checkPermissions, missingPermissionsError } from '../preflight/preflight.js';
 import { DELETE_VERBS, permissionsFor } from '../preflight/permissions.js';
 import { settleLimit } from '../util/concurrency.js';
 import { waitForDeletion, type WaitStatus } from '../wait/wait.js';
 import { pruneObjects, type ObjectResult } from './apply.js';
-import { ownedInventory } from './inventory.js';
+import { describeUnreadable, ownedInventory } from './inventory.js';
 import { ownedBySelector, ownerOf } from './ownership.js';
 import { prepareDesign } from './prepare.js';
 
@@ -35,18 +36,39 @@ export async function deleteDesign(
   const inventory = await ownedInventory(client, name, prepared.objects, concurrency);
   if (inventory.unreadable.length > 0) {
     options.onWarning?.(
-      `cannot list ${inventory.unreadable.join(', ')} (not permitted): objects of those kinds the design owns are not deleted`,
+      `cannot list ${describeUnreadable(inventory.unreadable, prepared.objects)} (not permitted): objects of those kinds the design owns are not deleted`,
     );
   }
   const owned = new Set(inventory.objects.map((o) => o.key));
+
+  // Finding what the design owns takes list, waiting takes watch: asked for every kind the design holds
+  // as well as for what was found, so a user who may not even see some of its objects learns it here.
+  const verbs = [...DELETE_VERBS, 'list', ...(options.wait === false ? [] : ['watch'])];
+  const needed = permissionsFor([
+    ...inventory.objects.map((o) => ({ resource: { ...o.resource, namespace: o.ref.namespace }, verbs })),
+    ...prepared.objects.flatMap((o) =>
+      o.resource ? [{ resource: { ...o.resource, namespace: o.object.metadata.namespace }, verbs }] : [],
+    ),
+  ]);
+  const preflight = await checkPermissions(client, needed, concurrency);
+  if (!preflight.checked)
+    options.onWarning?.(
+      'the cluster does not answer access reviews; permissions were not checked before deleting',
+    );
+  if (preflight.missing.length > 0)
+    throw missingPermissionsError(preflight.missing, `delete design "${name}"`, client.describe);
 
   // The design's objects that are not owned by it: absent, or someone else's.
   const others = prepared.objects.filter((o) => !owned.has(o.key));
   const lookups = await settleLimit(others, concurrency, async (o): Promise<ObjectResult> => {
     const base = { what: o.what, ref: o.ref, origin: o.entry.origin };
-    const live = o.resource
-      ? await client.get(o.resource, o.object.metadata.namespace, o.ref.name)
-      : undefined;
+    let live;
+    try {
+      live = o.resource ? await client.get(o.resource, o.object.metadata.namespace, o.ref.name) : undefined;
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 403)) throw err;
+      return { ...base, action: 'skipped', message: 'not permitted to read it' };
+    }
     if (!live) return { ...base, action: 'absent', message: 'not in the cluster' };
     const owner = ownerOf(live);
     return {
@@ -59,21 +81,6 @@ export async function deleteDesign(
     if (!l.ok) throw l.error;
     return l.value;
   });
-
-  const waitVerbs = options.wait === false ? [] : ['list', 'watch'];
-  const needed = permissionsFor(
-    inventory.objects.map((o) => ({
-      resource: { ...o.resource, namespace: o.ref.namespace },
-      verbs: [...DELETE_VERBS, ...waitVerbs],
-    })),
-  );
-  const preflight = await checkPermissions(client, needed, concurrency);
-  if (!preflight.checked)
-    options.onWarning?.(
-      'the cluster does not answer access reviews; permissions were not checked before deleting',
-    );
-  if (preflight.missing.length > 0)
-    throw missingPermissionsError(preflight.missing, `delete design "${name}"`, client.describe);
 
   const deleted = await pruneObjects(client, inventory.objects, {
     dryRun: options.dryRun ?? false,

@@ -64,10 +64,19 @@ export async function ownedInventory(
     try {
       return (await client.list(resource, { labelSelector: selector })).items;
     } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 403 && resource.namespaced)) throw err;
+      if (!(forbidden(err) && resource.namespaced)) throw err;
+      // Namespace by namespace: a user allowed in some of them still sees what the design has there.
       const items: LiveObject[] = [];
-      for (const ns of namespaces)
-        items.push(...(await client.list(resource, { namespace: ns, labelSelector: selector })).items);
+      let readable = 0;
+      for (const ns of namespaces) {
+        try {
+          items.push(...(await client.list(resource, { namespace: ns, labelSelector: selector })).items);
+          readable++;
+        } catch (nsErr) {
+          if (!forbidden(nsErr)) throw nsErr;
+        }
+      }
+      if (readable === 0) throw err;
       return items;
     }
   });
@@ -91,6 +100,30 @@ export async function ownedInventory(
     }
   });
   return { objects, unreadable };
+}
+
+/**
+ * The resources that could not be listed, for a warning: the design's own kinds by name, the others
+ * counted (a user allowed in one namespace cannot list most of the cluster's kinds).
+ */
+export function describeUnreadable(
+  unreadable: readonly string[],
+  declared: readonly PreparedObject[],
+): string {
+  if (unreadable.length <= 4) return unreadable.join(', ');
+  const own = new Set(
+    declared.flatMap((o) =>
+      o.resource ? [o.resource.group ? `${o.resource.plural}.${o.resource.group}` : o.resource.plural] : [],
+    ),
+  );
+  const named = unreadable.filter((r) => own.has(r));
+  const rest = unreadable.length - named.length;
+  const others = `${rest} other kind${rest === 1 ? '' : 's'}`;
+  return named.length > 0 ? `${named.join(', ')} and ${others}` : others;
+}
+
+function forbidden(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 403;
 }
 
 export interface CurrentState {

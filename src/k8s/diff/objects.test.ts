@@ -45,6 +45,18 @@ describe('object diff', () => {
     assert.equal(objectDiff('x', live, same), '');
   });
 
+  it('compares values, not the order the server keeps keys in', () => {
+    const reordered: LiveObject = {
+      spec: { replicas: 5 },
+      metadata: { labels: { app: 'web' }, namespace: 'shop', name: 'web' },
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+    };
+    assert.equal(objectDiff('x', live, reordered), '');
+    (reordered.spec as { replicas: number; paused?: boolean }).paused = true;
+    assert.match(objectDiff('x', live, reordered), /^ {3}replicas: 5\n\+ {2}paused: true$/m);
+  });
+
   it('never shows secret values, only that they changed', () => {
     const secret = (data: Record<string, string>): LiveObject => ({
       apiVersion: 'v1',

@@ -47,6 +47,28 @@ export function maskSecrets(live: Json | undefined, desired: Json | undefined): 
   }
 }
 
+/**
+ * The value with its mapping keys in the reference's order (keys the reference lacks after them, as they
+ * were): the server may keep fields in another order than the dry run returns them, and a line diff must
+ * show changed values, not moved keys.
+ */
+export function alignKeys(reference: unknown, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const ref = Array.isArray(reference) ? reference : [];
+    return value.map((item, i) => alignKeys(ref[i], item));
+  }
+  if (!isJson(value)) return value;
+  const ref = isJson(reference) ? reference : {};
+  const out: Json = {};
+  for (const key of Object.keys(ref)) if (key in value) out[key] = alignKeys(ref[key], value[key]);
+  for (const key of Object.keys(value)) if (!(key in out)) out[key] = alignKeys(undefined, value[key]);
+  return out;
+}
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The unified diff of one object ("" when it would not change). */
 export function objectDiff(
   name: string,
@@ -55,7 +77,7 @@ export function objectDiff(
   options: UnifiedOptions = {},
 ): string {
   const before = comparable(live);
-  const after = comparable(desired);
+  const after = before ? (alignKeys(before, comparable(desired)) as Json | undefined) : comparable(desired);
   maskSecrets(before, after);
   return unifiedDiff(
     `live    ${name}`,

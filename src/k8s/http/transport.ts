@@ -1,6 +1,7 @@
 // HTTP to one API server: keep-alive connections (TLS material and credentials from the kubeconfig),
 // retries on 429, 5xx and dropped connections (honouring Retry-After), a fresh credential once on 401, and
 // typed errors. Every request of meshdeck goes through here, so these rules hold everywhere.
+import { setMaxListeners } from 'node:events';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,11 +114,18 @@ export class KubeTransport {
   private contacted = false;
   /** How to abort each request in flight, for the transport's signal. */
   private readonly inflight = new Set<() => void>();
+  /**
+   * Follows the transport's signal for the waits between retries: many requests may be waiting at once
+   * (every watch of a snapshot, when the server restarts), and each wait listens to it.
+   */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly options: TransportOptions) {
     this.server = new URL(options.server);
     this.policy = options.retry ?? DEFAULT_RETRY;
+    setMaxListeners(0, this.stopped.signal);
     options.signal?.addEventListener('abort', () => {
+      this.stopped.abort(options.signal?.reason);
       for (const abort of [...this.inflight]) abort();
     });
   }
@@ -209,7 +217,7 @@ export class KubeTransport {
       }
       this.stats.retries++;
       this.options.onRetry?.({ attempt, delayMs, cause, what: req.what });
-      await sleep(delayMs, undefined, { signal: this.options.signal }).catch(() => this.throwIfAborted());
+      await sleep(delayMs, undefined, { signal: this.stopped.signal }).catch(() => this.throwIfAborted());
     }
   }
 

@@ -21,6 +21,19 @@ import { ConflictError, saveConflict, type SavedConflict } from './conflicts.js'
 import { contentHash } from './content.js';
 import { Outbox, type OutboxChange, type OutboxEntry } from './outbox.js';
 
+/** The provider has no document of that kind and name. */
+export class DocumentNotFoundError extends OperationError {
+  constructor(
+    readonly kind: DocumentKind,
+    readonly documentName: string,
+    provider: string,
+  ) {
+    super(`${singularKind(kind)} "${documentName}" not found on the provider at ${provider}`, {
+      hint: 'check the name (names are case-sensitive)',
+    });
+  }
+}
+
 export interface SyncLog {
   info(message: string): void;
   warn(message: string): void;
@@ -336,11 +349,7 @@ export class SyncEngine {
       );
       return { doc: cached, stale: true };
     }
-    if (!remote) {
-      throw new OperationError(`${singularKind(kind)} "${name}" not found on the provider at ${this.url}`, {
-        hint: 'check the name (names are case-sensitive)',
-      });
-    }
+    if (!remote) throw new DocumentNotFoundError(kind, name, this.url);
     await this.cache.upsert(kind, remote);
     await this.bases.set(kind, name, {
       id: remote.id,
