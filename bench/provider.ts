@@ -22,10 +22,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DESIGNS = 200;
 const GOAL_P99_MS = 50;
+const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
 interface Provider {
-  name: 'pglite' | 'postgres';
+  /** pglite, postgres, or postgres-baseline (an older build, BENCH_BASELINE_BIN). */
+  name: string;
   url: string;
   token: string;
   ids: string[];
@@ -36,13 +39,13 @@ interface Provider {
   logOffset: number;
 }
 
-async function serve(name: Provider['name'], storage: string[], home: string): Promise<Provider> {
+async function serve(name: string, storage: string[], home: string, binPath = bin): Promise<Provider> {
   const logFile = join(home, `${name}.log`);
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
     [
-      bin,
+      binPath,
       'provider',
       'serve',
       ...storage,
@@ -103,12 +106,16 @@ function design(name: string) {
  * (coordinated omission).
  */
 type Mode = 'read' | 'write' | `paced-read@${number}`;
-const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '500,1500').split(',').map(Number);
+const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '500,1500,3000').split(',').map(Number);
 
 async function load(p: Provider, mode: Mode) {
   let n = 0;
   p.logOffset = statSync(p.logFile).size;
-  if (mode.startsWith('paced-read@')) return paced(p, Number(mode.split('@')[1]));
+  const cpu = cpuMeter(p);
+  if (mode.startsWith('paced-read@')) {
+    const r = await paced(p, Number(mode.split('@')[1]));
+    return { ...r, ...cpu(r.requests) };
+  }
   const result = await autocannon({
     url: p.url,
     connections: CONNECTIONS,
@@ -132,6 +139,7 @@ async function load(p: Provider, mode: Mode) {
       },
     ],
   });
+  const used = cpu(result.requests.total);
   await new Promise((r) => setTimeout(r, 200)); // the last log lines
   const sorted = providerDurations(p);
   return {
@@ -141,6 +149,7 @@ async function load(p: Provider, mode: Mode) {
     serverP99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ...used,
   };
 }
 
@@ -178,6 +187,53 @@ async function paced(p: Provider, rate: number) {
     serverP99: at(seen, 0.99),
     errors,
     non2xx: 0,
+    requests: latencies.length,
+  };
+}
+
+/** CPU time (ms) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU time (ms) of the whole machine so far, all cores, from /proc/stat. */
+function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    return ((ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the CPU went during a run, per request: the provider, the load generator, the rest. */
+function cpuMeter(p: Provider) {
+  const start = {
+    provider: processCpuMs(p.child.pid!),
+    loadgen: process.cpuUsage(),
+    machine: machineBusyMs(),
+  };
+  const t0 = performance.now();
+  return (requests: number) => {
+    const loadgen = process.cpuUsage(start.loadgen);
+    const provider = processCpuMs(p.child.pid!) - start.provider;
+    const busy = machineBusyMs() - start.machine;
+    const wall = performance.now() - t0;
+    const per = (ms: number) => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
+    const loadgenMs = (loadgen.user + loadgen.system) / 1000;
+    return {
+      providerCpuMsPerRequest: per(provider),
+      loadgenCpuMsPerRequest: per(loadgenMs),
+      // PostgreSQL and whatever else runs on the machine (other people's builds included).
+      otherCpuMsPerRequest: per(Math.max(0, busy - provider - loadgenMs)),
+      machineBusyPercent: Math.round((busy / (wall * cpus().length)) * 100),
+    };
   };
 }
 
@@ -207,16 +263,24 @@ const providers: Provider[] = [];
 try {
   providers.push(await serve('pglite', ['--data-dir', join(home, 'pglite')], home));
   providers.push(await serve('postgres', ['--database-url', await pg.createDatabase('bench')], home));
+  // Another build of meshdeck on PostgreSQL, measured in the same rounds: before/after under one load.
+  if (BASELINE_BIN) {
+    const url = await pg.createDatabase('baseline');
+    providers.push(await serve('postgres-baseline', ['--database-url', url], home, BASELINE_BIN));
+  }
   const samples = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
   for (let round = 0; round < ROUNDS; round++) {
     const modes: Mode[] = ['read', ...PACED_RATES.map((r) => `paced-read@${r}` as const), 'write'];
+    // Each round starts with another contender: what one leaves behind (PGlite's checkpoints, autovacuum)
+    // must not always land on the same next one.
+    const order = providers.map((_, i) => providers[(i + round) % providers.length]);
     for (const mode of modes) {
-      for (const p of providers) {
+      for (const p of order) {
         const s = await load(p, mode);
         const key = `${p.name}/${mode}`;
         samples.set(key, [...(samples.get(key) ?? []), s]);
         console.log(
-          `round ${round + 1}  ${key.padEnd(15)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}`,
+          `round ${round + 1}  ${key.padEnd(24)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms  (provider saw p99 ${s.serverP99} ms)  errors ${s.errors}  non-2xx ${s.non2xx}  CPU ms/req provider ${s.providerCpuMsPerRequest} load ${s.loadgenCpuMsPerRequest} other ${s.otherCpuMsPerRequest}  machine ${s.machineBusyPercent}% busy`,
         );
       }
     }
@@ -232,6 +296,11 @@ try {
       providerP99Ms: median(runs.map((r) => r.serverP99)),
       errors: runs.reduce((a, r) => a + r.errors + r.non2xx, 0),
       rounds: runs.length,
+      // CPU per request (medians): with every core busy, throughput is at most cores / their sum.
+      providerCpuMsPerRequest: median(runs.map((r) => r.providerCpuMsPerRequest)),
+      loadgenCpuMsPerRequest: median(runs.map((r) => r.loadgenCpuMsPerRequest)),
+      otherCpuMsPerRequest: median(runs.map((r) => r.otherCpuMsPerRequest)),
+      machineBusyPercent: median(runs.map((r) => r.machineBusyPercent)),
     };
   });
   const row = (database: string, mode: string) =>
@@ -249,6 +318,7 @@ try {
       rounds: ROUNDS,
       seededDesigns: DESIGNS,
       dbPool: Number(process.env.MESHDECK_PROVIDER_DB_POOL ?? 20),
+      ...(BASELINE_BIN ? { baseline: BASELINE_BIN } : {}),
     },
     results: rows,
     ratios: {
@@ -258,17 +328,39 @@ try {
         row('pglite', 'write').requestsPerSecond,
       ),
       readP99SaturatedOverPaced: ratio(pgRead.p99Ms, pgPaced[0].p99Ms),
+      ...(BASELINE_BIN
+        ? {
+            readRpsOverBaseline: ratio(
+              pgRead.requestsPerSecond,
+              row('postgres-baseline', 'read').requestsPerSecond,
+            ),
+            readP99OverBaseline: ratio(pgRead.p99Ms, row('postgres-baseline', 'read').p99Ms),
+            readProviderCpuPerRequestOverBaseline: ratio(
+              pgRead.providerCpuMsPerRequest,
+              row('postgres-baseline', 'read').providerCpuMsPerRequest,
+            ),
+            writeRpsOverBaseline: ratio(
+              row('postgres', 'write').requestsPerSecond,
+              row('postgres-baseline', 'write').requestsPerSecond,
+            ),
+          }
+        : {}),
     },
     goal: {
       readP99OnPostgresMs: GOAL_P99_MS,
-      saturated: { p99Ms: pgRead.p99Ms, met: pgRead.p99Ms < GOAL_P99_MS },
+      saturated: {
+        p99Ms: pgRead.p99Ms,
+        met: pgRead.p99Ms < GOAL_P99_MS,
+        // Little's law for a closed loop: each client waits clients / throughput on average.
+        meanLatencyByLittlesLawMs: Math.round((CONNECTIONS / pgRead.requestsPerSecond) * 1000 * 10) / 10,
+      },
       paced: pgPaced.map((p) => ({ requestsPerSecond: p.rate, p99Ms: p.p99Ms, met: p.p99Ms < GOAL_P99_MS })),
     },
   };
   writeResult(join(root, 'bench', 'results', 'provider.json'), result);
   for (const r of rows) {
     console.log(
-      `${r.database.padEnd(9)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms (provider p99 ${r.providerP99Ms} ms)   errors ${r.errors}`,
+      `${r.database.padEnd(17)} ${r.mode.padEnd(6)} ${String(r.requestsPerSecond).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms (provider p99 ${r.providerP99Ms} ms)   errors ${r.errors}`,
     );
   }
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');

@@ -4,6 +4,7 @@ import { builtinPaths } from '../../provider/builtin/daemon.js';
 import { runBuiltinProvider } from '../../provider/builtin/serve.js';
 import { startProviderServer } from '../../provider/server/index.js';
 import { ApiError } from '../../provider/server/http/errors.js';
+import { batchedLog } from '../../provider/server/log-lines.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export interface ServeOptions {
@@ -22,11 +23,18 @@ export interface ServeOptions {
 
 export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
   // Request lines are progress (--quiet hides them); errors are always shown.
-  const log = (line: string) => {
-    const stamped = `${new Date().toISOString()} ${line}`;
-    if (line.startsWith('error:')) inv.log.write(stamped);
-    else inv.log.info(stamped);
-  };
+  const log = batchedLog(
+    (text) => inv.log.info(text),
+    (text) => inv.log.write(text),
+  );
+  try {
+    await serve(inv, opts, log);
+  } finally {
+    log.flush();
+  }
+}
+
+async function serve(inv: Invocation, opts: ServeOptions, log: (line: string) => void): Promise<void> {
   if (opts.builtin) {
     await runBuiltinProvider(builtinPaths(inv.paths.stateDir), inv.env, inv.signal, log);
     return;

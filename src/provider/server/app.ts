@@ -5,6 +5,7 @@ import { RateLimiter } from './http/rate-limit.js';
 import { sameSecret } from './auth/secrets.js';
 import { verifyAccessToken, type Principal, type TokenSettings } from './auth/tokens.js';
 import { PrincipalCache } from './auth/principal-cache.js';
+import { DocumentReader } from './store/document-reader.js';
 import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
 import type { RequestContext } from './router.js';
 
@@ -19,6 +20,8 @@ export interface App {
   authenticate(ctx: RequestContext): Promise<Principal>;
   /** Verified tokens, kept briefly; cleared for a session when it is revoked or refreshed here. */
   principals: PrincipalCache;
+  /** Single-document reads, batched per event-loop turn. */
+  documents: DocumentReader;
   /** Throws 429 when the client has used up its auth requests. */
   limitAuth(ctx: RequestContext): void;
   log(line: string): void;
@@ -30,6 +33,7 @@ export function createApp(db: Database, options: ProviderServerOptions, publicUr
   const principals = new PrincipalCache(options.tokenCacheMs ?? DEFAULTS.tokenCacheMs);
   return {
     principals,
+    documents: new DocumentReader(db),
     db,
     options,
     publicUrl,

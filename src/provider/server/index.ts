@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createApp, type App } from './app.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
-import { initAdmin } from './auth/users.js';
+import { checkNewUser, initAdmin } from './auth/users.js';
 import { ApiError } from './http/errors.js';
 import { sendError } from './http/respond.js';
 import { Router } from './router.js';
@@ -27,34 +27,14 @@ export interface ProviderServer {
 }
 
 export async function startProviderServer(options: ProviderServerOptions = {}): Promise<ProviderServer> {
-  const db = await openDatabase(
-    options.databaseUrl
-      ? { databaseUrl: options.databaseUrl }
-      : options.dataDir && !options.memory
-        ? { dataDir: options.dataDir }
-        : { memory: true },
-  );
-  let adminCreated = false;
-  try {
-    await migrate(db);
-    if (options.local) await ensureLocalUser(db);
-    if (options.initAdmin)
-      adminCreated = await initAdmin(db, options.initAdmin.username, options.initAdmin.password);
-  } catch (err) {
-    await db.close().catch(() => undefined);
-    throw err;
-  }
-
-  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
-  const app = createApp(db, options, () => publicUrl);
-  const router = new Router();
-  systemRoutes(router, app);
-  authRoutes(router, app);
-  documentRoutes(router, app);
-
+  // What can be refused without the database is refused first: opening PGlite takes seconds.
+  if (options.initAdmin) checkNewUser(options.initAdmin);
+  // Set once the database is ready; until then requests get 503.
+  const ready: { serve?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const sockets = new Set<Socket>();
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
-    void handle(app, router, req, res);
+    if (ready.serve) ready.serve(req, res);
+    else sendError(res, 503, 'unavailable', 'the provider is starting; try again shortly');
   });
   server.keepAliveTimeout = 5000;
   server.on('connection', (socket) => {
@@ -70,7 +50,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
       `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
-
+  // The port first: a port in use is reported at once, before the database is opened.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? DEFAULTS.host, () => {
@@ -78,6 +58,45 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
       resolve();
     });
   });
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+
+  let db: Database;
+  let adminCreated = false;
+  try {
+    db = await openDatabase(
+      options.databaseUrl
+        ? { databaseUrl: options.databaseUrl }
+        : options.dataDir && !options.memory
+          ? { dataDir: options.dataDir }
+          : { memory: true },
+    );
+  } catch (err) {
+    await closeServer();
+    throw err;
+  }
+  try {
+    await migrate(db);
+    if (options.local) await ensureLocalUser(db);
+    if (options.initAdmin)
+      adminCreated = await initAdmin(db, options.initAdmin.username, options.initAdmin.password);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    await closeServer();
+    throw err;
+  }
+
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const app = createApp(db, options, () => publicUrl);
+  const router = new Router();
+  systemRoutes(router, app);
+  authRoutes(router, app);
+  documentRoutes(router, app);
+  ready.serve = (req, res) => void handle(app, router, req, res);
+
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const listenUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -91,10 +110,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
     adminCreated,
     stop: () =>
       (stopping ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          for (const socket of sockets) socket.destroy();
-        });
+        await closeServer();
         await db.close();
       })()),
   };

@@ -41,13 +41,18 @@ export interface NewUser {
   id?: string;
 }
 
-export async function createUser(db: Queryable, input: NewUser): Promise<User> {
+/** Refuses a user name or password the provider would not accept (400). */
+export function checkNewUser(input: Pick<NewUser, 'username' | 'password'>): void {
   if (!USERNAME_PATTERN.test(input.username)) {
     throw badRequest('invalid_username', 'username: letters, digits and . _ @ + -, at most 128 characters');
   }
   if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
     throw badRequest('weak_password', `password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
+}
+
+export async function createUser(db: Queryable, input: NewUser): Promise<User> {
+  checkNewUser(input);
   const hash = input.password === undefined ? null : await hashPassword(input.password);
   const rows = await db.query<UserRow>(
     `INSERT INTO users (id, username, display_name, email, role, password_hash)

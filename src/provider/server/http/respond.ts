@@ -12,7 +12,16 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
+  sendJsonText(res, status, body === undefined ? '' : JSON.stringify(body), headers);
+}
+
+/** Sends JSON that is already serialised ('' for no body). */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),

@@ -4,7 +4,7 @@
 import type { App } from '../app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';
-import { sendJson } from '../http/respond.js';
+import { sendJson, sendJsonText } from '../http/respond.js';
 import type { RequestContext, Router } from '../router.js';
 import { fingerprint, idempotent, type Reply } from '../store/idempotency.js';
 import {
@@ -72,12 +72,13 @@ export function documentRoutes(router: Router, app: App): void {
 
     router.on('GET', `${path}/:id`, async (ctx) => {
       const { user } = await app.authenticate(ctx);
-      const doc = await getDocument(app.db, user.id, kind, documentId(ctx));
-      if (parseEtag(ctx.req.headers['if-none-match']) === doc.version) {
-        ctx.res.writeHead(304, { etag: formatEtag(doc.version) }).end();
+      const doc = await app.documents.get(user.id, kind, documentId(ctx));
+      const etag = formatEtag(doc.version);
+      if (noneMatch(header(ctx, 'if-none-match'), doc.version)) {
+        ctx.res.writeHead(304, { etag, 'cache-control': 'no-store' }).end();
         return;
       }
-      sendJson(ctx.res, 200, doc, { etag: formatEtag(doc.version) });
+      sendJsonText(ctx.res, 200, doc.json, { etag });
     });
 
     router.on('PUT', `${path}/:id`, async (ctx) => {
@@ -185,6 +186,12 @@ function ifMatch(ctx: RequestContext): number {
   const version = parseEtag(raw);
   if (version === undefined) throw badRequest('invalid_if_match', 'If-Match must be a version such as "3"');
   return version;
+}
+
+/** Whether If-None-Match names the current version (or is *): the client's copy is current (304). */
+function noneMatch(raw: string | undefined, version: number): boolean {
+  if (raw === undefined) return false;
+  return raw.split(',').some((tag) => tag.trim() === '*' || parseEtag(tag) === version);
 }
 
 function idempotencyKey(ctx: RequestContext): string | undefined {
