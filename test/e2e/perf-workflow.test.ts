@@ -190,7 +190,7 @@ describe('perf results, compare and gate', () => {
     const r = await ok(['perf', 'compare', fast, slowFile]);
     assert.match(
       r.stdout,
-      /^METRIC {3,}FAST {3,}SLOW\nresult {3,}[0-9a-f]{8} {3,}[0-9a-f]{8}\nrate \(req\/s\) +\d+ +\d+ \(-[\d.]+%\)\n/,
+      /^METRIC {3,}FAST {3,}SLOW\nresult {3,}[0-9a-f]{8} {3,}[0-9a-f]{8}\nrate \(req\/s\) +[\d.,]+ +[\d.,]+ \(-[\d.]+%\)\n/,
     );
     assert.match(r.stdout, /p50 \(ms\) +[\d.]+ +[\d.]+ \(\+\d+\.\d%\)/);
     const data = await json(['perf', 'compare', 'fast', 'slow']);

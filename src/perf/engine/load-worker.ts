@@ -184,7 +184,9 @@ export class LoadWorker implements ConnectionOwner {
         const share = shareOf(p.requests, p.index, p.workers);
         if (p.warmupMs > 0) {
           // Measuring starts when this timer runs, not at the planned instant: from here on, exactly the
-          // next `share` requests are sent, and exactly those have a send time >= measureStart.
+          // next `share` requests are sent, and exactly those have a send time >= measureStart. Until
+          // then nothing is measured, even when a busy machine runs the timer late.
+          this.measureStart = Infinity;
           this.after(p.warmupMs, () => {
             this.measureStart = performance.now();
             this.limit = this.next + share;
@@ -434,14 +436,16 @@ export class LoadWorker implements ConnectionOwner {
         ? Math.max(this.scheduledEnd, this.issuingEndedAt)
         : Math.max(this.lastCompletion, this.lastSend);
     const toHr = (t: number) => (t > 0 ? t + this.hrOffset : 0);
+    // Stopped before measuring began (Ctrl-C in the warm-up): an empty window where it stopped.
+    const start = Number.isFinite(this.measureStart) ? this.measureStart : windowEnd;
     this.tally.lastSendHr = toHr(this.lastSend);
     this.tally.lastCompletionHr = toHr(this.lastCompletion);
     return {
       corrected: this.corrected ? parts(this.corrected) : null,
       uncorrected: parts(this.uncorrected),
       tally: this.tally.toData(),
-      measureStartHr: toHr(this.measureStart),
-      windowEndHr: toHr(Math.max(windowEnd, this.measureStart)),
+      measureStartHr: toHr(start),
+      windowEndHr: toHr(Math.max(windowEnd, start)),
       aborted: this.aborted,
     };
   }
