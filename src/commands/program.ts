@@ -5,6 +5,7 @@ import { VERSION } from '../core/version.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
+import { demoCommand } from './demo/index.js';
 import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
 import { logoutCommand } from './logout/index.js';
@@ -30,6 +31,7 @@ const OUTPUT = {
 
 /** Each command group, in the order --help lists them. Add new groups here. */
 const GROUPS: Array<() => CommandUnknownOpts> = [
+  demoCommand,
   contextCommand,
   designCommand,
   perfCommand,
