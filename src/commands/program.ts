@@ -5,6 +5,7 @@ import { VERSION } from '../core/version.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
+import { demoCommand } from './demo/index.js';
 import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
 import { logoutCommand } from './logout/index.js';
@@ -33,6 +34,7 @@ const OUTPUT = {
  * each name is the one its builder gives).
  */
 export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> = [
+  ['demo', demoCommand],
   ['context', contextCommand],
   ['design', designCommand],
   ['perf', perfCommand],

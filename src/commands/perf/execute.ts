@@ -5,6 +5,7 @@ import { evaluateGates } from '../../perf/gates/evaluate.js';
 import { parseGate } from '../../perf/gates/parse.js';
 import { formatMs, formatRate } from '../../perf/result/format.js';
 import type { ResultMeta } from '../../perf/result/build.js';
+import type { PerfResult } from '../../perf/result/model.js';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import { runLoadTest } from '../../perf/run.js';
 import type { RunSpec } from '../../perf/spec/run-spec.js';
@@ -16,6 +17,8 @@ import { printResult } from './print.js';
 export interface ExecuteOptions {
   gates: readonly string[];
   save: boolean;
+  /** Called with the result once it is kept, before it is printed and judged. */
+  kept?: (result: PerfResult) => Promise<void>;
 }
 
 export async function executeRun(
@@ -44,6 +47,7 @@ export async function executeRun(
     inv.log.info(
       `result ${result.id.slice(0, 8)} saved; see it again with: meshdeck perf result view ${result.id.slice(0, 8)}`,
     );
+    await o.kept?.(result);
   }
   await printResult(inv, result);
 

@@ -37,8 +37,19 @@ async function refuseIfRunning(stateDir: string): Promise<void> {
     });
 }
 
-/** Runs a sandbox until the signal fires; state and kubeconfig context exist only while it runs. */
-export async function runForeground(o: ForegroundOptions): Promise<void> {
+export interface LocalSandbox {
+  state: SandboxState;
+  /** Stops the sandbox and removes its state file and kubeconfig context. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox in this process as the local one: its state file and the meshdeck-sandbox kubeconfig
+ * context exist until close(), so kubectl and other meshdeck commands reach it meanwhile.
+ */
+export async function openLocalSandbox(
+  o: Omit<ForegroundOptions, 'signal' | 'onReady'>,
+): Promise<LocalSandbox> {
   await refuseIfRunning(o.stateDir);
   const paths = sandboxPaths({ stateDir: o.stateDir });
   await ensurePrivateDir(paths.dir);
@@ -64,18 +75,32 @@ export async function runForeground(o: ForegroundOptions): Promise<void> {
     dataDir: o.dataDir,
     mergedInto: o.userKubeconfig,
   };
+  const close = async () => {
+    await sandbox.stop();
+    await clearSandboxState({ stateDir: o.stateDir }, process.pid);
+    await removeSandboxContext(o.userKubeconfig).catch(() => undefined);
+  };
   try {
     await mergeSandboxContext(o.userKubeconfig, parse(sandbox.kubeconfig) as Record<string, unknown>);
     await writeFileAtomic(paths.stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
-    o.onReady(state);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { state, close };
+}
+
+/** Runs a sandbox until the signal fires; state and kubeconfig context exist only while it runs. */
+export async function runForeground(o: ForegroundOptions): Promise<void> {
+  const local = await openLocalSandbox(o);
+  try {
+    o.onReady(local.state);
     await new Promise<void>((resolve) => {
       if (o.signal.aborted) resolve();
       else o.signal.addEventListener('abort', () => resolve(), { once: true });
     });
   } finally {
-    await sandbox.stop();
-    await clearSandboxState({ stateDir: o.stateDir }, process.pid);
-    await removeSandboxContext(o.userKubeconfig).catch(() => undefined);
+    await local.close();
   }
 }
 

@@ -1,0 +1,216 @@
+// The demo, step by step: a sandbox (the running one, or one started here), the sample design applied and
+// waited for, its Service benchmarked with gates, the result kept. Each step is the same domain code the
+// design and perf commands use; this file only strings them together and tells the user what happened.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OperationError } from '../../core/errors.js';
+import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
+import { connect, type Connection } from '../../k8s/connect.js';
+import { findRunningSandbox } from '../../k8s/sandbox/local/state.js';
+import { openLocalSandbox } from '../../k8s/sandbox/local/lifecycle.js';
+import { userKubeconfigPath } from '../../k8s/sandbox/local/kubeconfig-file.js';
+import { SANDBOX_CONTEXT } from '../../k8s/sandbox/kubeconfig.js';
+import { hasReadiness } from '../../k8s/wait/readiness.js';
+import { waitForReady } from '../../k8s/wait/wait.js';
+import { ownedBySelector } from '../../k8s/apply/ownership.js';
+import { resolveSpec, settingsFromFlags } from '../../perf/spec/options.js';
+import { parseGate } from '../../perf/gates/parse.js';
+import { readDesign, resultLine } from '../design/common.js';
+import { progressLine } from '../design/apply.js';
+import { executeRun } from '../perf/execute.js';
+import { openDesignLibrary, publishDesign } from '../design/library.js';
+import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
+import { publishDocument } from '../../provider/publish.js';
+import type { PerfResult } from '../../perf/result/model.js';
+import type { LoadedDesign } from '../../core/design/model.js';
+import type { Invocation } from '../shared/invocation.js';
+
+interface DemoFlags {
+  rate: string;
+  duration: string;
+  assert?: string[];
+  keep?: boolean;
+}
+
+const DEFAULT_GATES = ['p99<=50ms', 'errors<1%'];
+const NAMESPACE = 'demo';
+const SERVICE = 'echo';
+const WAIT_MS = 120_000;
+
+/** fixtures/ of this installation: beside dist/ in a clone, and in the published package. */
+function fixture(...parts: string[]): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'fixtures', ...parts);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new OperationError(`meshdeck's sample design (fixtures/${parts.join('/')}) is missing`, {
+    hint: 'reinstall meshdeck: the fixtures folder ships with it',
+  });
+}
+
+export async function run(inv: Invocation, flags: DemoFlags): Promise<void> {
+  // Bad flags fail now, before anything is started.
+  const gates = flags.assert ?? DEFAULT_GATES;
+  gates.forEach(parseGate);
+  await settingsFromFlags('http://127.0.0.1/', flags);
+  const design = await readDesign(inv, undefined, {
+    filename: [fixture('designs', 'echo-demo.yaml')],
+    recursive: false,
+    requestTimeout: '30s',
+  });
+
+  const sandbox = await useSandbox(inv);
+  let connection: Connection | undefined;
+  try {
+    connection = connect({
+      cluster: { kubeconfig: sandbox.kubeconfig, context: SANDBOX_CONTEXT },
+      namespace: NAMESPACE,
+      env: inv.env,
+      cacheDir: inv.paths.cacheDir,
+      signal: inv.signal,
+    });
+    const client = connection.client;
+
+    inv.log.info(
+      `applying design "${design.meta.name}" ${design.meta.version} (${design.objects.length} objects)`,
+    );
+    const report = await applyDesign(client, design, {
+      signal: inv.signal,
+      onWarning: (m) => inv.log.warn(m),
+      onResults: (results) => results.forEach((r) => inv.log.info(`  ${resultLine(r, false)}`)),
+    });
+    const failure = failuresError(report.results, 'apply');
+    if (failure) throw failure;
+
+    const targets = report.applied
+      .filter(({ prepared }) => hasReadiness(prepared.object.apiVersion, prepared.object.kind))
+      .map(({ prepared, resource }) => ({
+        resource,
+        namespace: prepared.ref.namespace,
+        name: prepared.ref.name,
+        what: prepared.what,
+      }));
+    await waitForReady(client, targets, {
+      timeoutMs: WAIT_MS,
+      signal: inv.signal,
+      labelSelector: ownedBySelector(design.meta.name),
+      onProgress: (s) => inv.log.progress(progressLine(s, 'ready')),
+    });
+    inv.log.clearProgress();
+    inv.log.success(`${targets.map((t) => t.what).join(', ')} ready`);
+
+    await keepDesign(inv, design);
+    const url = await serviceUrl(connection, inv.signal);
+    inv.log.info(
+      `benchmarking ${url} (service ${SERVICE} -n ${NAMESPACE}): ${flags.rate} req/s for ${flags.duration}`,
+    );
+    const spec = resolveSpec(await settingsFromFlags(url, { ...flags, connections: '16' }));
+    await executeRun(
+      inv,
+      spec,
+      { name: design.meta.name, labels: { design: design.meta.name, cluster: 'sandbox' } },
+      { gates, save: true, kept: (result) => keepResult(inv, result) },
+    );
+    if (flags.keep && sandbox.owned) await keepRunning(inv, sandbox.kubeconfig, url);
+  } finally {
+    connection?.close();
+    if (sandbox.owned) await sandbox.close();
+  }
+}
+
+/**
+ * The design and the result go to the context's provider too (the built-in one by default), as the
+ * design and perf commands keep them. The demo's own work is done by then: a provider that cannot take
+ * them is reported, not fatal.
+ */
+async function keepDesign(inv: Invocation, design: LoadedDesign): Promise<void> {
+  try {
+    await publishDesign(inv, await openDesignLibrary(inv), design, {});
+  } catch (err) {
+    inv.log.warn(`design "${design.meta.name}" not kept with the provider: ${(err as Error).message}`);
+  }
+}
+
+async function keepResult(inv: Invocation, result: PerfResult): Promise<void> {
+  const provider = await contextProvider(inv);
+  // A Remote Provider you are signed in to got it already from the perf stores (see perf/store/open.ts).
+  if (provider.url !== undefined) return;
+  try {
+    const outcome = await publishDocument(
+      sessionHost(inv),
+      provider,
+      'performance-results',
+      { name: result.name, data: result },
+      syncLog(inv),
+    );
+    if (outcome.status === 'created')
+      inv.log.success(`result ${result.id.slice(0, 8)} kept with the provider`);
+    else if (outcome.status === 'queued') inv.log.warn(`result queued for the provider: ${outcome.reason}`);
+    else if (outcome.status === 'not-signed-in')
+      inv.log.warn(`result not sent to ${outcome.provider}: not signed in (meshdeck login)`);
+  } catch (err) {
+    inv.log.warn(`result not kept with the provider: ${(err as Error).message}`);
+  }
+}
+
+interface DemoSandbox {
+  kubeconfig: string;
+  /** Started by this command (and stopped at its end), rather than one already running. */
+  owned: boolean;
+  close(): Promise<void>;
+}
+
+/** The sandbox `meshdeck sandbox start` runs, else one in this process for as long as the demo lasts. */
+async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
+  const running = await findRunningSandbox({ stateDir: inv.paths.stateDir });
+  if (running) {
+    inv.log.info(`using the running sandbox at ${running.url} (pid ${running.pid})`);
+    return { kubeconfig: running.kubeconfig, owned: false, close: async () => undefined };
+  }
+  inv.log.info('starting the sandbox cluster in this process (it stops when the demo ends)');
+  const local = await openLocalSandbox({
+    stateDir: inv.paths.stateDir,
+    port: 0,
+    userKubeconfig: userKubeconfigPath(inv.globals.kubeconfig, inv.env),
+    onError: (err) => inv.log.debug(`sandbox: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  return { kubeconfig: local.state.kubeconfig, owned: true, close: local.close };
+}
+
+/** The loopback address the sandbox's load balancer gives the echo Service. */
+async function serviceUrl(connection: Connection, signal: AbortSignal): Promise<string> {
+  const client = connection.client;
+  const services = await client.resource('v1', 'Service');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const svc = (await client.get(services, NAMESPACE, SERVICE)) as
+      | { status?: { loadBalancer?: { ingress?: Array<{ ip?: string; ports?: Array<{ port: number }> }> } } }
+      | undefined;
+    const ingress = svc?.status?.loadBalancer?.ingress?.[0];
+    const port = ingress?.ports?.[0]?.port;
+    if (ingress?.ip && port) return `http://${ingress.ip}:${port}/`;
+    if (Date.now() > deadline || signal.aborted) {
+      throw new OperationError(`service ${SERVICE} -n ${NAMESPACE} got no load-balancer address`, {
+        hint: 'the sandbox gives LoadBalancer Services a loopback address; see "kubectl describe service echo -n demo"',
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function keepRunning(inv: Invocation, kubeconfig: string, url: string): Promise<void> {
+  inv.log.info(
+    [
+      'the sandbox keeps running; Ctrl-C stops it. Meanwhile, in another terminal:',
+      `  kubectl --context ${SANDBOX_CONTEXT} get pods,services -n ${NAMESPACE}`,
+      `  kubectl --kubeconfig ${kubeconfig} logs -n ${NAMESPACE} deployment/echo`,
+      `  meshdeck perf run ${url} --rate 1000 -d 10s`,
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    if (inv.signal.aborted) resolve();
+    else inv.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
