@@ -176,7 +176,7 @@ async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
     userKubeconfig: userKubeconfigPath(inv.globals.kubeconfig, inv.env),
     onError: (err) => inv.log.debug(`sandbox: ${err instanceof Error ? err.message : String(err)}`),
   });
-  return { kubeconfig: local.state.kubeconfig, owned: true, close: local.close };
+  return { kubeconfig: local.state.kubeconfig, owned: true, close: () => local.close() };
 }
 
 /** The loopback address the sandbox's load balancer gives the echo Service. */
