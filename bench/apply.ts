@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, median, writeResult } from './lib.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(root, 'bin', 'meshdeck.cjs');
+const bin = join(root, 'bin', 'meshdeck.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const OBJECTS = 1000;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, median, writeResult } from './lib.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(root, 'bin', 'meshdeck.cjs');
+const bin = join(root, 'bin', 'meshdeck.js');
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 10));
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);

@@ -16,7 +16,7 @@ import { tokensFor } from '../test/helpers/provider.js';
 import { machine, median, writeResult } from './lib.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(root, 'bin', 'meshdeck.cjs');
+const bin = join(root, 'bin', 'meshdeck.js');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

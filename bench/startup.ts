@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, median, timeInterleaved, writeResult, type Contender } from './lib.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(root, 'bin', 'meshdeck.cjs');
+const bin = join(root, 'bin', 'meshdeck.js');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 const home = mkdtempSync(join(tmpdir(), 'meshdeck-bench-'));
 const env = {

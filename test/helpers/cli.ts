@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-export const BIN = join(REPO_ROOT, 'bin', 'meshdeck.cjs');
+export const BIN = join(REPO_ROOT, 'bin', 'meshdeck.js');
 
 export interface RunResult {
   code: number | null;

@@ -58,7 +58,7 @@ export interface SandboxOptions {
    * `command` (and args) runs from this machine's PATH. Exact images or repositories without a tag.
    */
   allowedImages?: string[];
-  /** How a `meshdeck` container runs meshdeck; default: this Node with this package's bin/meshdeck.cjs. */
+  /** How a `meshdeck` container runs meshdeck; default: this Node with this package's bin/meshdeck.js. */
   meshdeckCommand?: string[];
   /** The fake load balancer: LoadBalancer Services get status.loadBalancer.ingress (default true). */
   loadBalancers?: boolean;

@@ -27,7 +27,7 @@ export interface PodRef {
 export interface ProcessRuntimeOptions {
   /** Images (exact, or a repository without tag) whose command runs on this machine. */
   allowedImages: string[];
-  /** How to run meshdeck itself; default: this Node and this package's bin/meshdeck.cjs. */
+  /** How to run meshdeck itself; default: this Node and this package's bin/meshdeck.js. */
   meshdeckCommand?: string[];
   /** The API server, for KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT. */
   apiServer?: () => { host: string; port: number } | undefined;
@@ -66,11 +66,11 @@ export function isMeshdeckImage(image: string): boolean {
 function defaultMeshdeckCommand(): string[] {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 8; i++) {
-    const bin = join(dir, 'bin', 'meshdeck.cjs');
+    const bin = join(dir, 'bin', 'meshdeck.js');
     if (existsSync(bin)) return [process.execPath, bin];
     dir = dirname(dir);
   }
-  throw new Error('exec: "meshdeck": the meshdeck launcher (bin/meshdeck.cjs) was not found');
+  throw new Error('exec: "meshdeck": the meshdeck launcher (bin/meshdeck.js) was not found');
 }
 
 function resolveExecutable(cmd: string): string {
