@@ -1,7 +1,7 @@
-// apply --wait against the sandbox. Phase 1 of the sandbox runs no workload controllers, so nothing becomes
-// ready by itself: that gives the --timeout case (exit 5, naming what is not ready), and the test writes
-// the status a controller would write (kubectl patch --subresource=status) to see the wait end as
-// kubectl's rollout status would. Live progress is checked on a real terminal (script(1)).
+// apply --wait against the sandbox with its controllers off, so nothing becomes ready by itself: that
+// gives the --timeout case (exit 5, naming what is not ready), and the test writes the status a
+// controller would write (kubectl patch --subresource=status) to see the wait end exactly as kubectl's
+// rollout status would. (The wait with the sandbox's real controllers: test/e2e/demo.test.ts.) Live progress is checked on a real terminal (script(1)).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LiveProcess } from '../helpers/provider.js';
@@ -10,7 +10,7 @@ import { BIN, runProcess } from '../helpers/cli.js';
 
 let c: ClusterHome;
 before(async () => {
-  c = await ClusterHome.start();
+  c = await ClusterHome.start({ controllers: false });
   assert.equal((await c.kubectl(['create', 'namespace', 'shop'])).code, 0);
 });
 after(() => c.stop());

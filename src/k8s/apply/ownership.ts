@@ -23,9 +23,16 @@ export function withOwnership(object: KubeObject, meta: DesignMeta): KubeObject 
   };
 }
 
-/** The design that owns a live object, if any. */
-export function ownerOf(object: { metadata?: { labels?: Record<string, string> } }): string | undefined {
-  return object.metadata?.labels?.[DESIGN_LABEL];
+/**
+ * The design that owns a live object, if any: the label and meshdeck's version annotation together.
+ * The label alone is not enough: controllers copy a Service's labels onto the Endpoints they make (and
+ * others copy labels too), and those copies are not the design's to prune or delete.
+ */
+export function ownerOf(object: {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}): string | undefined {
+  if (object.metadata?.annotations?.[VERSION_ANNOTATION] === undefined) return undefined;
+  return object.metadata.labels?.[DESIGN_LABEL];
 }
 
 export function ownedBySelector(design: string): string {
