@@ -93,7 +93,11 @@ export function buildProgram(argv?: readonly string[]) {
       .exitOverride()
       .configureOutput(OUTPUT),
   );
-  examples(program, ['meshdeck context list', 'meshdeck context create prod --kube-context prod-east --use']);
+  examples(program, [
+    'meshdeck demo',
+    'meshdeck context create prod --kube-context prod-east --use',
+    'meshdeck design apply -f ./k8s --wait',
+  ]);
 
   for (const [, build] of argv ? groupsFor(argv) : GROUPS) program.addCommand(inherit(build()));
   return program;
