@@ -7,13 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { OperationError } from '../../core/errors.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { connect, type Connection } from '../../k8s/connect.js';
+import { waitForApplied } from '../../k8s/wait/applied.js';
 import { findRunningSandbox } from '../../k8s/sandbox/local/state.js';
 import { openLocalSandbox } from '../../k8s/sandbox/local/lifecycle.js';
 import { userKubeconfigPath } from '../../k8s/sandbox/local/kubeconfig-file.js';
 import { SANDBOX_CONTEXT } from '../../k8s/sandbox/kubeconfig.js';
-import { hasReadiness } from '../../k8s/wait/readiness.js';
-import { waitForReady } from '../../k8s/wait/wait.js';
-import { ownedBySelector } from '../../k8s/apply/ownership.js';
 import { resolveSpec, settingsFromFlags } from '../../perf/spec/options.js';
 import { parseGate } from '../../perf/gates/parse.js';
 import { readDesign, resultLine } from '../design/common.js';
@@ -25,6 +23,7 @@ import { publishDocument } from '../../provider/publish.js';
 import type { PerfResult } from '../../perf/result/model.js';
 import type { LoadedDesign } from '../../core/design/model.js';
 import type { Invocation } from '../shared/invocation.js';
+import { untilAborted } from '../../core/abort.js';
 
 interface DemoFlags {
   rate: string;
@@ -84,22 +83,13 @@ export async function run(inv: Invocation, flags: DemoFlags): Promise<void> {
     const failure = failuresError(report.results, 'apply');
     if (failure) throw failure;
 
-    const targets = report.applied
-      .filter(({ prepared }) => hasReadiness(prepared.object.apiVersion, prepared.object.kind))
-      .map(({ prepared, resource }) => ({
-        resource,
-        namespace: prepared.ref.namespace,
-        name: prepared.ref.name,
-        what: prepared.what,
-      }));
-    await waitForReady(client, targets, {
+    const ready = await waitForApplied(client, report, {
       timeoutMs: WAIT_MS,
       signal: inv.signal,
-      labelSelector: ownedBySelector(design.meta.name),
       onProgress: (s) => inv.log.progress(progressLine(s, 'ready')),
     });
     inv.log.clearProgress();
-    inv.log.success(`${targets.map((t) => t.what).join(', ')} ready`);
+    inv.log.success(`${ready.map((s) => s.target.what).join(', ')} ready`);
 
     await keepDesign(inv, design);
     const url = await serviceUrl(connection, inv.signal);
@@ -209,8 +199,5 @@ async function keepRunning(inv: Invocation, kubeconfig: string, url: string): Pr
       `  meshdeck perf run ${url} --rate 1000 -d 10s`,
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    if (inv.signal.aborted) resolve();
-    else inv.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(inv.signal);
 }

@@ -1,8 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
-import { ownedBySelector } from '../../k8s/apply/ownership.js';
-import { hasReadiness } from '../../k8s/wait/readiness.js';
-import { waitForReady, type WaitStatus } from '../../k8s/wait/wait.js';
+import { waitForApplied } from '../../k8s/wait/applied.js';
+import type { WaitStatus } from '../../k8s/wait/wait.js';
 import type { Invocation } from '../shared/invocation.js';
 import {
   countActions,
@@ -47,18 +46,9 @@ export async function run(inv: Invocation, name: string | undefined, opts: Apply
     if (failure) throw failure;
     if (!opts.wait || dryRun) return;
 
-    const targets = report.applied
-      .filter(({ prepared }) => hasReadiness(prepared.object.apiVersion, prepared.object.kind))
-      .map(({ prepared, resource }) => ({
-        resource,
-        namespace: prepared.ref.namespace,
-        name: prepared.ref.name,
-        what: prepared.what,
-      }));
-    const statuses = await waitForReady(connection.client, targets, {
+    const statuses = await waitForApplied(connection.client, report, {
       timeoutMs,
       signal: inv.signal,
-      labelSelector: ownedBySelector(design.meta.name),
       onProgress: (s) => inv.log.progress(progressLine(s, 'ready')),
     });
     inv.log.clearProgress();

@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { startEchoServer } from '../../perf/serve/server.js';
 import { parseCount } from '../../perf/spec/quantity.js';
 import type { Invocation } from '../shared/invocation.js';
+import { untilAborted } from '../../core/abort.js';
 
 export async function run(inv: Invocation, opts: { port: string; host: string }): Promise<void> {
   const port = parseCount(opts.port, '--port', 0);
@@ -13,10 +14,7 @@ export async function run(inv: Invocation, opts: { port: string; host: string })
   inv.log.info(
     `echo target listening on ${server.host}:${server.port}; Ctrl-C to stop. Try ${server.url}?delay=5ms&status=503:10&size=1k`,
   );
-  await new Promise<void>((resolve) => {
-    if (inv.signal.aborted) resolve();
-    else inv.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(inv.signal);
   await server.close();
   inv.log.info(`stopped after ${server.served()} requests`);
 }

@@ -6,6 +6,7 @@ import { startProviderServer } from '../../provider/server/index.js';
 import { ApiError } from '../../provider/server/http/errors.js';
 import { batchedLog } from '../../provider/server/log-lines.js';
 import type { Invocation } from '../shared/invocation.js';
+import { untilAborted } from '../../core/abort.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -70,10 +71,7 @@ async function serve(inv: Invocation, opts: ServeOptions, log: (line: string) =>
   if (server.adminCreated) log(`created the first admin "${opts.initAdmin}"`);
   log(`provider listening on ${server.url} (storage: ${server.database})`);
   inv.out.write(`${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    if (inv.signal.aborted) resolve();
-    inv.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(inv.signal);
   log('provider stopping');
   await server.stop();
 }

@@ -48,17 +48,56 @@ function isProfile(v: unknown): boolean {
   return typeof p?.id === 'string' && typeof p.name === 'string' && p.kind === 'PerfProfile';
 }
 
-class SyncedResultStore implements ResultStore {
+/** What the local stores of both kinds offer that the synced ones build on. */
+interface LocalStore<T> {
+  get(ref: string): Promise<T | undefined>;
+  save(doc: T): Promise<T>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** Saving and deleting are the same for profiles and results; listing differs. */
+abstract class SyncedStore<T extends Named> {
   constructor(
-    private readonly local: ResultStore,
+    protected readonly local: LocalStore<T>,
     private readonly engine: SyncEngine,
-    private readonly events: SyncedStoreEvents,
+    protected readonly events: SyncedStoreEvents,
+    private readonly kind: DocumentKind,
+    private readonly noun: string,
+    private readonly isDoc: (v: unknown) => boolean,
   ) {}
 
+  /** The provider's documents of this kind (its cached copies while it is unreachable). */
+  protected async remote(): Promise<T[]> {
+    const { items } = await this.engine.list(this.kind);
+    return remoteData<T>(items, this.isDoc, this.events.warn);
+  }
+
+  async save(doc: T): Promise<T> {
+    await this.local.save(doc);
+    const outcome = await this.engine.push(this.kind, { name: doc.name, data: doc });
+    this.events.pushed(this.kind, doc.name, outcome);
+    return doc;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.local.delete(id);
+    if (deleted)
+      this.events.warn(`deleted this machine's copy; the provider keeps the ${this.noun} it was sent`);
+    return deleted;
+  }
+}
+
+class SyncedResultStore extends SyncedStore<PerfResult> implements ResultStore {
+  constructor(
+    private readonly localResults: ResultStore,
+    engine: SyncEngine,
+    events: SyncedStoreEvents,
+  ) {
+    super(localResults, engine, events, 'performance-results', 'result', isResult);
+  }
+
   async list(filter: { profile?: string } = {}): Promise<PerfResult[]> {
-    const { items } = await this.engine.list('performance-results');
-    const remote = remoteData<PerfResult>(items, isResult, this.events.warn);
-    const all = join(await this.local.list(), remote, (r) => r.id).sort((a, b) =>
+    const all = join(await this.localResults.list(), await this.remote(), (r) => r.id).sort((a, b) =>
       b.start_time.localeCompare(a.start_time),
     );
     if (filter.profile === undefined) return all;
@@ -70,49 +109,25 @@ class SyncedResultStore implements ResultStore {
   async get(ref: string): Promise<PerfResult | undefined> {
     return (await this.local.get(ref)) ?? resolveRef(await this.list(), ref, 'result', true);
   }
-
-  async save(result: PerfResult): Promise<PerfResult> {
-    await this.local.save(result);
-    const outcome = await this.engine.push('performance-results', { name: result.name, data: result });
-    this.events.pushed('performance-results', result.name, outcome);
-    return result;
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const deleted = await this.local.delete(id);
-    if (deleted) this.events.warn(`deleted this machine's copy; the provider keeps the result it was sent`);
-    return deleted;
-  }
 }
 
-class SyncedProfileStore implements ProfileStore {
+class SyncedProfileStore extends SyncedStore<PerfProfile> implements ProfileStore {
   constructor(
-    private readonly local: ProfileStore,
-    private readonly engine: SyncEngine,
-    private readonly events: SyncedStoreEvents,
-  ) {}
+    private readonly localProfiles: ProfileStore,
+    engine: SyncEngine,
+    events: SyncedStoreEvents,
+  ) {
+    super(localProfiles, engine, events, 'performance-profiles', 'profile', isProfile);
+  }
 
   async list(): Promise<PerfProfile[]> {
-    const { items } = await this.engine.list('performance-profiles');
-    const remote = remoteData<PerfProfile>(items, isProfile, this.events.warn);
-    return join(await this.local.list(), remote, (p) => p.name).sort((a, b) => a.name.localeCompare(b.name));
+    return join(await this.localProfiles.list(), await this.remote(), (p) => p.name).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
   }
 
   async get(ref: string): Promise<PerfProfile | undefined> {
     return (await this.local.get(ref)) ?? resolveRef(await this.list(), ref, 'profile');
-  }
-
-  async save(profile: PerfProfile): Promise<PerfProfile> {
-    await this.local.save(profile);
-    const outcome = await this.engine.push('performance-profiles', { name: profile.name, data: profile });
-    this.events.pushed('performance-profiles', profile.name, outcome);
-    return profile;
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const deleted = await this.local.delete(id);
-    if (deleted) this.events.warn(`deleted this machine's copy; the provider keeps the profile it was sent`);
-    return deleted;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   sandboxPaths,
   type SandboxState,
 } from './state.js';
+import { untilAborted } from '../../../core/abort.js';
 
 export interface ForegroundOptions {
   stateDir: string;
@@ -95,10 +96,7 @@ export async function runForeground(o: ForegroundOptions): Promise<void> {
   const local = await openLocalSandbox(o);
   try {
     o.onReady(local.state);
-    await new Promise<void>((resolve) => {
-      if (o.signal.aborted) resolve();
-      else o.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(o.signal);
   } finally {
     await local.close();
   }
