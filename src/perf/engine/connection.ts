@@ -4,6 +4,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { errnoCode } from '../../core/errors.js';
+import { DirectWriter, readDirect } from './direct-io.js';
 import { ResponseFramer, type ResponseSink } from './framer.js';
 import type { ErrorClass } from './tally.js';
 
@@ -57,6 +58,8 @@ export class Connection implements ResponseSink {
   readonly sendTimes: Float64Array;
   head = 0;
   private readonly framer: ResponseFramer;
+  /** Plain TCP without pipelining writes past socket.write (see direct-write.ts); null: socket.write. */
+  private writer: DirectWriter | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private failed = false;
   private retiring = false;
@@ -68,6 +71,7 @@ export class Connection implements ResponseSink {
     this.handleRead(buf as Buffer, nread);
     return true;
   };
+  private readonly onDirectRead = (nread: number) => this.handleRead(this.owner.readBuffer, nread);
   private readonly onData = (chunk: Buffer) => this.handleRead(chunk, chunk.length);
   private readonly onError = (err: Error) => this.handleError(err);
   private readonly onEnd = () => this.handleEnd();
@@ -92,6 +96,7 @@ export class Connection implements ResponseSink {
     this.framer.reset();
     this.head = 0;
     this.inflight = 0;
+    this.writer = null;
     // Plain TCP reads into the worker's shared buffer (no Buffer per read); TLS delivers 'data' chunks.
     const socket = openSocket(
       t,
@@ -99,6 +104,7 @@ export class Connection implements ResponseSink {
       t.tls ? undefined : { buffer: o.readBuffer, callback: this.onRead },
     );
     if (t.tls) socket.on('data', this.onData);
+    else readDirect(socket, this.onDirectRead);
     socket.on('error', this.onError);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
@@ -114,15 +120,8 @@ export class Connection implements ResponseSink {
     this.refTimes[slot] = ref;
     this.sendTimes[slot] = now;
     this.inflight++;
-    this.socket!.write(this.owner.request);
-  }
-
-  cork(): void {
-    this.socket?.cork();
-  }
-
-  uncork(): void {
-    this.socket?.uncork();
+    if (this.writer !== null) this.writer.write(this.owner.request);
+    else this.socket!.write(this.owner.request);
   }
 
   /** Gives up on the oldest request: every request in flight counts as timed out, and the connection goes. */
@@ -167,7 +166,10 @@ export class Connection implements ResponseSink {
   private handleConnect(): void {
     this.clearConnectTimer();
     if (this.retiring) return;
-    (this.socket as Socket).setNoDelay(true);
+    const socket = this.socket as Socket;
+    socket.setNoDelay(true);
+    // Pipelined requests go through socket.write, whose cork gathers them into one system call.
+    if (!this.owner.target.tls && this.owner.pipeline === 1) this.writer = DirectWriter.for(socket);
     this.isConnected = true;
     this.owner.connected(this);
   }

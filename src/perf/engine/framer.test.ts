@@ -150,6 +150,25 @@ describe('ResponseFramer', () => {
     assert.match(r.errors[0], /64 KiB/);
   });
 
+  it('counts every line of a head against the 64 KiB limit, however the reads cut it', () => {
+    const headers = (n: number) =>
+      Array.from({ length: n }, (_, i) => `X-Header-${i}: ${'v'.repeat(40)}\r\n`).join('');
+    // About 60 KiB of short lines is a valid head; about 70 KiB is not, though no line is long.
+    const fits = b(`HTTP/1.1 200 OK\r\n${headers(1100)}Content-Length: 2\r\n\r\nok`);
+    const tooBig = b(`HTTP/1.1 200 OK\r\n${headers(1300)}Content-Length: 2\r\n\r\nok`);
+    for (const piece of [1, 7, 1000, 70_000]) {
+      const cuts = (wire: Buffer) =>
+        Array.from({ length: Math.ceil(wire.length / piece) - 1 }, (_, i) => (i + 1) * piece);
+      const ok = feedInPieces(fits, cuts(fits));
+      assert.deepEqual(ok.responses, [[200, false]], `pieces of ${piece}`);
+      assert.deepEqual(ok.errors, []);
+      const big = feedInPieces(tooBig, cuts(tooBig));
+      assert.deepEqual(big.responses, [], `pieces of ${piece}`);
+      assert.equal(big.errors.length, 1);
+      assert.match(big.errors[0], /64 KiB/);
+    }
+  });
+
   it('tells a cut-short response from a clean end', () => {
     const r = new Recorder();
     const f = new ResponseFramer(r);

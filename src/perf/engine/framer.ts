@@ -1,7 +1,8 @@
 // Finds where each HTTP/1.1 response ends, straight from the bytes: the status line, Content-Length,
 // chunked bodies, bodies that end when the connection closes, and Connection: close. Nothing is copied
 // or allocated per response on the common path (the head arrives in one read); a head split across reads
-// is gathered in a scratch buffer kept for the connection's life.
+// is parsed line by line as it comes, and only a line cut in two is kept, in a scratch buffer kept for the
+// connection's life.
 
 /** What the framer tells its connection. Methods, not callbacks, so no closure exists per response. */
 export interface ResponseSink {
@@ -25,9 +26,12 @@ const TRAILER_END_LF = 10;
 const UNTIL_CLOSE = 11;
 const STOPPED = 12;
 
+// scanHead's answers besides an offset.
+const NEED_MORE = -1;
+const FAILED = -2;
+
 const CR = 13;
 const LF = 10;
-const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD_BYTES = 64 * 1024;
 
 const CONTENT_LENGTH = Buffer.from('content-length:');
@@ -44,11 +48,18 @@ export class ResponseFramer {
   private sawDigit = false;
   private status = 0;
   private close = false;
+  /** The unfinished last line of a head cut by a read, kept for the next read. */
   private scratch: Buffer | null = null;
   private scratchLen = 0;
-  // Filled by parseHead.
+  // The head being parsed, line by line.
+  private sawStatusLine = false;
+  private headStatus = 0;
+  private keepAlive = true;
   private contentLength = -1;
   private chunked = false;
+  private headBytes = 0;
+  /** Where scanHead stopped: the start of the line it could not finish. */
+  private lineAt = 0;
 
   constructor(
     private readonly sink: ResponseSink,
@@ -61,11 +72,13 @@ export class ResponseFramer {
     this.state = HEAD;
     this.scratchLen = 0;
     this.remaining = 0;
+    this.sawStatusLine = false;
+    this.headBytes = 0;
   }
 
   /** True when part of a response has arrived but not all of it. */
   get midResponse(): boolean {
-    return this.state !== HEAD || this.scratchLen > 0;
+    return this.state !== HEAD || this.scratchLen > 0 || this.sawStatusLine;
   }
 
   /** Consumes bytes [start, end) of `buf`. */
@@ -75,31 +88,31 @@ export class ResponseFramer {
       switch (this.state) {
         case HEAD: {
           if (this.scratchLen === 0) {
-            const at = buf.indexOf(HEAD_END, pos);
-            // indexOf cannot be bounded: a match past `end` is stale bytes of a reused read buffer.
-            if (at !== -1 && at + 4 <= end) {
-              if (!this.parseHead(buf, pos, at + 4)) return;
-              pos = at + 4;
+            const next = this.scanHead(buf, pos, end);
+            if (next >= 0) {
+              pos = next;
+              if (!this.endHead()) return;
               break;
             }
-            this.gather(buf, pos, end);
+            // The head goes on in the next read: its complete lines are parsed, the rest is kept.
+            if (next === NEED_MORE) this.keepLine(buf, this.lineAt, end);
             return;
           }
+          // A line cut by the previous read: join it with these bytes and parse on from it.
           const before = this.scratchLen;
-          const take = Math.min(end - pos, MAX_HEAD_BYTES - before);
+          const take = Math.min(end - pos, MAX_HEAD_BYTES - this.headBytes - before);
           const scratch = this.ensureScratch(before + take);
           buf.copy(scratch, before, pos, pos + take);
-          this.scratchLen = before + take;
-          const at = scratch.indexOf(HEAD_END, Math.max(0, before - 3));
-          if (at === -1 || at + 4 > this.scratchLen) {
-            if (this.scratchLen >= MAX_HEAD_BYTES) this.fail('response head larger than 64 KiB');
-            return;
-          }
-          const headEnd = at + 4;
+          const len = before + take;
           this.scratchLen = 0;
-          if (!this.parseHead(scratch, 0, headEnd)) return;
-          pos += headEnd - before;
-          break;
+          const next = this.scanHead(scratch, 0, len);
+          if (next >= 0) {
+            pos += next - before;
+            if (!this.endHead()) return;
+            break;
+          }
+          if (next === NEED_MORE) this.keepLine(scratch, this.lineAt, len);
+          return;
         }
         case BODY: {
           const take = Math.min(this.remaining, end - pos);
@@ -209,15 +222,23 @@ export class ResponseFramer {
   private fail(reason: string): false {
     this.state = STOPPED;
     this.scratchLen = 0;
+    this.sawStatusLine = false;
     this.sink.onProtocolError(reason);
     return false;
   }
 
-  private gather(buf: Buffer, start: number, end: number): void {
-    const n = Math.min(end - start, MAX_HEAD_BYTES);
-    buf.copy(this.ensureScratch(n), 0, start, start + n);
+  /** Keeps the unfinished line [start, end) of a head for the next read; a head over 64 KiB fails. */
+  private keepLine(buf: Buffer, start: number, end: number): void {
+    const n = end - start;
+    if (this.headBytes + n >= MAX_HEAD_BYTES) {
+      this.fail('response head larger than 64 KiB');
+      return;
+    }
+    if (n === 0) return;
+    const scratch = this.ensureScratch(n);
+    // copy() handles the overlap when the line already sits in the scratch buffer.
+    buf.copy(scratch, 0, start, end);
     this.scratchLen = n;
-    if (n >= MAX_HEAD_BYTES) this.fail('response head larger than 64 KiB');
   }
 
   private ensureScratch(size: number): Buffer {
@@ -231,58 +252,91 @@ export class ResponseFramer {
     return this.scratch;
   }
 
-  /** Reads the status line and the headers that frame the body; [start, end) ends with CRLF CRLF. */
-  private parseHead(buf: Buffer, start: number, end: number): boolean {
-    // "HTTP/1.x SSS"
-    if (
-      end - start < 16 ||
-      buf[start] !== 72 ||
-      buf[start + 1] !== 84 ||
-      buf[start + 2] !== 84 ||
-      buf[start + 3] !== 80 ||
-      buf[start + 4] !== 47 ||
-      buf[start + 5] !== 49 ||
-      buf[start + 6] !== 46 ||
-      buf[start + 8] !== 32
-    ) {
-      return this.fail('not an HTTP/1.x response');
-    }
-    const minor = buf[start + 7];
-    const s0 = buf[start + 9] - 48;
-    const s1 = buf[start + 10] - 48;
-    const s2 = buf[start + 11] - 48;
-    if (s0 < 1 || s0 > 5 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) return this.fail('bad status code');
-    const status = s0 * 100 + s1 * 10 + s2;
-    let keepAlive = minor === 49; // HTTP/1.1 keeps the connection unless told otherwise
-    this.contentLength = -1;
-    this.chunked = false;
-
-    let line = buf.indexOf(LF, start) + 1;
-    const last = end - 2; // the empty line
-    while (line < last) {
-      const eol = buf.indexOf(LF, line);
-      const first = buf[line] | 0x20;
-      if (first === 99 /* c */) {
-        if (startsWithName(buf, line, eol, CONTENT_LENGTH)) {
-          const n = parseDecimal(buf, line + CONTENT_LENGTH.length, eol);
-          if (n < 0) return this.fail('bad Content-Length');
-          this.contentLength = n;
-        } else if (startsWithName(buf, line, eol, CONNECTION)) {
-          const from = line + CONNECTION.length;
-          if (containsToken(buf, from, eol, CLOSE)) keepAlive = false;
-          else if (containsToken(buf, from, eol, KEEP_ALIVE)) keepAlive = true;
-        }
-      } else if (first === 116 /* t */ && startsWithName(buf, line, eol, TRANSFER_ENCODING)) {
-        if (containsToken(buf, line + TRANSFER_ENCODING.length, eol, CHUNKED)) this.chunked = true;
+  /**
+   * Parses the complete lines of a head in [from, end), one pass in JavaScript (no Buffer.indexOf call
+   * per line). Returns the offset just past the empty line that ends the head; NEED_MORE when the bytes
+   * end first (`lineAt` is then where the unfinished line starts); FAILED after a protocol error.
+   */
+  private scanHead(buf: Buffer, from: number, end: number): number {
+    let line = from;
+    while (line < end) {
+      let eol = line;
+      while (eol < end && buf[eol] !== LF) eol++;
+      if (eol === end) break;
+      this.headBytes += eol + 1 - line;
+      if (this.headBytes > MAX_HEAD_BYTES) {
+        this.fail('response head larger than 64 KiB');
+        return FAILED;
+      }
+      if (!this.sawStatusLine) {
+        if (!this.statusLine(buf, line, eol)) return FAILED;
+      } else if (eol === line || (eol === line + 1 && buf[line] === CR)) {
+        return eol + 1;
+      } else if (!this.headerLine(buf, line, eol)) {
+        return FAILED;
       }
       line = eol + 1;
     }
+    this.lineAt = line;
+    return NEED_MORE;
+  }
 
+  /** "HTTP/1.x SSS ..." in [line, eol). */
+  private statusLine(buf: Buffer, line: number, eol: number): boolean {
+    if (
+      eol - line < 12 ||
+      buf[line] !== 72 ||
+      buf[line + 1] !== 84 ||
+      buf[line + 2] !== 84 ||
+      buf[line + 3] !== 80 ||
+      buf[line + 4] !== 47 ||
+      buf[line + 5] !== 49 ||
+      buf[line + 6] !== 46 ||
+      buf[line + 8] !== 32
+    ) {
+      return this.fail('not an HTTP/1.x response');
+    }
+    const s0 = buf[line + 9] - 48;
+    const s1 = buf[line + 10] - 48;
+    const s2 = buf[line + 11] - 48;
+    if (s0 < 1 || s0 > 5 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) return this.fail('bad status code');
+    this.sawStatusLine = true;
+    this.headStatus = s0 * 100 + s1 * 10 + s2;
+    this.keepAlive = buf[line + 7] === 49; // HTTP/1.1 keeps the connection unless told otherwise
+    this.contentLength = -1;
+    this.chunked = false;
+    return true;
+  }
+
+  /** One header line [line, eol): only the ones that frame the body matter. */
+  private headerLine(buf: Buffer, line: number, eol: number): boolean {
+    const first = buf[line] | 0x20;
+    if (first === 99 /* c */) {
+      if (startsWithName(buf, line, eol, CONTENT_LENGTH)) {
+        const n = parseDecimal(buf, line + CONTENT_LENGTH.length, eol);
+        if (n < 0) return this.fail('bad Content-Length');
+        this.contentLength = n;
+      } else if (startsWithName(buf, line, eol, CONNECTION)) {
+        const from = line + CONNECTION.length;
+        if (containsToken(buf, from, eol, CLOSE)) this.keepAlive = false;
+        else if (containsToken(buf, from, eol, KEEP_ALIVE)) this.keepAlive = true;
+      }
+    } else if (first === 116 /* t */ && startsWithName(buf, line, eol, TRANSFER_ENCODING)) {
+      if (containsToken(buf, line + TRANSFER_ENCODING.length, eol, CHUNKED)) this.chunked = true;
+    }
+    return true;
+  }
+
+  /** The head is complete: how does the body end? False when the connection cannot go on. */
+  private endHead(): boolean {
+    const status = this.headStatus;
+    this.sawStatusLine = false;
+    this.headBytes = 0;
     // Interim responses (100 Continue, 103 Early Hints) precede the real one.
     if (status < 200 && status !== 101) return true;
     if (status === 101) return this.fail('the server switched protocols (101)');
     this.status = status;
-    this.close = !keepAlive;
+    this.close = !this.keepAlive;
     if (this.headRequests || status === 204 || status === 304) {
       this.complete();
     } else if (this.chunked) {
