@@ -10,7 +10,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'bin/*.js'] } },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', 'scripts/*.mjs', 'bin/*.js', 'bench/reference/*.cjs'],
+        },
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [

@@ -85,6 +85,7 @@ export class Connection implements ResponseSink {
     this.refTimes = new Float64Array(owner.pipeline);
     this.sendTimes = new Float64Array(owner.pipeline);
     this.framer = new ResponseFramer(this, owner.headRequests);
+    this.framer.useReadBuffer(owner.readBuffer);
   }
 
   open(): void {

@@ -13,15 +13,23 @@ class Recorder implements ResponseSink {
   }
 }
 
-/** Feeds `wire` cut at the given points, each piece through a fresh buffer with stale bytes after it. */
-function feedInPieces(wire: Buffer, cuts: number[], head = false): Recorder {
+const STALE = '\r\n\r\nHTTP/1.1 200 OK\r\n\r\n';
+
+/**
+ * Feeds `wire` cut at the given points. Each piece goes through a fresh buffer with stale bytes after it,
+ * or, like the engine, through one shared read buffer that the framer searches a word at a time.
+ */
+function feedInPieces(wire: Buffer, cuts: number[], head = false, shared = false): Recorder {
   const r = new Recorder();
   const f = new ResponseFramer(r, head);
+  const readBuffer = Buffer.alloc(wire.length + 64);
+  if (shared) f.useReadBuffer(readBuffer);
   let from = 0;
   for (const to of [...cuts, wire.length]) {
-    // Like the engine's shared read buffer: the piece at the start, stale bytes (that look like a head end) after.
-    const buf = Buffer.alloc(to - from + 64, '\r\n\r\nHTTP/1.1 200 OK\r\n\r\n');
+    // The piece at the start, stale bytes (that look like a head end) after.
+    const buf = shared ? readBuffer : Buffer.alloc(to - from + 64, STALE);
     wire.copy(buf, 0, from, to);
+    if (shared) buf.fill(STALE, to - from, to - from + 64);
     f.feed(buf, 0, to - from);
     from = to;
   }
@@ -29,20 +37,24 @@ function feedInPieces(wire: Buffer, cuts: number[], head = false): Recorder {
   return r;
 }
 
-/** Every way to cut the bytes in two, and byte by byte: the result must never change. */
+/** Every way to cut the bytes in two, and byte by byte, in either kind of buffer: the result must never change. */
 function assertFramesSame(wire: Buffer, expected: Array<[number, boolean]>, head = false): void {
-  assert.deepEqual(feedInPieces(wire, [], head).responses, expected, 'in one piece');
-  for (let cut = 1; cut < wire.length; cut++) {
-    const r = feedInPieces(wire, [cut], head);
-    assert.deepEqual(r.responses, expected, `cut at ${cut}`);
-    assert.deepEqual(r.errors, []);
+  for (const shared of [false, true]) {
+    const how = shared ? 'shared buffer' : 'fresh buffers';
+    assert.deepEqual(feedInPieces(wire, [], head, shared).responses, expected, `in one piece, ${how}`);
+    for (let cut = 1; cut < wire.length; cut++) {
+      const r = feedInPieces(wire, [cut], head, shared);
+      assert.deepEqual(r.responses, expected, `cut at ${cut}, ${how}`);
+      assert.deepEqual(r.errors, []);
+    }
+    const bytewise = feedInPieces(
+      wire,
+      Array.from({ length: wire.length - 1 }, (_, i) => i + 1),
+      head,
+      shared,
+    );
+    assert.deepEqual(bytewise.responses, expected, `byte by byte, ${how}`);
   }
-  const bytewise = feedInPieces(
-    wire,
-    Array.from({ length: wire.length - 1 }, (_, i) => i + 1),
-    head,
-  );
-  assert.deepEqual(bytewise.responses, expected, 'byte by byte');
 }
 
 const b = (s: string) => Buffer.from(s, 'latin1');

@@ -60,12 +60,25 @@ export class ResponseFramer {
   private headBytes = 0;
   /** Where scanHead stopped: the start of the line it could not finish. */
   private lineAt = 0;
+  /** The connection's read buffer and a view of it as 32-bit words, to look for LF four bytes at a time. */
+  private wordBuf: Buffer | null = null;
+  private words: Int32Array | null = null;
 
   constructor(
     private readonly sink: ResponseSink,
     /** Responses to HEAD have no body, whatever their headers say. */
     private readonly headRequests = false,
   ) {}
+
+  /**
+   * The buffer most reads will arrive in (the engine's shared read buffer): heads in it are searched a
+   * word at a time. Its memory must start on a 4-byte boundary.
+   */
+  useReadBuffer(buf: Buffer): void {
+    if (buf.byteOffset % 4 !== 0) return;
+    this.wordBuf = buf;
+    this.words = new Int32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+  }
 
   /** Starts over, for a new connection. */
   reset(): void {
@@ -258,10 +271,10 @@ export class ResponseFramer {
    * end first (`lineAt` is then where the unfinished line starts); FAILED after a protocol error.
    */
   private scanHead(buf: Buffer, from: number, end: number): number {
+    const words = buf === this.wordBuf ? this.words : null;
     let line = from;
     while (line < end) {
-      let eol = line;
-      while (eol < end && buf[eol] !== LF) eol++;
+      const eol = words === null ? findLF(buf, line, end) : findLFByWords(buf, words, line, end);
       if (eol === end) break;
       this.headBytes += eol + 1 - line;
       if (this.headBytes > MAX_HEAD_BYTES) {
@@ -355,6 +368,36 @@ export class ResponseFramer {
     }
     return this.state !== STOPPED || this.close;
   }
+}
+
+/** The first LF in [from, end), or `end`. */
+function findLF(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && buf[i] !== LF) i++;
+  return i;
+}
+
+/**
+ * findLF over a buffer that starts on a word boundary, four bytes per step: a word holds an LF when
+ * (x - 0x01010101) & ~x & 0x80808080 is not zero for x = word ^ 0x0a0a0a0a (a zero byte in x), the classic
+ * test that cannot miss a zero byte and, for the first zero byte, cannot be fooled.
+ */
+function findLFByWords(buf: Buffer, words: Int32Array, from: number, end: number): number {
+  let i = from;
+  while ((i & 3) !== 0) {
+    if (i >= end || buf[i] === LF) return i;
+    i++;
+  }
+  const lastWord = end >>> 2; // words [i/4, lastWord) lie wholly before `end`
+  let w = i >>> 2;
+  while (w < lastWord) {
+    const x = words[w] ^ 0x0a0a0a0a;
+    if ((((x - 0x01010101) | 0) & ~x & 0x80808080) !== 0) break;
+    w++;
+  }
+  i = w << 2;
+  while (i < end && buf[i] !== LF) i++;
+  return i;
 }
 
 function startsWithName(buf: Buffer, from: number, eol: number, name: Buffer): boolean {
