@@ -1,7 +1,7 @@
 // apply --wait against the sandbox with its controllers off, so nothing becomes ready by itself: that
 // gives the --timeout case (exit 5, naming what is not ready), and the test writes the status a
 // controller would write (kubectl patch --subresource=status) to see the wait end exactly as kubectl's
-// rollout status would. (The wait with the sandbox's real controllers: test/e2e/demo.test.ts.) Live progress is checked on a real terminal (script(1)).
+// rollout status would. (The wait with the sandbox's real controllers: test/e2e/demo.solo.test.ts.) Live progress is checked on a real terminal (script(1)).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LiveProcess } from '../helpers/provider.js';

@@ -1,6 +1,7 @@
 // `meshdeck demo`, the README's main job, as a user runs it on a fresh machine: a sandbox started in
 // the process, the sample design deployed as real processes, benchmarked through its Service, gated,
-// the result kept, and nothing left running afterwards.
+// the result kept, and nothing left running afterwards. Solo (run alone, after the rest): the demo gates
+// on p99 <= 50 ms, which a machine busy with the rest of the suite can miss (it did: p99 53.5 ms).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
