@@ -16,6 +16,11 @@ const readBuffer = Buffer.allocUnsafe(64 * 1024);
 let responseLength = 0;
 let responses = 0;
 
+function fail(message) {
+  console.error(`raw-loop: ${message}`);
+  process.exit(1);
+}
+
 function open() {
   let pending = 0;
   const socket = net.connect({
@@ -26,8 +31,9 @@ function open() {
       callback(n, buf) {
         if (responseLength === 0) {
           const head = buf.toString('latin1', 0, n);
+          if (!/^HTTP\/1\.[01] 200 /.test(head)) fail(`the target answered ${head.slice(0, 12)}, not 200`);
           const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-          if (!length) throw new Error('the reference loop needs responses with Content-Length');
+          if (!length) fail('the reference loop needs responses with Content-Length');
           responseLength = head.indexOf('\r\n\r\n') + 4 + Number(length[1]);
         }
         pending += n;

@@ -58,7 +58,7 @@ export class Connection implements ResponseSink {
   readonly sendTimes: Float64Array;
   head = 0;
   private readonly framer: ResponseFramer;
-  /** Plain TCP without pipelining writes past socket.write (see direct-write.ts); null: socket.write. */
+  /** Plain TCP without pipelining writes past socket.write (see direct-io.ts); null: socket.write. */
   private writer: DirectWriter | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private failed = false;

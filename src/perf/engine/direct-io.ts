@@ -1,11 +1,11 @@
 // The engine's plain-TCP fast path: reads and writes straight on a socket's handle, the way node:net does
 // underneath, without the stream machinery around it.
 //
-// Writes: socket.write goes through the Writable machinery. That machinery costs, per write, a WriteWrap object, an
-// after-write record and a process.nextTick, and the tick then has to be drained after every read callback;
-// on loopback that is about a tenth of the generator's CPU per request (bench:perf). Here one request
-// object serves every write that the kernel takes at once (nearly all of them); only a write the kernel
-// queues keeps its object, and the next write gets a new one.
+// Writes: socket.write goes through the Writable machinery, which costs per write a WriteWrap object, an
+// after-write record and a process.nextTick, and the tick then has to be drained after every read
+// callback; on loopback that is about a tenth of the generator's CPU per request (bench:perf). Here one
+// request object serves every write that the kernel takes at once (nearly all of them); only a write the
+// kernel queues keeps its object, and the next write gets a new one.
 //
 // Reads: with the `onread` option node:net already reads into our buffer; its handler still runs a generic
 // JavaScript layer (socket timers, buffer swapping) before ours. The handle calls ours directly instead,

@@ -37,7 +37,7 @@ function feedInPieces(wire: Buffer, cuts: number[], head = false, shared = false
   return r;
 }
 
-/** Every way to cut the bytes in two, and byte by byte, in either kind of buffer: the result must never change. */
+/** Every way to cut the bytes in two, and byte by byte, in either kind of buffer: the same responses. */
 function assertFramesSame(wire: Buffer, expected: Array<[number, boolean]>, head = false): void {
   for (const shared of [false, true]) {
     const how = shared ? 'shared buffer' : 'fresh buffers';

@@ -388,6 +388,7 @@ function decodeMessage(buf: Buffer, msg: Msg): Record<string, unknown> {
     const wire = key & 7;
     const field = msg[num];
     if (!field) {
+      // A field this schema does not know (a newer client): step over its bytes, as protobuf requires.
       r.skip(wire);
       continue;
     }
