@@ -11,7 +11,9 @@ let c: ClusterHome;
 let shop = '';
 let app = '';
 before(async () => {
-  c = await ClusterHome.start();
+  // The kubelet's lease renewal (every 10 s) is the sandbox's only timed write. These tests read an
+  // unchanged resourceVersion as "nothing was written", so the heartbeat waits an hour instead.
+  c = await ClusterHome.start({ nodeHeartbeatSeconds: 3600 });
   shop = c.file('shop/10-namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
   app = c.file(
     'shop/20-app.yaml',

@@ -13,7 +13,9 @@ let server: Server;
 let slowUrl = '';
 const held: Array<() => void> = [];
 before(async () => {
-  c = await ClusterHome.start();
+  // The kubelet's lease renewal (every 10 s) is the sandbox's only timed write. These tests read an
+  // unchanged resourceVersion as "nothing was written", so the heartbeat waits an hour instead.
+  c = await ClusterHome.start({ nodeHeartbeatSeconds: 3600 });
   server = createServer((_req, res) => held.push(() => res.destroy()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   slowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app.yaml`;
