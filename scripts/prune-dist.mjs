@@ -1,6 +1,6 @@
 // Part of the build: removes compiled files whose TypeScript source is gone. tsc never deletes an output,
 // so a renamed or deleted test would otherwise keep running from dist/ under its old name.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,16 +11,16 @@ const compiled = ['src', 'test', 'bench'];
 
 function prune(dir) {
   if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
       prune(path);
       continue;
     }
-    const m = /^(.*)\.js(\.map)?$/.exec(entry);
+    const m = /^(.*)\.js(\.map)?$/.exec(entry.name);
     if (!m) continue;
     const source = join(root, relative(dist, dir), m[1]);
-    if (['.ts', '.tsx', '.js', '.mjs', '.cjs'].some((ext) => existsSync(source + ext))) continue;
+    if (existsSync(`${source}.ts`) || existsSync(`${source}.tsx`)) continue;
     rmSync(path);
     if (!m[2]) console.log(`build: removed ${relative(root, path)} (its source is gone)`);
   }

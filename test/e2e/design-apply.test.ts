@@ -5,15 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { ClusterHome } from '../helpers/cluster.js';
+import { ClusterHome, NO_TIMED_WRITES } from '../helpers/cluster.js';
 
 let c: ClusterHome;
 let shop = '';
 let app = '';
 before(async () => {
-  // The kubelet's lease renewal (every 10 s) is the sandbox's only timed write. These tests read an
-  // unchanged resourceVersion as "nothing was written", so the heartbeat waits an hour instead.
-  c = await ClusterHome.start({ nodeHeartbeatSeconds: 3600 });
+  c = await ClusterHome.start(NO_TIMED_WRITES);
   shop = c.file('shop/10-namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
   app = c.file(
     'shop/20-app.yaml',

@@ -6,16 +6,14 @@ import { truncateSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ClusterHome } from '../helpers/cluster.js';
+import { ClusterHome, NO_TIMED_WRITES } from '../helpers/cluster.js';
 
 let c: ClusterHome;
 let server: Server;
 let slowUrl = '';
 const held: Array<() => void> = [];
 before(async () => {
-  // The kubelet's lease renewal (every 10 s) is the sandbox's only timed write. These tests read an
-  // unchanged resourceVersion as "nothing was written", so the heartbeat waits an hour instead.
-  c = await ClusterHome.start({ nodeHeartbeatSeconds: 3600 });
+  c = await ClusterHome.start(NO_TIMED_WRITES);
   server = createServer((_req, res) => held.push(() => res.destroy()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   slowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app.yaml`;

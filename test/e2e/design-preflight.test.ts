@@ -3,7 +3,7 @@
 // exactly, before anything changes (exit 4), for apply, apply --prune and delete.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ClusterHome } from '../helpers/cluster.js';
+import { ClusterHome, NO_TIMED_WRITES } from '../helpers/cluster.js';
 
 let c: ClusterHome;
 let tokenUser = '';
@@ -12,9 +12,7 @@ let maintainer = '';
 let design = '';
 
 before(async () => {
-  // The kubelet's lease renewal (every 10 s) is the sandbox's only timed write. These tests read an
-  // unchanged resourceVersion as "nothing was written", so the heartbeat waits an hour instead.
-  c = await ClusterHome.start({ nodeHeartbeatSeconds: 3600 });
+  c = await ClusterHome.start(NO_TIMED_WRITES);
   const setup = [
     ['create', 'namespace', 'shop'],
     // Configmaps in shop only, nothing else: enough to apply part of the design.

@@ -24,6 +24,12 @@ export interface ClusterHomeOptions extends SandboxOptions {
   persistent?: boolean;
 }
 
+/**
+ * For tests that read an unchanged resourceVersion as "nothing was written": the kubelet's lease renewal
+ * (every 10 s) is the sandbox's only timed write, so here it waits an hour instead.
+ */
+export const NO_TIMED_WRITES: ClusterHomeOptions = { nodeHeartbeatSeconds: 3600 };
+
 export class ClusterHome {
   readonly home = new TestHome();
   readonly requests: RequestRecord[] = [];
