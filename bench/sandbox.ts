@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../src/k8s/sandbox/index.js';
+import { startSandbox } from '../src/sandbox/index.js';
 import { machine, median, writeResult } from './lib.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

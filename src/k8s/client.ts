@@ -1,7 +1,7 @@
 // The cluster client every operation uses: resources found through discovery, then get, list (all pages),
 // server-side apply, delete, watch and access reviews, all through one transport (retries, typed errors).
-import type { KubeObject } from '../core/design/model.js';
-import { describeRef, kindGroup, refOf } from '../core/design/object-ref.js';
+import type { KubeObject } from '../design/model.js';
+import { describeRef, kindGroup, refOf } from '../design/object-ref.js';
 import { UsageError } from '../core/errors.js';
 import type { Discovery } from './discovery/discovery.js';
 import type { ApiResource } from './discovery/resources.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { meshdeckPaths } from '../../src/core/paths.js';
-import { publishDocument } from '../../src/provider/publish.js';
+import { publishDocument } from '../../src/provider/client/publish.js';
 import { TestHome } from '../helpers/cli.js';
 import { deviceLogin, restartableProvider, tokensFor } from '../helpers/provider.js';
 

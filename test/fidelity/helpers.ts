@@ -11,7 +11,7 @@ import {
   type RequestRecord,
   type Sandbox,
   type SandboxOptions,
-} from '../../src/k8s/sandbox/index.js';
+} from '../../src/sandbox/index.js';
 import { runProcess, type RunResult } from '../helpers/cli.js';
 
 function which(name: string): string {

@@ -10,7 +10,7 @@ import {
   type RequestRecord,
   type Sandbox,
   type SandboxOptions,
-} from '../../src/k8s/sandbox/index.js';
+} from '../../src/sandbox/index.js';
 import { runProcess, TestHome, type RunOptions, type RunResult } from './cli.js';
 
 /** Requests that change something: every write except the access reviews a preflight asks. */

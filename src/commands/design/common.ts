@@ -1,10 +1,10 @@
 // What the design actions share: reading the design the user named, reporting its problems, and the
 // result lines and summaries of apply and delete.
-import { issuesError, formatIssueLine } from '../../core/design/issues.js';
-import { loadDesignInput } from '../../core/design/input.js';
-import type { LoadResult } from '../../core/design/load.js';
-import type { LoadedDesign } from '../../core/design/model.js';
-import type { ReadSourcesOptions } from '../../core/design/sources.js';
+import { issuesError, formatIssueLine } from '../../design/issues.js';
+import { loadDesignInput } from '../../design/input.js';
+import type { LoadResult } from '../../design/load.js';
+import type { LoadedDesign } from '../../design/model.js';
+import type { ReadSourcesOptions } from '../../design/sources.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';

@@ -1,9 +1,9 @@
-import type { DesignEntry } from '../../provider/designs.js';
+import type { DesignEntry } from '../../provider/client/designs.js';
 import type { Invocation } from '../shared/invocation.js';
 import { readDesign, type InputFlags } from './common.js';
 import { openDesignLibrary, publishDesign } from './library.js';
 import { designView } from './view-model.js';
-import { toDocument } from '../../core/design/model.js';
+import { toDocument } from '../../design/model.js';
 
 export async function run(
   inv: Invocation,

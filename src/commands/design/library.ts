@@ -1,10 +1,10 @@
 // The design library of the command's context: the designs its provider keeps (cached for offline reads),
 // and how publishing one is told to the user.
-import type { LoadedDesign } from '../../core/design/model.js';
-import { DesignLibrary } from '../../provider/designs.js';
-import { openProviderSession } from '../../provider/session.js';
-import type { PushResult } from '../../provider/sync/engine.js';
-import { SyncEngine } from '../../provider/sync/engine.js';
+import type { LoadedDesign } from '../../design/model.js';
+import { DesignLibrary } from '../../provider/client/designs.js';
+import { openProviderSession } from '../../provider/client/session.js';
+import type { PushResult } from '../../provider/client/sync/engine.js';
+import { SyncEngine } from '../../provider/client/sync/engine.js';
 import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
 import type { Invocation } from '../shared/invocation.js';
 

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { formatIssueLine } from '../../core/design/issues.js';
-import { loadDesign } from '../../core/design/load.js';
-import { toDocument } from '../../core/design/model.js';
-import { storedDesignText } from '../../core/design/stored.js';
+import { formatIssueLine } from '../../design/issues.js';
+import { loadDesign } from '../../design/load.js';
+import { toDocument } from '../../design/model.js';
+import { storedDesignText } from '../../design/stored.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { toYaml } from '../../core/output/yaml-text.js';
-import { contentHash } from '../../provider/sync/content.js';
+import { contentHash } from '../../provider/client/sync/content.js';
 import type { Invocation } from '../shared/invocation.js';
 import { openDesignLibrary } from './library.js';
 

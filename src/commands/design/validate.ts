@@ -1,6 +1,6 @@
-import { sortIssues, type DesignIssue } from '../../core/design/issues.js';
-import { loadDesignInput } from '../../core/design/input.js';
-import { validateDesign } from '../../core/design/validate.js';
+import { sortIssues, type DesignIssue } from '../../design/issues.js';
+import { loadDesignInput } from '../../design/input.js';
+import { validateDesign } from '../../design/validate.js';
 import { ExitCode, InterruptedError, MeshdeckError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { location } from '../../core/output/frame.js';

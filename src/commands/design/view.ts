@@ -1,4 +1,4 @@
-import { issuesError } from '../../core/design/issues.js';
+import { issuesError } from '../../design/issues.js';
 import type { Invocation } from '../shared/invocation.js';
 import { openDesignLibrary } from './library.js';
 import { designView } from './view-model.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { canOpenBrowser } from '../../provider/client/web-login.js';
-import { login, type LoginMethod } from '../../provider/login.js';
-import { providerTarget } from '../../provider/session.js';
+import { login, type LoginMethod } from '../../provider/client/login.js';
+import { providerTarget } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost } from '../provider/host.js';
 

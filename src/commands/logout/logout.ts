@@ -1,5 +1,5 @@
-import { logout } from '../../provider/login.js';
-import { providerTarget } from '../../provider/session.js';
+import { logout } from '../../provider/client/login.js';
+import { providerTarget } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost } from '../provider/host.js';
 

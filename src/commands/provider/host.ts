@@ -1,7 +1,7 @@
 // What the provider domain needs from a command invocation.
 import type { ProviderRef } from '../../core/config/model.js';
-import type { SessionHost } from '../../provider/session.js';
-import type { SyncLog } from '../../provider/sync/engine.js';
+import type { SessionHost } from '../../provider/client/session.js';
+import type { SyncLog } from '../../provider/client/sync/engine.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export function sessionHost(inv: Invocation): SessionHost {

@@ -1,10 +1,10 @@
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { ExitCode, isMeshdeckError } from '../../core/errors.js';
-import { openProviderSession } from '../../provider/session.js';
-import { Outbox } from '../../provider/sync/outbox.js';
+import { openProviderSession } from '../../provider/client/session.js';
+import { Outbox } from '../../provider/client/sync/outbox.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from '../provider/host.js';
+import { contextProvider, sessionHost } from './host.js';
 
 interface StatusRow {
   url: string;

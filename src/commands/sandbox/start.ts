@@ -1,5 +1,5 @@
-import { userKubeconfigPath } from '../../k8s/sandbox/local/kubeconfig-file.js';
-import { runForeground, startDetached } from '../../k8s/sandbox/local/lifecycle.js';
+import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
+import { runForeground, startDetached } from '../../sandbox/local/lifecycle.js';
 import { expandHome } from '../../core/paths.js';
 import type { Invocation } from '../shared/invocation.js';
 import { resolve } from 'node:path';

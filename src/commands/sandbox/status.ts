@@ -3,8 +3,8 @@ import { parse } from 'yaml';
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
-import { probeReady } from '../../k8s/sandbox/local/probe.js';
-import { processAlive, readSandboxState, type SandboxState } from '../../k8s/sandbox/local/state.js';
+import { probeReady } from '../../sandbox/local/probe.js';
+import { processAlive, readSandboxState, type SandboxState } from '../../sandbox/local/state.js';
 import type { Invocation } from '../shared/invocation.js';
 
 interface StatusRow {

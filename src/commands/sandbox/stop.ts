@@ -1,4 +1,4 @@
-import { stopRunning } from '../../k8s/sandbox/local/lifecycle.js';
+import { stopRunning } from '../../sandbox/local/lifecycle.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export async function run(inv: Invocation, _opts: object): Promise<void> {

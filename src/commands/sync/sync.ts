@@ -1,9 +1,9 @@
 import { OperationError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
-import { openProviderSession } from '../../provider/session.js';
-import { conflictLines } from '../../provider/sync/conflicts.js';
-import { SyncEngine } from '../../provider/sync/engine.js';
+import { openProviderSession } from '../../provider/client/session.js';
+import { conflictLines } from '../../provider/client/sync/conflicts.js';
+import { SyncEngine } from '../../provider/client/sync/engine.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
 

@@ -3,7 +3,7 @@ import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { builtinPaths } from '../../provider/builtin/daemon.js';
 import { notSignedIn } from '../../provider/client/errors.js';
-import { credentialsFor, providerTarget } from '../../provider/session.js';
+import { credentialsFor, providerTarget } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost } from '../provider/host.js';
 

@@ -1,7 +1,7 @@
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { isOffline } from '../../provider/client/errors.js';
-import { openProviderSession } from '../../provider/session.js';
+import { openProviderSession } from '../../provider/client/session.js';
 import type { UserProfile } from '../../provider/protocol/auth.js';
 import type { Invocation } from '../shared/invocation.js';
 import { contextProvider, sessionHost } from '../provider/host.js';

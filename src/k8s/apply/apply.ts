@@ -1,9 +1,9 @@
 // `design apply`: checks first (kinds, rules, namespaces, ownership, permissions), then Namespaces and CRDs,
 // a wait until the CRDs are established, then everything else with bounded parallelism, then (with prune)
 // the removal of what the design owned before and no longer contains. One result per object.
-import { issue, issuesError } from '../../core/design/issues.js';
-import type { DesignMeta, LoadedDesign, Origin } from '../../core/design/model.js';
-import { describeRef, type ObjectRef } from '../../core/design/object-ref.js';
+import { issue, issuesError } from '../../design/issues.js';
+import type { DesignMeta, LoadedDesign, Origin } from '../../design/model.js';
+import { describeRef, type ObjectRef } from '../../design/object-ref.js';
 import { MeshdeckError, OperationError } from '../../core/errors.js';
 import { location } from '../../core/output/frame.js';
 import type { ClusterClient, LiveObject } from '../client.js';

@@ -1,7 +1,7 @@
 // `design delete`: removes what the design owns (found by its label), the rest first and Namespaces last,
 // then waits until each object is really gone (finalizers included). Objects of the design that someone else
 // owns are left alone and said so.
-import type { LoadedDesign } from '../../core/design/model.js';
+import type { LoadedDesign } from '../../design/model.js';
 import type { ClusterClient } from '../client.js';
 import { KubeApiError } from '../http/errors.js';
 import { checkPermissions, missingPermissionsError } from '../preflight/preflight.js';

@@ -1,6 +1,6 @@
 // What a design owns in the cluster, found by its label: the objects prune and delete may remove, and
 // the current owners of the objects an apply is about to write.
-import { refKey, type ObjectRef } from '../../core/design/object-ref.js';
+import { refKey, type ObjectRef } from '../../design/object-ref.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';

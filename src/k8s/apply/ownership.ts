@@ -1,6 +1,6 @@
 // How meshdeck marks what a design owns: a label (selectable, for prune and delete) and annotations
 // (which version of the design applied it). Only objects carrying the label are ever pruned or deleted.
-import type { DesignMeta, KubeObject } from '../../core/design/model.js';
+import type { DesignMeta, KubeObject } from '../../design/model.js';
 
 export const DESIGN_LABEL = 'meshdeck.io/design';
 export const VERSION_ANNOTATION = 'meshdeck.io/design-version';

@@ -1,6 +1,6 @@
 // The order objects go to the cluster: Namespaces and CustomResourceDefinitions first (the rest may live
 // in them or be of their kinds), then everything else in parallel. Deletion runs the same order backwards.
-import type { KubeObject } from '../../core/design/model.js';
+import type { KubeObject } from '../../design/model.js';
 
 export type Wave = 'foundation' | 'rest';
 

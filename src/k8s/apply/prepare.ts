@@ -1,11 +1,11 @@
 // Everything checked before a design touches a cluster: every kind is served (or declared by a CRD in
 // the same design), the rules of the design format with the cluster's own scopes, the namespaces objects go
 // to exist (or come with the design). All problems are reported together, exit 2, nothing changed.
-import { issue, issuesError, type DesignIssue } from '../../core/design/issues.js';
-import type { DesignObject, KubeObject, LoadedDesign } from '../../core/design/model.js';
-import { describeRef, refKey, refOf, splitApiVersion, type ObjectRef } from '../../core/design/object-ref.js';
-import { kindsDeclaredBy, type DeclaredKind } from '../../core/design/scopes.js';
-import { validateDesign } from '../../core/design/validate.js';
+import { issue, issuesError, type DesignIssue } from '../../design/issues.js';
+import type { DesignObject, KubeObject, LoadedDesign } from '../../design/model.js';
+import { describeRef, refKey, refOf, splitApiVersion, type ObjectRef } from '../../design/object-ref.js';
+import { kindsDeclaredBy, type DeclaredKind } from '../../design/scopes.js';
+import { validateDesign } from '../../design/validate.js';
 import type { ClusterClient } from '../client.js';
 import type { ApiResource, ResourceIndex } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';

@@ -1,8 +1,8 @@
 // `design diff`: what applying the design would change. The desired state is the server's own answer to
 // a dry-run apply (defaults, admission and merging included), compared with the live object; objects the
 // design owns but no longer contains would be pruned. Any difference is drift.
-import type { LoadedDesign } from '../../core/design/model.js';
-import { describeRef, type ObjectRef } from '../../core/design/object-ref.js';
+import type { LoadedDesign } from '../../design/model.js';
+import { describeRef, type ObjectRef } from '../../design/object-ref.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import { KubeApiError } from '../http/errors.js';
 import { ownedInventory } from '../apply/inventory.js';

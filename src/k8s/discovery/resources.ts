@@ -1,6 +1,6 @@
 // What the cluster serves, from its discovery documents: kind → resource (plural, scope, verbs), and
 // precise explanations when a kind is not served (no such group, no such version, no such kind).
-import { kindGroup, splitApiVersion } from '../../core/design/object-ref.js';
+import { kindGroup, splitApiVersion } from '../../design/object-ref.js';
 import { didYouMean } from '../../core/suggest.js';
 
 export interface ApiResource {

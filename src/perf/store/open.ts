@@ -3,8 +3,8 @@
 // The built-in provider is not started for them: it would keep the same bytes on the same disk as the
 // state folder, at the cost of starting a database for every run.
 import type { ProviderRef } from '../../core/config/model.js';
-import { openProviderSession, type SessionHost } from '../../provider/session.js';
-import { SyncEngine, type SyncLog } from '../../provider/sync/engine.js';
+import { openProviderSession, type SessionHost } from '../../provider/client/session.js';
+import { SyncEngine, type SyncLog } from '../../provider/client/sync/engine.js';
 import { localPerfStores } from './local.js';
 import { syncedPerfStores, type SyncedStoreEvents } from './synced.js';
 import type { PerfStores } from './types.js';

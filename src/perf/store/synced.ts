@@ -4,8 +4,8 @@
 // join the provider's documents (or its cached copies, offline) with the local ones, so results pushed
 // from other machines and CI runs show up beside this machine's.
 import type { DocumentKind, RemoteDocument } from '../../provider/protocol/documents.js';
-import type { CachedDocument } from '../../provider/sync/cache.js';
-import type { PushResult, SyncEngine } from '../../provider/sync/engine.js';
+import type { CachedDocument } from '../../provider/client/sync/cache.js';
+import type { PushResult, SyncEngine } from '../../provider/client/sync/engine.js';
 import type { PerfResult } from '../result/model.js';
 import { resolveRef } from './refs.js';
 import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from './types.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ExitCode, MeshdeckError } from '../errors.js';
+import { ExitCode, MeshdeckError } from '../core/errors.js';
 import { readSources, type ReadSourcesOptions } from './sources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-sources-'));

@@ -3,18 +3,18 @@
 // replayed, in order, by the next command or `meshdeck sync`; a change made on an outdated version is a
 // conflict, reported with both versions kept.
 import { randomUUID } from 'node:crypto';
-import { OperationError } from '../../core/errors.js';
-import { FEATURES } from '../protocol/capabilities.js';
+import { OperationError } from '../../../core/errors.js';
+import { FEATURES } from '../../protocol/capabilities.js';
 import type { ProviderSession } from '../session.js';
-import type { WriteOutcome } from '../client/api.js';
-import { isOffline, ProviderResponseError } from '../client/errors.js';
+import type { WriteOutcome } from '../api.js';
+import { isOffline, ProviderResponseError } from '../errors.js';
 import {
   KIND_FEATURE,
   namesAreUnique,
   type DocumentKind,
   type RemoteDocument,
   singularKind,
-} from '../protocol/documents.js';
+} from '../../protocol/documents.js';
 import { SyncBases } from './bases.js';
 import { DocumentCache, type CachedDocument } from './cache.js';
 import { ConflictError, saveConflict, type SavedConflict } from './conflicts.js';

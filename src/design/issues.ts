@@ -1,6 +1,6 @@
 // Problems found in a design, each with where it is; and the one way they become an error message.
-import { UsageError } from '../errors.js';
-import { codeFrame, location } from '../output/frame.js';
+import { UsageError } from '../core/errors.js';
+import { codeFrame, location } from '../core/output/frame.js';
 import type { Origin } from './model.js';
 
 export interface DesignIssue {

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import { UsageError, errnoCode } from '../../../core/errors.js';
-import { writeFileAtomic } from '../../../core/fs/atomic.js';
-import { withFileLock } from '../../../core/fs/lock.js';
+import { UsageError, errnoCode } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { withFileLock } from '../../core/fs/lock.js';
 import { SANDBOX_CONTEXT } from '../kubeconfig.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

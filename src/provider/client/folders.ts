@@ -2,7 +2,7 @@
 // bases and conflicts under the state folder, each per provider and per account.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { MeshdeckPaths } from '../core/paths.js';
+import type { MeshdeckPaths } from '../../core/paths.js';
 
 /** A folder name for a provider: readable host and port plus a hash of the whole URL. */
 export function providerKey(url: string, builtin: boolean): string {

@@ -5,8 +5,8 @@ import { openSync, closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
-import { OperationError, TimeoutError } from '../../../core/errors.js';
-import { ensurePrivateDir, writeFileAtomic } from '../../../core/fs/atomic.js';
+import { OperationError, TimeoutError } from '../../core/errors.js';
+import { ensurePrivateDir, writeFileAtomic } from '../../core/fs/atomic.js';
 import { startSandbox } from '../sandbox.js';
 import { mergeSandboxContext, removeSandboxContext } from './kubeconfig-file.js';
 import {
@@ -17,7 +17,7 @@ import {
   sandboxPaths,
   type SandboxState,
 } from './state.js';
-import { untilAborted } from '../../../core/abort.js';
+import { untilAborted } from '../../core/abort.js';
 
 export interface ForegroundOptions {
   stateDir: string;

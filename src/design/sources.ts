@@ -2,7 +2,7 @@
 // http(s) URLs. Every source is size-checked before it is parsed, and URLs are fetched with a timeout.
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { OperationError, UsageError, errnoCode } from '../errors.js';
+import { OperationError, UsageError, errnoCode } from '../core/errors.js';
 
 export interface SourceText {
   /** The path as the user wrote it, the URL, or "stdin". */

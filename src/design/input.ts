@@ -1,6 +1,6 @@
 // Where a command's design comes from: a name (a design kept by the provider), or -f sources (files,
 // folders, stdin, URLs). Either, never both.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadDesign, type LoadResult } from './load.js';
 import { readSources, type ReadSourcesOptions } from './sources.js';
 

@@ -1,7 +1,7 @@
 // For other parts of meshdeck (perf run, perf profile): keep a document with the context's provider when
 // signed in, through the same offline-first engine as designs (queued while the provider is unreachable).
-import type { ProviderRef } from '../core/config/model.js';
-import type { DocumentKind } from './protocol/documents.js';
+import type { ProviderRef } from '../../core/config/model.js';
+import type { DocumentKind } from '../protocol/documents.js';
 import { openProviderSession, type SessionHost } from './session.js';
 import { SyncEngine, type LocalDocument, type PushResult, type SyncLog } from './sync/engine.js';
 

@@ -1,9 +1,9 @@
 // A small JSON file changed by several meshdeck processes: read without a lock (writes are atomic),
 // changed under the file's lock.
 import { readFile } from 'node:fs/promises';
-import { errnoCode } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/fs/atomic.js';
-import { withFileLock } from '../../core/fs/lock.js';
+import { errnoCode } from '../../../core/errors.js';
+import { writeFileAtomic } from '../../../core/fs/atomic.js';
+import { withFileLock } from '../../../core/fs/lock.js';
 
 export class JsonFile<T> {
   constructor(

@@ -2,7 +2,7 @@
 // the next command that needs it fetches again. Objects changed locally but not yet accepted by the
 // provider are marked pending, so offline reads show the latest local version.
 import { join } from 'node:path';
-import type { RemoteDocument } from '../protocol/documents.js';
+import type { RemoteDocument } from '../../protocol/documents.js';
 import { JsonFile } from './json-file.js';
 
 export interface CachedDocument extends RemoteDocument {

@@ -1,6 +1,6 @@
 // startSandbox(): a simulated Kubernetes API server in this process, on loopback, that kubectl and
 // @kubernetes/client-node use unmodified. See docs/sandbox.md.
-import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { writeFileAtomic } from '../core/fs/atomic.js';
 import { ObjectService } from './api/objects.js';
 import { Authenticator } from './auth/authn.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';

@@ -1,15 +1,15 @@
 // Signing in and out: the three ways to get a token (device code, browser, a token given on stdin),
 // checked against the provider's /me and then stored; signing out revokes it on the provider first.
-import { AuthError } from '../core/errors.js';
-import { fetchCapabilities, type ProviderCapabilities } from './client/capabilities.js';
-import { isOffline } from './client/errors.js';
-import { ProviderHttp, timeoutFromEnv } from './client/http.js';
-import { ProviderApi } from './client/api.js';
-import { exchangeCode, pollDeviceToken, requestDeviceCode, revokeTokens } from './client/oauth.js';
-import { webLogin } from './client/web-login.js';
+import { AuthError } from '../../core/errors.js';
+import { fetchCapabilities, type ProviderCapabilities } from './capabilities.js';
+import { isOffline } from './errors.js';
+import { ProviderHttp, timeoutFromEnv } from './http.js';
+import { ProviderApi } from './api.js';
+import { exchangeCode, pollDeviceToken, requestDeviceCode, revokeTokens } from './oauth.js';
+import { webLogin } from './web-login.js';
 import { credentialFrom, credentialsFor, type ProviderTarget, type SessionHost } from './session.js';
-import type { DeviceCodeResponse, TokenResponse, UserProfile } from './protocol/auth.js';
-import type { CredentialStore, StoredCredential } from '../core/credentials/types.js';
+import type { DeviceCodeResponse, TokenResponse, UserProfile } from '../protocol/auth.js';
+import type { CredentialStore, StoredCredential } from '../../core/credentials/types.js';
 
 export type LoginMethod = 'device' | 'web' | 'token';
 

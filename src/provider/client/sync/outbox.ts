@@ -3,10 +3,10 @@
 // with, so a change the provider already applied (its answer lost) is not applied twice.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/fs/atomic.js';
-import { withFileLock } from '../../core/fs/lock.js';
-import type { DocumentKind } from '../protocol/documents.js';
+import { errnoCode } from '../../../core/errors.js';
+import { writeFileAtomic } from '../../../core/fs/atomic.js';
+import { withFileLock } from '../../../core/fs/lock.js';
+import type { DocumentKind } from '../../protocol/documents.js';
 
 export interface OutboxChange {
   op: 'create' | 'update';

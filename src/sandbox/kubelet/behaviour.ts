@@ -1,7 +1,7 @@
 // How a simulated pod behaves: the sandbox-wide stage delays (scaled by the time scale) and what a pod's
 // annotations (or its template's, which pods inherit) ask for: other delays, a run length and exit code,
 // and injected faults (crash loop, never ready, image pull failure, OOMKilled).
-import { parseDuration } from '../../../core/duration.js';
+import { parseDuration } from '../../core/duration.js';
 import { getPath, isObject } from '../resources/paths.js';
 import type { K8sObject } from '../resources/types.js';
 

@@ -1,25 +1,25 @@
 // A connection to the provider a command works with: which provider (the context's, or --provider), the
 // credential it uses, the account it acts as (for the per-user cache and outbox) and the typed API.
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import { withFileLock } from '../core/fs/lock.js';
-import type { ProviderRef } from '../core/config/model.js';
-import { providerUrlProblem } from '../core/config/model.js';
-import { Credentials, type FoundCredential } from '../core/credentials/credentials.js';
+import { UsageError } from '../../core/errors.js';
+import { withFileLock } from '../../core/fs/lock.js';
+import type { ProviderRef } from '../../core/config/model.js';
+import { providerUrlProblem } from '../../core/config/model.js';
+import { Credentials, type FoundCredential } from '../../core/credentials/credentials.js';
 import {
   normalizeProviderUrl,
   type CredentialSource,
   type StoredCredential,
-} from '../core/credentials/types.js';
-import type { Env, MeshdeckPaths } from '../core/paths.js';
-import { builtinPaths, ensureBuiltinProvider } from './builtin/daemon.js';
-import { ProviderApi } from './client/api.js';
-import { fetchCapabilities, type ProviderCapabilities } from './client/capabilities.js';
-import { notSignedIn } from './client/errors.js';
-import { ProviderHttp, timeoutFromEnv, type TokenSource } from './client/http.js';
-import { refreshTokens } from './client/oauth.js';
+} from '../../core/credentials/types.js';
+import type { Env, MeshdeckPaths } from '../../core/paths.js';
+import { builtinPaths, ensureBuiltinProvider } from '../builtin/daemon.js';
+import { ProviderApi } from './api.js';
+import { fetchCapabilities, type ProviderCapabilities } from './capabilities.js';
+import { notSignedIn } from './errors.js';
+import { ProviderHttp, timeoutFromEnv, type TokenSource } from './http.js';
+import { refreshTokens } from './oauth.js';
 import { providerFolders, providerKey, tokenAccount, type ProviderFolders } from './folders.js';
-import type { TokenResponse } from './protocol/auth.js';
+import type { TokenResponse } from '../protocol/auth.js';
 
 /** What a session needs from the command that opens it. */
 export interface SessionHost {

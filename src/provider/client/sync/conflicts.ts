@@ -2,9 +2,9 @@
 // the name is taken (409). Nothing is overwritten: the local version and the provider's are written
 // side by side for the user to merge.
 import { join } from 'node:path';
-import { OperationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/fs/atomic.js';
-import type { RemoteDocument } from '../protocol/documents.js';
+import { OperationError } from '../../../core/errors.js';
+import { writeFileAtomic } from '../../../core/fs/atomic.js';
+import type { RemoteDocument } from '../../protocol/documents.js';
 
 export interface Conflict {
   kind: string;
