@@ -3,6 +3,9 @@
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { ObjectService } from './api/objects.js';
 import { Authenticator } from './auth/authn.js';
+import { AdmittedWrites } from './admission/admitted-writes.js';
+import { registerWebhookKinds } from './admission/config.js';
+import { WebhookDispatcher } from './admission/dispatch.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';
 import { Authorizer } from './auth/rbac.js';
 import { startSimulation, type Simulation } from './cluster/simulation.js';
@@ -180,6 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const authn = new Authenticator();
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
   const authz = new Authorizer(store);
+  registerWebhookKinds(registry);
+  const writes = new AdmittedWrites(objects, new WebhookDispatcher(store, registry));
 
   const closeFns = new Set<(abrupt?: boolean) => void>();
   const crds = new CrdController(objects, onError);
@@ -247,6 +252,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logs: simulation?.logs,
     objects,
     registry,
+    writes,
     authn,
     authz,
     discovery: new Discovery(registry, () => address),

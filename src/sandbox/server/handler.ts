@@ -12,6 +12,7 @@ import type {
 } from '../api/objects.js';
 import { scaleOf, withScale } from '../api/objects.js';
 import { Errors, StatusError, isStatusError } from '../api/status.js';
+import type { AdmittedWrites } from '../admission/admitted-writes.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
@@ -68,6 +69,8 @@ export interface HandlerDeps {
   stats?: RequestStats;
   /** pods/log */
   logs?: PodLogs;
+  /** Creates, updates, patches and deletes through admission webhooks. */
+  writes: AdmittedWrites;
 }
 
 export interface RequestRecord {
@@ -350,7 +353,7 @@ export class ApiHandler {
           );
         if (sub)
           throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'create');
-        const created = objects.create(rt, namespace, body, opts);
+        const created = await this.d.writes.create(rt, namespace, body, opts, user);
         return send(
           res,
           201,
@@ -364,7 +367,15 @@ export class ApiHandler {
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
         if (sub === 'scale') return this.updateScale(res, rt, namespace, info.name, body, opts);
         if (sub === 'finalize') return this.finalize(res, rt, info.name, body, opts);
-        const updated = objects.update(rt, namespace, info.name, body, opts, sub || undefined);
+        const updated = await this.d.writes.update(
+          rt,
+          namespace,
+          info.name,
+          body,
+          opts,
+          user,
+          sub || undefined,
+        );
         return send(
           res,
           200,
@@ -379,7 +390,7 @@ export class ApiHandler {
         if (sub)
           throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'delete');
         const options = await deleteOptions(req, q);
-        const result = objects.delete(rt, namespace, info.name, options);
+        const result = await this.d.writes.delete(rt, namespace, info.name, options, user);
         if (result.pending || rt.returnDeletedObject) return send(res, 200, JSON.stringify(result.object));
         const details: Record<string, unknown> = {
           name: info.name,
@@ -478,13 +489,14 @@ export class ApiHandler {
       const next = type === 'apply' ? body : this.patchDocument(type, scale, body);
       return this.updateScale(res, rt, namespace, info.name, next, opts);
     }
-    const { object, created } = this.d.objects.patch(
+    const { object, created } = await this.d.writes.patch(
       rt,
       namespace,
       info.name,
       type,
       body,
       opts,
+      user,
       info.subresource || undefined,
     );
     return send(
