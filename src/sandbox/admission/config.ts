@@ -3,6 +3,7 @@
 // them and as `kubectl apply` of a wrong configuration is refused. Registered on the built-in kinds at
 // start (registerWebhookKinds), so the resources folder does not import admission.
 import type { FieldError } from '../api/status.js';
+import { objectMeta } from '../patch/meta.js';
 import { def, isObject } from '../resources/paths.js';
 import type { Registry } from '../resources/registry.js';
 import type { K8sObject } from '../resources/types.js';
@@ -228,6 +229,8 @@ export function registerWebhookKinds(registry: Registry): void {
     const rt = registry.get(ADMISSION_GROUP, 'v1', plural);
     if (!rt) continue;
     rt.defaults = (obj) => defaultWebhooks(obj, mutating);
+    // webhooks: patchMergeKey name, listType map (kubectl apply changes one webhook of several).
+    rt.patchMeta = objectMeta({ webhooks: { listType: 'map', keys: ['name'], items: {} } });
     rt.validate = (obj) => validateConfiguration(obj, mutating);
   }
 }

@@ -15,8 +15,8 @@ import { parseWebhooks, type Webhook } from './config.js';
 import { exemptFromWebhooks, webhookMatches } from './matching.js';
 import { admissionReview, verifyResponse, type AdmissionRequest } from './review.js';
 
-const MUTATING = '/admissionregistration.k8s.io/mutatingwebhookconfigurations';
-const VALIDATING = '/admissionregistration.k8s.io/validatingwebhookconfigurations';
+const MUTATING = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
+const VALIDATING = 'admissionregistration.k8s.io/validatingwebhookconfigurations';
 
 /** ToStatusErr of the apiserver's webhook errors package. */
 function denial(name: string, status: Record<string, unknown> | undefined): StatusError {
