@@ -3,6 +3,7 @@
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { ObjectService } from './api/objects.js';
 import { Authenticator } from './auth/authn.js';
+import { ServiceAccountTokens } from './auth/service-account-tokens.js';
 import { AdmittedWrites } from './admission/admitted-writes.js';
 import { registerWebhookKinds } from './admission/config.js';
 import { WebhookDispatcher } from './admission/dispatch.js';
@@ -182,6 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const objects = new ObjectService(store, registry);
   const authn = new Authenticator();
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
+  authn.serviceAccounts = await ServiceAccountTokens.open(store, options.dataDir, () => objects.now());
   const authz = new Authorizer(store);
   registerWebhookKinds(registry);
   const writes = new AdmittedWrites(objects, new WebhookDispatcher(store, registry));
@@ -314,6 +316,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const saveTokens = () => {
     if (data) void data.saveTokens(authn.entries()).catch(onError);
   };
+  // Tokens of the table minted for a service account go with it.
+  const unrevoke = authn.serviceAccounts.onServiceAccountDeleted((user) => {
+    if (authn.revokeUser(user)) saveTokens();
+  });
   const sandbox: Sandbox = {
     url,
     httpUrl: http ? `http://${hostPart}:${http.port}` : undefined,
@@ -385,6 +391,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       namespaces.stop();
       gc.stop();
       unfollow?.();
+      unrevoke();
       await Promise.all([https.close(), http?.close()]);
       if (data) await data.save(store);
     },

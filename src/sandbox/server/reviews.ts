@@ -100,7 +100,7 @@ export function review(
       return { ...base, status: { resourceRules, nonResourceRules, incomplete: false } };
     }
     case 'SelfSubjectReview':
-      return { ...base, status: { userInfo: { username: user.name, groups: user.groups } } };
+      return { ...base, status: { userInfo: userInfoOf(user) } };
     case 'TokenReview': {
       const token = text(spec.token);
       const fake = {
@@ -113,7 +113,7 @@ export function review(
           ...base,
           status: {
             authenticated: true,
-            user: { username: result.user.name, groups: result.user.groups },
+            user: userInfoOf(result.user),
             audiences: [],
           },
         };
@@ -127,4 +127,14 @@ export function review(
 function decision(authz: Authorizer, a: Attributes): Record<string, unknown> {
   const d = authz.authorize(a);
   return d.allowed ? { allowed: true, reason: 'RBAC: allowed' } : { allowed: false };
+}
+
+/** authentication.k8s.io UserInfo: uid and extra only when the user has them (service accounts). */
+function userInfoOf(user: UserInfo): Record<string, unknown> {
+  return {
+    username: user.name,
+    ...(user.uid ? { uid: user.uid } : {}),
+    groups: user.groups,
+    ...(user.extra ? { extra: user.extra } : {}),
+  };
 }
