@@ -18,7 +18,7 @@ export function controllerUser(controller: string): UserInfo {
 
 export interface CreateOutcome {
   created?: K8sObject;
-  error?: unknown;
+  error?: Error;
 }
 
 export class ControllerCreates {
@@ -57,7 +57,7 @@ export class ControllerCreates {
       try {
         return { created: this.objects.create(rt, namespace, body, opts) };
       } catch (error) {
-        return { error };
+        return { error: error instanceof Error ? error : new Error(String(error)) };
       }
     }
     this.inflight.set(key, this.pending(key) + 1);

@@ -141,7 +141,8 @@ export class ReplicaSetController extends Controller {
       );
       return undefined;
     }
-    if (!isStatusError(outcome.error)) throw outcome.error;
+    if (!isStatusError(outcome.error))
+      throw outcome.error ?? new Error('a pod create ended without an outcome');
     const message = `Error creating: ${outcome.error.message}`;
     this.events.record(
       rs,
