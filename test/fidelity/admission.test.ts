@@ -333,7 +333,6 @@ describe('admission webhooks', () => {
     const pods = await eventually(
       async () => {
         const r = await h.run(['get', 'pods', '-n', 'plain', '-l', 'inject=yes', '-o', 'json']);
-        type PodMeta = { labels: Record<string, string>; annotations: Record<string, string> };
         const items = (JSON.parse(r.stdout) as { items: Array<{ metadata: PodMeta }> }).items;
         return items.length === 2 && items.every((p) => p.metadata.labels.injected === 'yes')
           ? items
@@ -349,8 +348,40 @@ describe('admission webhooks', () => {
       );
       assert.equal(p.metadata.annotations['admitted-name'], '', 'a generateName create has no name yet');
     }
+
+    // A StatefulSet's pods are named before admission.
+    await apply(
+      'db',
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: 'plain' },
+        spec: {
+          replicas: 1,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: {
+            metadata: { labels: { app: 'db', inject: 'yes' } },
+            spec: { containers: [{ name: 'db', image: 'postgres' }] },
+          },
+        },
+      }),
+    );
+    const db = await eventually(
+      async () => {
+        const r = await h.run(['get', 'pod', 'db-0', '-n', 'plain', '-o', 'json']);
+        return r.code === 0 ? (JSON.parse(r.stdout) as { metadata: PodMeta }).metadata : undefined;
+      },
+      60_000,
+      'pod db-0',
+    );
+    assert.equal(db.labels.injected, 'yes');
+    assert.equal(db.annotations['admitted-user'], 'system:serviceaccount:kube-system:statefulset-controller');
+    assert.equal(db.annotations['admitted-name'], 'db-0');
   });
 });
+
+type PodMeta = { labels: Record<string, string>; annotations: Record<string, string> };
 
 /** The webhook pod: node serving HTTPS on its pod IP, adding a label and who asked. */
 function injectorManifests(tls: { cert: string; key: string }): unknown {
