@@ -41,6 +41,8 @@ interface Options {
   rate: string;
   duration: string;
   keep: boolean;
+  /** --kubeconfig: the file that gets the meshdeck-sandbox context when the demo starts one. */
+  kubeconfigFlag?: string;
 }
 
 const DEFAULT_GATES = ['p99<=50ms', 'errors<1%'];
@@ -61,7 +63,7 @@ function fixture(...parts: string[]): string {
 }
 
 /** Bad flags fail here, before anything is started. */
-export async function complete(_inv: Invocation, flags: DemoFlags): Promise<Options> {
+export async function complete(inv: Invocation, flags: DemoFlags): Promise<Options> {
   const gates = (flags.assert ?? DEFAULT_GATES).map(parseGate);
   const load = await parseLoadFlags(undefined, { ...flags, connections: '16' });
   return {
@@ -71,13 +73,14 @@ export async function complete(_inv: Invocation, flags: DemoFlags): Promise<Opti
     rate: flags.rate,
     duration: flags.duration,
     keep: flags.keep === true,
+    kubeconfigFlag: inv.globals.kubeconfig,
   };
 }
 
 export async function run(inv: Invocation, flags: Options): Promise<void> {
   const design = await readDesign(inv, flags.source);
 
-  const sandbox = await useSandbox(inv);
+  const sandbox = await useSandbox(inv, flags.kubeconfigFlag);
   let connection: Connection | undefined;
   try {
     connection = connect({
@@ -164,7 +167,7 @@ interface DemoSandbox {
 }
 
 /** The sandbox `meshdeck sandbox start` runs, else one in this process for as long as the demo lasts. */
-async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
+async function useSandbox(inv: Invocation, kubeconfigFlag: string | undefined): Promise<DemoSandbox> {
   const running = await findRunningSandbox({ stateDir: inv.paths.stateDir });
   if (running) {
     inv.log.info(`using the running sandbox at ${running.url} (pid ${running.pid})`);
@@ -174,7 +177,7 @@ async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
   const local = await openLocalSandbox({
     stateDir: inv.paths.stateDir,
     port: 0,
-    userKubeconfig: userKubeconfigPath(inv.globals.kubeconfig, inv.env),
+    userKubeconfig: userKubeconfigPath(kubeconfigFlag, inv.env),
     onError: (err) => inv.log.debug(`sandbox: ${err instanceof Error ? err.message : String(err)}`),
   });
   return { kubeconfig: local.state.kubeconfig, owned: true, close: () => local.close() };

@@ -46,6 +46,7 @@ export async function run(inv: Invocation, opts: Options): Promise<void> {
       dryRun,
       prune: opts.prune,
       force: opts.forceConflicts,
+      namespace: opts.namespace,
       concurrency,
       signal: inv.signal,
       onWarning: (m) => inv.log.warn(m),

@@ -18,13 +18,16 @@ interface Options extends WaitOptions {
   source: DesignSource;
   dryRun: boolean;
   concurrency: number;
+  /** -n: the namespace for objects that name none, over the design's. */
+  namespace?: string;
 }
 
-export function complete(_inv: Invocation, design: string | undefined, flags: DeleteFlags): Options {
+export function complete(inv: Invocation, design: string | undefined, flags: DeleteFlags): Options {
   return {
     source: parseDesignInput(design, flags),
     dryRun: flags.dryRun === 'server',
     concurrency: parseConcurrency(flags),
+    namespace: inv.globals.namespace,
     ...parseWaitFlags(flags),
   };
 }
@@ -36,6 +39,7 @@ export async function run(inv: Invocation, opts: Options): Promise<void> {
     const printer = resultPrinter(inv, dryRun);
     const results = await deleteDesign(connection.client, design, {
       concurrency,
+      namespace: opts.namespace,
       wait: opts.wait,
       timeoutMs,
       dryRun,

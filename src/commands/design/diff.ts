@@ -9,14 +9,20 @@ import { withDesignOnCluster } from './common.js';
 interface Options {
   source: DesignSource;
   concurrency: number;
+  /** -n: the namespace for objects that name none, over the design's. */
+  namespace?: string;
 }
 
 export function complete(
-  _inv: Invocation,
+  inv: Invocation,
   design: string | undefined,
   flags: DesignInputFlags & { concurrency: string },
 ): Options {
-  return { source: parseDesignInput(design, flags), concurrency: parseConcurrency(flags) };
+  return {
+    source: parseDesignInput(design, flags),
+    concurrency: parseConcurrency(flags),
+    namespace: inv.globals.namespace,
+  };
 }
 
 export async function run(inv: Invocation, opts: Options): Promise<number> {
@@ -24,6 +30,7 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
     const colors = inv.stdoutColor ? inv.log.colors : undefined;
     const entries = await diffDesign(connection.client, design, {
       concurrency,
+      namespace: opts.namespace,
       color: colors,
       onWarning: (m) => inv.log.warn(m),
     });

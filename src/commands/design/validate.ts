@@ -61,7 +61,9 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
         retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: 5000 },
       });
       try {
-        issues.push(...(await inspectDesign(connection.client, design)).issues);
+        issues.push(
+          ...(await inspectDesign(connection.client, design, { namespace: opts.namespace })).issues,
+        );
         against = `checked against ${connection.target.description}`;
         checked = true;
       } finally {
@@ -77,7 +79,7 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
     issues.push(
       ...validateDesign(design, {
         defaultNamespace: context.effective.namespace,
-        namespaceFlag: opts.namespace,
+        namespaceOverride: opts.namespace,
       }).issues,
     );
   }

@@ -124,7 +124,6 @@ export class Factory {
     const connection = connect({
       cluster: context.effective.cluster,
       namespace: context.effective.namespace,
-      namespaceFromFlag: inv.globals.namespace !== undefined,
       env: inv.env,
       sandboxKubeconfig: await this.sandboxKubeconfig(),
       cacheDir: inv.paths.cacheDir,
