@@ -1,6 +1,6 @@
 import { parseDuration } from '../../core/duration.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import type { WaitStatus } from '../../k8s/wait/wait.js';
 import type { Invocation } from '../shared/invocation.js';
 import {

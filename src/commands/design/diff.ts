@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
-import { diffDesign } from '../../k8s/diff/diff.js';
+import { diffDesign } from '../../k8s/apply/diff.js';
 import type { Invocation } from '../shared/invocation.js';
 import { withDesignOnCluster, type InputFlags } from './common.js';
 

@@ -1,4 +1,4 @@
-import type { DesignEntry } from '../../provider/client/designs.js';
+import type { DesignEntry } from '../../provider/client/sync/designs.js';
 import type { Invocation } from '../shared/invocation.js';
 import { readDesign, type InputFlags } from './common.js';
 import { openDesignLibrary, publishDesign } from './library.js';

@@ -1,7 +1,7 @@
 // The design library of the command's context: the designs its provider keeps (cached for offline reads),
 // and how publishing one is told to the user.
 import type { LoadedDesign } from '../../design/model.js';
-import { DesignLibrary } from '../../provider/client/designs.js';
+import { DesignLibrary } from '../../provider/client/sync/designs.js';
 import { openProviderSession } from '../../provider/client/session.js';
 import type { PushResult } from '../../provider/client/sync/engine.js';
 import { SyncEngine } from '../../provider/client/sync/engine.js';
