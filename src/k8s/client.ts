@@ -7,7 +7,7 @@ import type { Discovery } from './discovery/discovery.js';
 import type { ApiResource } from './discovery/resources.js';
 import { KubeApiError } from './http/errors.js';
 import type { KubeTransport, Query } from './http/transport.js';
-import { LineSplitter, parseWatchLine, type WatchEvent } from './watch/lines.js';
+import { LineSplitter, parseWatchLine, type WatchEvent } from './http/watch-lines.js';
 
 export const FIELD_MANAGER = 'meshdeck';
 

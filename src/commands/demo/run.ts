@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { OperationError } from '../../core/errors.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { connect, type Connection } from '../../k8s/connect.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import { findRunningSandbox } from '../../sandbox/local/state.js';
 import { openLocalSandbox } from '../../sandbox/local/lifecycle.js';
 import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';

@@ -8,7 +8,7 @@ import type { RetryPolicy } from '../../k8s/http/retry.js';
 import type { ClusterTarget } from '../../k8s/kubeconfig.js';
 import type { PerfStores } from '../../perf/store/types.js';
 import type { SyncedStoreEvents } from '../../provider/client/perf-stores.js';
-import type { DesignLibrary } from '../../provider/client/designs.js';
+import type { DesignLibrary } from '../../provider/client/sync/designs.js';
 import type {
   OpenOptions,
   ProviderSession,
@@ -77,7 +77,7 @@ export class Factory {
 
   /** The designs the context's provider (or --provider URL) keeps. */
   async designLibrary(options: { provider?: string } = {}): Promise<DesignLibrary> {
-    const { DesignLibrary } = await import('../../provider/client/designs.js');
+    const { DesignLibrary } = await import('../../provider/client/sync/designs.js');
     return new DesignLibrary(await this.syncEngine(await this.providerSession({ url: options.provider })));
   }
 
