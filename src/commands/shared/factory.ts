@@ -7,7 +7,7 @@ import type { Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
 import type { ClusterTarget } from '../../k8s/kubeconfig.js';
 import type { PerfStores } from '../../perf/store/types.js';
-import type { SyncedStoreEvents } from '../../provider/client/perf-stores.js';
+import type { SyncedStoreEvents } from '../../provider/client/sync/perf-stores.js';
 import type { DesignLibrary } from '../../provider/client/sync/designs.js';
 import type {
   OpenOptions,
@@ -89,7 +89,7 @@ export class Factory {
     const local = localPerfStores(inv.paths.stateDir, warn);
     const session = await this.resultProvider(options);
     if (!session) return local;
-    const { syncedPerfStores } = await import('../../provider/client/perf-stores.js');
+    const { syncedPerfStores } = await import('../../provider/client/sync/perf-stores.js');
     const { singularKind } = await import('../../provider/protocol/documents.js');
     return syncedPerfStores(local, await this.syncEngine(session), {
       warn,
