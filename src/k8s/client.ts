@@ -7,7 +7,7 @@ import type { Discovery } from './discovery/discovery.js';
 import type { ApiResource } from './discovery/resources.js';
 import { KubeApiError } from './http/errors.js';
 import type { KubeTransport, Query } from './http/transport.js';
-import { LineSplitter, parseWatchLine, type WatchEvent } from './watch/lines.js';
+import { LineSplitter, parseWatchLine, type WatchEvent } from './http/watch-lines.js';
 
 export const FIELD_MANAGER = 'meshdeck';
 
@@ -62,8 +62,6 @@ export class ClusterClient {
     readonly discovery: Discovery,
     /** The namespace namespaced objects without one go to. */
     readonly namespace: string,
-    /** Whether it was given with -n (then it wins over a design's own namespace). */
-    readonly namespaceFromFlag = false,
   ) {}
 
   get describe(): string {
