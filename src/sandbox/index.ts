@@ -8,6 +8,6 @@ export {
   type RequestRecord,
   type Sandbox,
   type SandboxOptions,
-} from './sandbox.js';
+} from './boot/sandbox.js';
 export { findRunningSandbox, findSandboxKubeconfig, sandboxPaths, type SandboxState } from './local/state.js';
-export { SANDBOX_CONTEXT } from './kubeconfig.js';
+export { SANDBOX_CONTEXT } from './boot/kubeconfig.js';

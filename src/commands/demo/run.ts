@@ -11,7 +11,7 @@ import { waitForApplied } from '../../k8s/wait/applied.js';
 import { findRunningSandbox } from '../../sandbox/local/state.js';
 import { openLocalSandbox } from '../../sandbox/local/lifecycle.js';
 import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
-import { SANDBOX_CONTEXT } from '../../sandbox/kubeconfig.js';
+import { SANDBOX_CONTEXT } from '../../sandbox/boot/kubeconfig.js';
 import { resolveSpec, settingsFromFlags } from '../../perf/spec/options.js';
 import { parseGate } from '../../perf/gates/parse.js';
 import { readDesign, resultLine } from '../design/common.js';

@@ -3,11 +3,11 @@
 // status-only writes.
 import { createHash } from 'node:crypto';
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
-import { isPodReady, isTerminal, readySince } from '../kubelet/pod-status.js';
-import { clone, deepEqual, getPath, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, OwnerReference, ResourceType } from '../resources/types.js';
+import { isPodReady, isTerminal, readySince } from '../base/pod-status.js';
+import { clone, deepEqual, getPath, isObject, timestamp } from '../base/paths.js';
+import type { K8sObject, OwnerReference, ResourceType } from '../base/types.js';
 import { selectorMatches } from '../resources/validation.js';
 
 export type Json = Record<string, unknown>;

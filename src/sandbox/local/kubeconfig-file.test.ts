@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { kubeconfigObject } from '../kubeconfig.js';
+import { kubeconfigObject } from '../boot/kubeconfig.js';
 import { mergeSandboxContext, removeSandboxContext, userKubeconfigPath } from './kubeconfig-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-kubeconfig-'));

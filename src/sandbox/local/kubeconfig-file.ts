@@ -7,7 +7,7 @@ import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { UsageError, errnoCode } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { withFileLock } from '../../core/fs/lock.js';
-import { SANDBOX_CONTEXT } from '../kubeconfig.js';
+import { SANDBOX_CONTEXT } from '../boot/kubeconfig.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

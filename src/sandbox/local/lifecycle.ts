@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { OperationError, TimeoutError } from '../../core/errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../../core/fs/atomic.js';
-import { startSandbox } from '../sandbox.js';
+import { startSandbox } from '../boot/sandbox.js';
 import { mergeSandboxContext, removeSandboxContext } from './kubeconfig-file.js';
 import {
   clearSandboxState,

@@ -1,6 +1,6 @@
 // RFC 6902 JSON Patch and RFC 7386 JSON Merge Patch.
-import { Errors, StatusError } from '../api/status.js';
-import { clone, deepEqual, isObject, text } from '../resources/paths.js';
+import { Errors, StatusError } from '../base/status.js';
+import { clone, deepEqual, isObject, text } from '../base/paths.js';
 
 function decodePointer(path: string): string[] {
   if (path === '') return [];

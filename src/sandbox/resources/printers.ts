@@ -1,6 +1,6 @@
 // Server-side Table columns for `kubectl get`, after the upstream printers of the common kinds.
-import type { K8sObject, Printer, TableColumn } from './types.js';
-import { getPath, humanDuration, isObject, text } from './paths.js';
+import type { K8sObject, Printer, TableColumn } from '../base/types.js';
+import { getPath, humanDuration, isObject, text } from '../base/paths.js';
 
 const NAME: TableColumn = {
   name: 'Name',

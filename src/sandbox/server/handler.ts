@@ -11,14 +11,14 @@ import type {
   WriteOptions,
 } from '../api/objects.js';
 import { scaleOf, withScale } from '../api/objects.js';
-import { Errors, StatusError, isStatusError } from '../api/status.js';
+import { Errors, StatusError, isStatusError } from '../base/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
-import { isObject } from '../resources/paths.js';
+import { isObject } from '../base/paths.js';
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../resources/types.js';
-import { CONTROL_PREFIX, handleControl, type SandboxControl } from '../faults/control.js';
+import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
+import { CONTROL_PREFIX, handleControl, type SandboxControl } from './fault-control.js';
 import type { FaultSet } from '../faults/faults.js';
 import { decodeBody, readBody } from './body.js';
 import { list, selectorOf, watch, type WatchOptions } from './collections.js';

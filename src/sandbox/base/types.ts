@@ -1,8 +1,8 @@
 // What the server knows about one served resource (a group, version and plural). Built-in kinds and
 // custom resources are described the same way, so every handler is generic.
-import type { FieldError } from '../api/status.js';
-import type { PatchMeta } from '../patch/meta.js';
-import type { Schema } from '../crd/schema.js';
+import type { FieldError } from './status.js';
+import type { PatchMeta } from './patch-meta.js';
+import type { Schema } from './schema.js';
 
 export type K8sObject = {
   apiVersion?: string;

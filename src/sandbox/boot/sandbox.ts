@@ -1,36 +1,36 @@
 // startSandbox(): a simulated Kubernetes API server in this process, on loopback, that kubectl and
 // @kubernetes/client-node use unmodified. See docs/sandbox.md.
-import { writeFileAtomic } from '../core/fs/atomic.js';
-import { ObjectService } from './api/objects.js';
-import { Authenticator } from './auth/authn.js';
-import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';
-import { Authorizer } from './auth/rbac.js';
-import { startSimulation, type Simulation } from './cluster/simulation.js';
-import type { ProcessInfo } from './kubelet/process-runtime.js';
-import { CrdController } from './controllers/crds.js';
-import { GarbageCollector } from './controllers/garbage-collector.js';
-import { NamespaceController } from './controllers/namespaces.js';
-import { ServiceAllocator } from './controllers/service-allocation.js';
+import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { ObjectService } from '../api/objects.js';
+import { Authenticator } from '../auth/authn.js';
+import { bootstrapPolicy, SYSTEM_NAMESPACES } from '../auth/bootstrap.js';
+import { Authorizer } from '../auth/rbac.js';
+import { startSimulation, type Simulation } from './simulation.js';
+import type { ProcessInfo } from '../kubelet/process-runtime.js';
+import { CrdController } from '../controllers/crds.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespaces.js';
+import { ServiceAllocator } from '../controllers/service-allocation.js';
 import { kubeconfigText, SANDBOX_CONTEXT, type Credentials } from './kubeconfig.js';
-import type { SandboxControl } from './faults/control.js';
-import { FaultSet, type FaultInfo, type FaultSpec } from './faults/faults.js';
-import type { StageDelays } from './kubelet/behaviour.js';
+import type { SandboxControl } from '../server/fault-control.js';
+import { FaultSet, type FaultInfo, type FaultSpec } from '../faults/faults.js';
+import type { StageDelays } from '../base/behaviour.js';
 import { DataDir } from './persist.js';
-import { Registry } from './resources/registry.js';
-import type { K8sObject } from './resources/types.js';
-import { Discovery } from './server/discovery.js';
-import { ApiHandler, type RequestRecord, type VersionInfo } from './server/handler.js';
-import { listenHttp, listenHttps, type Listener } from './server/listen.js';
-import { OpenApi } from './server/openapi.js';
-import { RequestStats, type RequestStatsSnapshot } from './server/stats.js';
-import { Store } from './store/store.js';
+import { Registry } from '../resources/registry.js';
+import type { K8sObject } from '../base/types.js';
+import { Discovery } from '../server/discovery.js';
+import { ApiHandler, type RequestRecord, type VersionInfo } from '../server/handler.js';
+import { listenHttp, listenHttps, type Listener } from '../server/listen.js';
+import { OpenApi } from '../server/openapi.js';
+import { RequestStats, type RequestStatsSnapshot } from '../server/stats.js';
+import { Store } from '../store/store.js';
 import {
   createAuthority,
   issueClientCert,
   issueServerCert,
   loadAuthority,
   type KeyPairPem,
-} from './tls/pki.js';
+} from '../tls/pki.js';
 
 export interface SandboxOptions {
   /** HTTPS port on the host; 0 (the default) picks a free one. */
