@@ -3,7 +3,7 @@ import type { ClusterRef } from '../../core/config/model.js';
 import { connect, type Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
 import { resolveCluster, type ClusterTarget } from '../../k8s/kubeconfig.js';
-import { findSandboxKubeconfig } from '../../sandbox/local/state.js';
+import { findSandboxKubeconfig } from '../../sandbox/index.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export interface ClusterFlags {

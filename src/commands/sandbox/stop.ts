@@ -1,4 +1,4 @@
-import { stopRunning } from '../../sandbox/local/lifecycle.js';
+import { stopRunning } from '../../sandbox/index.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export async function run(inv: Invocation, _opts: object): Promise<void> {
