@@ -5,7 +5,8 @@
 import { arch, release } from 'node:os';
 import type { ObjectService } from '../api/objects.js';
 import { isStatusError } from '../base/status.js';
-import { getPath, isObject, timestamp } from '../base/paths.js';
+import { getPath, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { ANNOTATION_PREFIX } from '../base/behaviour.js';

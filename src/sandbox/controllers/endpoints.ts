@@ -6,7 +6,8 @@
 import type { ObjectService } from '../api/objects.js';
 import { isStatusError } from '../base/status.js';
 import { isPodReady, isTerminal, specContainers } from '../base/pod-status.js';
-import { deepEqual, getPath, isObject, text } from '../base/paths.js';
+import { getPath, text } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { Controller, keyOf, splitKey } from '../base/queue.js';

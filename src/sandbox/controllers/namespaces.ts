@@ -4,7 +4,8 @@
 import type { ObjectService } from '../api/objects.js';
 import { isStatusError } from '../base/status.js';
 import { namespaceContents } from '../auth/bootstrap.js';
-import { getPath, isObject, timestamp } from '../base/paths.js';
+import { getPath, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { Controller } from '../base/queue.js';

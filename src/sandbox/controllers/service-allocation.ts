@@ -3,7 +3,8 @@
 // allocated unless it says otherwise.
 import type { ObjectService } from '../api/objects.js';
 import { Errors } from '../base/status.js';
-import { getPath, isObject, text } from '../base/paths.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 
 const BASE = (10 << 24) | (96 << 16); // 10.96.0.0

@@ -2,7 +2,8 @@
 // types it serves (one per served version, sharing storage).
 import type { FieldError } from '../base/status.js';
 import { objectMeta, objectMetaMeta } from '../base/patch-meta.js';
-import { getPath, humanDuration, isObject, timestamp } from '../base/paths.js';
+import { getPath, humanDuration, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import { age } from '../resources/printers.js';
 import { storageVersionHash } from '../resources/builtin.js';
 import { OBJECT_META } from '../resources/outline.js';

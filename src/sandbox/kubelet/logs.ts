@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { Errors } from '../base/status.js';
-import { isObject, text } from '../base/paths.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject } from '../base/types.js';
 import type { Timing } from '../base/behaviour.js';
 import { containerStatusesOf, specContainers, type ContainerStatus, type Json } from '../base/pod-status.js';

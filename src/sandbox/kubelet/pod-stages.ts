@@ -7,7 +7,8 @@
 import type { ObjectService } from '../api/objects.js';
 import type { EventRecorder, EventSpec } from '../cluster/events.js';
 import type { Nodes } from '../cluster/nodes.js';
-import { getPath, isObject, text, timestamp } from '../base/paths.js';
+import { getPath, text, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import { behaviourOf, type PodBehaviour, type Timing } from '../base/behaviour.js';
 import {

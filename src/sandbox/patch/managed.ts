@@ -2,7 +2,8 @@
 // the live object, conflicts with other managers (409, or taken over with force), and removal of fields
 // a manager stopped applying when nobody else owns them.
 import { Errors, StatusError } from '../base/status.js';
-import { clone, deepEqual, isObject, timestamp } from '../base/paths.js';
+import { clone, timestamp } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 import type { K8sObject, ManagedFieldsEntry } from '../base/types.js';
 import { child, fillKeyDefaults, type PatchMeta } from '../base/patch-meta.js';
 import {

@@ -3,7 +3,7 @@
 // $patch (replace | delete | merge), $retainKeys, $setElementOrder/<list> and
 // $deleteFromPrimitiveList/<list>.
 import { Errors } from '../base/status.js';
-import { deepEqual, isObject } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 import { child, type PatchMeta } from '../base/patch-meta.js';
 
 const SET_ORDER = '$setElementOrder/';

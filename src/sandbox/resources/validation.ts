@@ -2,7 +2,8 @@
 // that must match their template, immutable fields. Wording follows the apiserver's field errors.
 import type { FieldError } from '../base/status.js';
 import type { K8sObject } from '../base/types.js';
-import { deepEqual, getPath, isObject } from '../base/paths.js';
+import { getPath } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -5,7 +5,7 @@
 // fault.json`, `kubectl delete --raw /sandbox/v1/faults/<id>`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Errors } from '../base/status.js';
-import { isObject } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import { decodeBody, readBody } from './body.js';
 import { contentType } from './negotiate.js';
 import { send } from './respond.js';

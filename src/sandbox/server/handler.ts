@@ -15,7 +15,7 @@ import { Errors, StatusError, isStatusError } from '../base/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
-import { isObject } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
 import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
 import { CONTROL_PREFIX, handleControl, type SandboxControl } from './fault-control.js';

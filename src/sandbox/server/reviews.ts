@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { Errors } from '../base/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Attributes, type Authorizer } from '../auth/rbac.js';
-import { isObject, text } from '../base/paths.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import { groupVersion, type ResourceType } from '../base/types.js';
 
 function attributesFrom(

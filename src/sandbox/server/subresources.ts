@@ -5,7 +5,8 @@ import type { ObjectService } from '../api/objects.js';
 import { Errors } from '../base/status.js';
 import type { Authenticator } from '../auth/authn.js';
 import { setCondition } from '../base/pod-status.js';
-import { getPath, isObject, text, timestamp } from '../base/paths.js';
+import { getPath, text, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 
 function success(code: number): Record<string, unknown> {
