@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { logTail, processAlive, readStateFile, spawnDetached, stopProcess, type StartFailure } from './service.js';
+import {
+  logTail,
+  processAlive,
+  readStateFile,
+  spawnDetached,
+  stopProcess,
+  type StartFailure,
+} from './service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-local-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -32,7 +32,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 }
 
 /** This process's sandbox as the local one (state file and kubeconfig context) until close(). */
-export async function openLocalSandbox(o: Omit<ForegroundOptions, 'signal' | 'onReady'>): Promise<LocalSandbox> {
+export async function openLocalSandbox(
+  o: Omit<ForegroundOptions, 'signal' | 'onReady'>,
+): Promise<LocalSandbox> {
   return (await import('./local/lifecycle.js')).openLocalSandbox(o);
 }
 

@@ -13,7 +13,13 @@ const live: LiveObject = {
     resourceVersion: '41',
     generation: 3,
     managedFields: [
-      { manager: 'meshdeck', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: {} },
+      {
+        manager: 'meshdeck',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+      },
     ],
     labels: { app: 'web' },
   },

@@ -1,7 +1,6 @@
 // Small helpers over plain JSON objects, shared by defaulting, printers, selectors and patching.
 import { isObject } from '../../kube/json.js';
 
-
 /** The value at a dotted path ("spec.template.spec"), or undefined. */
 export function getPath(obj: unknown, path: string | string[]): unknown {
   let cur: unknown = obj;
