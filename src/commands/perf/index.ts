@@ -83,6 +83,21 @@ export function perfCommand(): CommandUnknownOpts {
     'meshdeck perf compare 3f2a9c1e baseline.json',
   ]);
 
+  const report = action(
+    group
+      .command('report')
+      .description('write results as a self-contained HTML page with charts, or as Markdown for CI')
+      .argument('<results...>', 'results by id, id prefix or name, or result files')
+      .addOption(new Option('--out <file>', 'write the report to this file instead of stdout'))
+      .addOption(new Option('--title <text>', 'the report heading')),
+    () => import('./report.js'),
+  );
+  outputs(report, ['html', 'md']);
+  examples(report, [
+    'meshdeck perf report baseline canary --out report.html',
+    'meshdeck perf report canary -o md >> "$GITHUB_STEP_SUMMARY"',
+  ]);
+
   const gate = action(
     addGateOption(
       group
