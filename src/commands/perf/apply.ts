@@ -29,7 +29,7 @@ export async function run(
       inv,
       spec,
       { name: opts.name ?? (imported.name || 'smp-test'), labels: { ...imported.labels, ...labels } },
-      { gates: opts.assert ?? [], save: opts.save !== false },
+      { gates: opts.assert ?? [], junit: opts.junit, save: opts.save !== false },
     );
     return;
   }
@@ -43,6 +43,6 @@ export async function run(
       profile: { id: profile.id, name: profile.name },
       labels: { ...profile.labels, ...(profile.mesh ? { mesh: profile.mesh } : {}), ...labels },
     },
-    { gates: [...profile.assertions, ...(opts.assert ?? [])], save: opts.save !== false },
+    { gates: [...profile.assertions, ...(opts.assert ?? [])], junit: opts.junit, save: opts.save !== false },
   );
 }

@@ -12,10 +12,12 @@ import type { RunSpec } from '../../perf/spec/run-spec.js';
 import { formatDuration } from '../../core/duration.js';
 import { stores as openStores } from './stores.js';
 import type { Invocation } from '../shared/invocation.js';
-import { printResult } from './print.js';
+import { printResult, writeJUnitFile } from './print.js';
 
 export interface ExecuteOptions {
   gates: readonly string[];
+  /** Where to write the gate verdicts as JUnit, if anywhere. */
+  junit?: string;
   save: boolean;
   /** Called with the result once it is kept, before it is printed and judged. */
   kept?: (result: PerfResult) => Promise<void>;
@@ -50,6 +52,7 @@ export async function executeRun(
     await o.kept?.(result);
   }
   await printResult(inv, result);
+  await writeJUnitFile(inv, o.junit, result, result.gates ?? []);
 
   if (result.interrupted) {
     // main renders every interruption as plain "interrupted"; say here what was kept.

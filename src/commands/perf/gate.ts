@@ -9,14 +9,15 @@ import { parseGate } from '../../perf/gates/parse.js';
 import type { GateVerdict } from '../../perf/result/model.js';
 import { badValue } from '../../core/input-error.js';
 import type { Invocation } from '../shared/invocation.js';
-import { renderVerdicts } from './print.js';
+import { gatesJUnit } from '../../perf/gates/junit.js';
+import { renderVerdicts, writeJUnitFile } from './print.js';
 import { findResult } from './refs.js';
 import { stores } from './stores.js';
 
 export async function run(
   inv: Invocation,
   ref: string,
-  opts: { baseline?: string; maxRegression?: string; metric?: string; assert?: string[] },
+  opts: { baseline?: string; maxRegression?: string; metric?: string; assert?: string[]; junit?: string },
 ): Promise<void> {
   const gates = (opts.assert ?? []).map(parseGate);
   if (!opts.baseline && gates.length === 0) {
@@ -48,7 +49,10 @@ export async function run(
   verdicts.push(...evaluateGates(result, gates));
   const failed = verdicts.filter((v) => !v.passed);
 
-  if (inv.format === 'json' || inv.format === 'yaml') {
+  await writeJUnitFile(inv, opts.junit, result, verdicts);
+  if (inv.format === 'junit') {
+    inv.out.write(gatesJUnit(result, verdicts));
+  } else if (inv.format === 'json' || inv.format === 'yaml') {
     await inv.out.data({
       apiVersion: API_VERSION,
       kind: 'PerfGateReport',

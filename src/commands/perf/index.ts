@@ -5,7 +5,7 @@ import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
 import { addGateOption, addResultMetaOptions, addRunOptions } from './options.js';
 
-const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp'];
+const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
 
 export function perfCommand(): CommandUnknownOpts {
   const group = new Command('perf').description(
@@ -117,7 +117,7 @@ export function perfCommand(): CommandUnknownOpts {
     ),
     () => import('./gate.js'),
   );
-  outputs(gate, ['table', 'json', 'yaml']);
+  outputs(gate, ['table', 'json', 'yaml', 'junit']);
   examples(gate, [
     'meshdeck perf gate canary --baseline stable --max-regression 10%',
     "meshdeck perf gate result.json --assert 'p99<=20ms' --assert 'rps>=950'",

@@ -41,12 +41,14 @@ export function addRunOptions<A extends unknown[], O extends OptionValues, G ext
 export function addGateOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   cmd: Command<A, O, G>,
 ) {
-  return cmd.addOption(
-    new Option(
-      '--assert <gate>',
-      'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
-    ).argParser(collect),
-  );
+  return cmd
+    .addOption(
+      new Option(
+        '--assert <gate>',
+        'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
+      ).argParser(collect),
+    )
+    .addOption(new Option('--junit <file>', 'also write the gate verdicts as JUnit XML to this file'));
 }
 
 export function addResultMetaOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
@@ -63,6 +65,7 @@ export function addResultMetaOptions<A extends unknown[], O extends OptionValues
 /** Options of run-like commands as commander gives them. */
 export interface RunCommandOptions extends RunFlags {
   assert?: string[];
+  junit?: string;
   name?: string;
   label?: string[];
   save?: boolean;

@@ -13,6 +13,6 @@ export async function run(inv: Invocation, url: string, opts: RunCommandOptions)
     inv,
     spec,
     { name: opts.name ?? parseTargetUrl(spec.url).host, labels },
-    { gates: opts.assert ?? [], save: opts.save !== false },
+    { gates: opts.assert ?? [], junit: opts.junit, save: opts.save !== false },
   );
 }
