@@ -1,6 +1,6 @@
 // The cluster client every operation uses: resources found through discovery, then get, list (all pages),
 // server-side apply, delete, watch and access reviews, all through one transport (retries, typed errors).
-import type { KubeObject } from '../design/model.js';
+import type { KubeObject } from '../kube/object.js';
 import { describeRef, kindGroup, refOf } from '../design/object-ref.js';
 import { UsageError } from '../core/errors.js';
 import type { Discovery } from './discovery/discovery.js';
@@ -11,16 +11,8 @@ import { LineSplitter, parseWatchLine, type WatchEvent } from './http/watch-line
 
 export const FIELD_MANAGER = 'meshdeck';
 
+/** An object read from the server: its metadata (uid, resourceVersion ...) and status are set. */
 export interface LiveObject extends KubeObject {
-  metadata: KubeObject['metadata'] & {
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    deletionTimestamp?: string;
-    finalizers?: string[];
-    ownerReferences?: Array<{ uid: string; kind: string; name: string; controller?: boolean }>;
-    managedFields?: unknown[];
-  };
   status?: Record<string, unknown>;
 }
 

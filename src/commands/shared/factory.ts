@@ -158,7 +158,7 @@ export class Factory {
   private async sandboxKubeconfig(): Promise<string | undefined> {
     const context = await this.inv.context();
     if (!context.effective.cluster.sandbox) return undefined;
-    const { findSandboxKubeconfig } = await import('../../sandbox/local/state.js');
+    const { findSandboxKubeconfig } = await import('../../sandbox/index.js');
     return findSandboxKubeconfig(this.inv.paths);
   }
 }

@@ -12,10 +12,12 @@ import type { RunSpec } from '../../perf/spec/run-spec.js';
 import type { PerfStores } from '../../perf/store/types.js';
 import { formatDuration } from '../../core/duration.js';
 import type { Invocation } from './invocation.js';
-import { printResult } from './perf-print.js';
+import { printResult, writeJUnitFile } from './perf-print.js';
 
 export interface ExecuteOptions {
   gates: readonly Gate[];
+  /** Where to write the gate verdicts as JUnit, if anywhere. */
+  junit?: string;
   /** Where the result is kept (inv.factory.perfStores()); null: not kept (--no-save). */
   stores: PerfStores | null;
   /** Called with the result once it is kept, before it is printed and judged. */
@@ -50,6 +52,7 @@ export async function executeRun(
     await o.kept?.(result);
   }
   await printResult(inv, result);
+  await writeJUnitFile(inv, o.junit, result, result.gates ?? []);
 
   if (result.interrupted) {
     // main renders every interruption as plain "interrupted"; say here what was kept.

@@ -7,10 +7,11 @@
 // object, which is retried when the stored object changed in between (as the apiserver retries a
 // patch on conflict). With no webhook configured, a write is one pass, as before.
 import type { DeleteOptions, DeleteResult, ObjectService, PatchType, WriteOptions } from '../api/objects.js';
-import { Errors, StatusError, isStatusError } from '../api/status.js';
+import { Errors, StatusError, isStatusError } from '../base/status.js';
 import type { UserInfo } from '../auth/authn.js';
-import { clone, isObject } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { clone } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { WebhookDispatcher } from './dispatch.js';
 import { exemptFromWebhooks } from './matching.js';
 import type { AdmissionRequest } from './review.js';

@@ -6,7 +6,8 @@
 // refused'), because the apiserver puts that text in the error kubectl prints.
 import { request } from 'node:https';
 import { isIP } from 'node:net';
-import { getPath, isObject, text } from '../resources/paths.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { Store } from '../store/store.js';
 import type { Webhook } from './config.js';
 

@@ -2,11 +2,12 @@
 // the defaults the apiserver fills in and the validation it applies, as `kubectl get -o yaml` shows
 // them and as `kubectl apply` of a wrong configuration is refused. Registered on the built-in kinds at
 // start (registerWebhookKinds), so the resources folder does not import admission.
-import type { FieldError } from '../api/status.js';
-import { objectMeta } from '../patch/meta.js';
-import { def, isObject } from '../resources/paths.js';
+import type { FieldError } from '../base/status.js';
+import { objectMeta } from '../base/patch-meta.js';
+import { def } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 
 export const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 export const MUTATING_KIND = 'MutatingWebhookConfiguration';

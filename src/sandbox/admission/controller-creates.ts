@@ -3,9 +3,9 @@
 // configured a create is asynchronous, so the controller counts creations in flight (upstream's
 // "expectations") and syncs again when they end; without any, it stays synchronous.
 import type { ObjectService, WriteOptions } from '../api/objects.js';
-import { Errors, isStatusError } from '../api/status.js';
+import { Errors, isStatusError } from '../base/status.js';
 import type { UserInfo } from '../auth/authn.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import { admissionOf } from './admitted-writes.js';
 
 /** The identity kube-controller-manager's controllers use (their service accounts in kube-system). */

@@ -4,11 +4,11 @@
 // request: MSG' (the webhook's code, at least 400); a webhook that cannot be called fails the request
 // with 500 'Internal error occurred: failed calling webhook "NAME": ...' unless its failurePolicy is
 // Ignore; a dry run reaching a webhook with side effects is refused with 400.
-import { Errors, StatusError, type StatusDetails } from '../api/status.js';
+import { Errors, StatusError, type StatusDetails } from '../base/status.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
-import { deepEqual, isObject } from '../resources/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 import type { Store } from '../store/store.js';
 import { callWebhook, CallError } from './client.js';
 import { parseWebhooks, type Webhook } from './config.js';

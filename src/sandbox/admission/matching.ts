@@ -2,8 +2,8 @@
 // (operations, groups, versions, resources with subresources, scope), matchPolicy, namespaceSelector
 // (the namespace's labels; a Namespace's own labels; cluster-scoped objects always match) and
 // objectSelector (the object's or the old object's labels).
-import { isObject } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import { selectorMatches } from '../resources/validation.js';
 import type { RuleWithOperations, Webhook } from './config.js';
 

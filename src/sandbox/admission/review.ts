@@ -2,7 +2,8 @@
 // answer (webhook/request/admissionreview.go: VerifyAdmissionResponse).
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from '../auth/authn.js';
-import { isObject, text } from '../resources/paths.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import { CallError } from './client.js';
 import type { AdmissionAttributes } from './matching.js';
 

@@ -17,8 +17,8 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
-import { isObject } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from '../base/types.js';
 import type { Store } from '../store/store.js';
 import type { UserInfo } from './authn.js';
 
