@@ -1,10 +1,10 @@
 // Bad config input: every case names the file (and line and column where there is one), says what to do,
 // exits with the contracted code, and changes nothing.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { TestHome, unprivileged } from '../helpers/cli.js';
+import { BIN, TestHome, runProcess, unprivileged } from '../helpers/cli.js';
 
 let home: TestHome;
 beforeEach(() => {
@@ -100,6 +100,32 @@ describe('config file errors', () => {
     );
     assert.match(r.stderr, /hint: make .* writable by you/);
     assert.throws(() => statSync(home.configFile));
+  });
+
+  it('a write that fails while taking the lock (full disk) leaves no lock behind', async () => {
+    // A file size limit of 0 makes every write fail after the file was created, as a full disk does.
+    home.mkdir(home.configDir, 0o700);
+    const full = await runProcess(
+      'sh',
+      ['-c', `trap '' XFSZ; ulimit -f 0; exec "${process.execPath}" "${BIN}" context create dev`],
+      { env: home.env },
+    );
+    assert.equal(full.code, 1, full.stderr);
+    assert.match(full.stderr, /^error: cannot write .*config\.yaml\.lock: /);
+    assert.equal(existsSync(`${home.configFile}.lock`), false, 'no lock file is left behind');
+    const r = await home.run(['context', 'create', 'dev'], { timeoutMs: 8000 });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('an empty or unparseable lock file (left by a crash) is not a live holder', async () => {
+    for (const debris of ['', 'garbage\n']) {
+      home.mkdir(home.configDir, 0o700);
+      writeFileSync(`${home.configFile}.lock`, debris);
+      // Before: waited the whole lock timeout, then "held by another meshdeck process".
+      const r = await home.run(['context', 'create', `dev${debris.length}`], { timeoutMs: 8000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(existsSync(`${home.configFile}.lock`), false);
+    }
   });
 
   it('MESHDECK_CONFIG points meshdeck at another file', async () => {
