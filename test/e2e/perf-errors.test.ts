@@ -167,6 +167,15 @@ describe('perf run: bad input (exit 2, before any load)', () => {
           /^error: invalid --assert expression "p98<5ms": unknown metric "p98" at column 1/,
           '^',
         ],
+        // 2^31 ms and more overflowed Node's timers: the run ended after ~1 ms and passed its gates.
+        [
+          [target.url, '-d', '597h'],
+          /^error: invalid --duration "597h": longer than 596h31m23\.647s, the longest meshdeck can wait\nhint: /,
+        ],
+        [
+          [target.url, '--warmup', '2147483648ms'],
+          /^error: invalid --warmup "2147483648ms": longer than 596h31m23\.647s/,
+        ],
         [[target.url, '-H', 'NoColon'], /^error: invalid --header "NoColon": expected "Name: value"/],
         [[target.url, '-g', 'wrk3'], /^error: unknown load generator "wrk3" \(did you mean "wrk2"\?\)/],
         [

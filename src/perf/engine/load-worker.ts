@@ -460,10 +460,16 @@ export class LoadWorker implements ConnectionOwner {
     }
   }
 
+  /** Runs fn in ms; a wait past a timer's limit (warm-up + duration + timeout) is chained, not cut short. */
   private after(ms: number, fn: () => void): void {
-    this.timers.push(setTimeout(fn, Math.max(0, ms)));
+    const step = Math.min(Math.max(0, ms), MAX_TIMER_MS);
+    const rest = ms - step;
+    this.timers.push(setTimeout(rest > 0 ? () => this.after(rest, fn) : fn, step));
   }
 }
+
+/** The longest a Node.js timer waits; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function parts(h: Histogram): HistogramParts {
   return { counts: h.counts, count: h.count, min: h.min, max: h.max, sum: h.sum, sumSquares: h.sumSquares };
