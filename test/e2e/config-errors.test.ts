@@ -171,3 +171,17 @@ describe('unknown contexts', () => {
     assert.match(view.stderr, /context "gone" not found \(current-context at .*config\.yaml:2:18\)/);
   });
 });
+
+describe('environment variables', () => {
+  it('an empty MESHDECK_CREDENTIAL_STORE is the same as unset; an unknown value is exit 2', async () => {
+    const provider = ['logout', '--provider', 'http://127.0.0.1:9'];
+    const empty = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: '' } });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.match(empty.stderr, /not signed in to http:\/\/127\.0\.0\.1:9/);
+    const blank = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: '  ' } });
+    assert.equal(blank.code, 0, blank.stderr);
+    const bad = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: 'vault' } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: MESHDECK_CREDENTIAL_STORE="vault" is not one of auto, keychain, file/);
+  });
+});
