@@ -1,6 +1,8 @@
 // meshdeck perf as a process: worker threads from the bundled binary, Ctrl-C keeping the partial result,
 // live progress on a terminal, and `perf serve` as the long-lived child the sandbox runs.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { BIN, TestHome, runProcess } from '../helpers/cli.js';
 import { countingTarget, spawnMeshdeck, startServe } from './perf-targets.js';
@@ -158,6 +160,31 @@ describe('perf serve as a long-lived child process', () => {
       });
       assert.equal(await echo.text(), 'ping');
       assert.equal(echo.headers.get('content-type'), 'text/x-test');
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it('listens on loopback only unless --host widens it', async () => {
+    const serve = await spawnMeshdeck(home.env, ['perf', 'serve', '--port', '0']);
+    try {
+      const url = new URL(await serve.firstLine());
+      assert.equal(url.hostname, '127.0.0.1');
+      assert.match(serve.output().stderr, new RegExp(`listening on 127\\.0\\.0\\.1:${url.port};`));
+      // Not reachable on this machine's other addresses.
+      const outside = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+      if (outside) {
+        const refused = await new Promise<string>((resolve) => {
+          const s = connect(Number(url.port), outside, () => {
+            s.destroy();
+            resolve('connected');
+          });
+          s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+        });
+        assert.equal(refused, 'ECONNREFUSED', `connecting to ${outside}:${url.port}`);
+      }
     } finally {
       await serve.stop();
     }
