@@ -28,7 +28,7 @@ export interface ClusterTarget {
   files: string[];
   /**
    * The user's `tokenFile` (kubectl's key, which client-node does not read), absolute; unset when the user
-   * has a `token`, which wins as in kubectl. Read at each request, so a rotated token is picked up.
+   * has a `token`, which wins as in kubectl. Read when credentials are fetched (again after a 401), so a rotated token is picked up.
    */
   tokenFile?: string;
 }
