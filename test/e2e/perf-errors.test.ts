@@ -8,7 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { TestHome } from '../helpers/cli.js';
+import { BIN, TestHome, runProcess } from '../helpers/cli.js';
 import { countingTarget } from './perf-targets.js';
 
 const home = new TestHome();
@@ -193,6 +193,42 @@ describe('perf run: bad input (exit 2, before any load)', () => {
         noStack(r.stderr);
       }
       assert.equal(target.arrivals.length, 0, 'no request was sent');
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe('perf run: the state folder cannot be written', () => {
+  /** meshdeck with its state folder on a read-only filesystem (a private mount namespace: no root needed). */
+  function runOnReadOnlyState(args: string[]) {
+    const state = home.mkdir(join(home.root, 'ro-state'));
+    const script = 'mount -t tmpfs -o ro tmpfs "$XDG_STATE_HOME" && exec "$0" "$@"';
+    return runProcess('unshare', ['-rm', 'sh', '-c', script, process.execPath, BIN, ...args], {
+      env: { ...home.env, XDG_STATE_HOME: state },
+    });
+  }
+
+  it('prints and gates the result first, then reports the save failure with its real cause (exit 1)', async () => {
+    const target = await countingTarget();
+    try {
+      const args = ['perf', 'run', target.url, '--requests', '20', '-c', '2', '--assert', 'p99<=30s'];
+      const r = await runOnReadOnlyState(args);
+      assert.equal(r.code, 1, r.stderr);
+      // Before: nothing printed, and "ENOENT" for a read-only filesystem.
+      assert.match(r.stdout, /requests/);
+      assert.match(r.stdout, /\[\+\] p99<=30s/);
+      assert.match(r.stderr, /^error: cannot save the result: cannot write .* is on a read-only filesystem/m);
+      assert.match(r.stderr, /hint: .*--no-save/);
+      assert.doesNotMatch(r.stderr, /ENOENT/);
+      noStack(r.stderr);
+      assert.equal(target.arrivals.length, 20);
+
+      // A failed gate is still said, though the exit code is the save failure's.
+      const failing = await runOnReadOnlyState([...args.slice(0, -1), 'p99<=0us', '-o', 'json']);
+      assert.equal(failing.code, 1, failing.stderr);
+      assert.equal(JSON.parse(failing.stdout).gates[0].passed, false);
+      assert.match(failing.stderr, /1 of 1 gate failed: p99<=0us/);
     } finally {
       await target.close();
     }
