@@ -128,6 +128,33 @@ describe('config file errors', () => {
     }
   });
 
+  it('MESHDECK_CONFIG=/dev/zero is read only up to the limit, then refused (exit 2)', async () => {
+    const r = await home.run(['context', 'list'], {
+      env: { MESHDECK_CONFIG: '/dev/zero' },
+      timeoutMs: 15_000,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: config file \/dev\/zero is more than 16\.0 MiB/);
+  });
+
+  it('MESHDECK_CONFIG=/dev/null is an empty config', async () => {
+    const r = await home.run(['context', 'list'], { env: { MESHDECK_CONFIG: '/dev/null' } });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('billion laughs in the config are never expanded (the config reader walks the tree)', async () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    writeConfig(`apiVersion: meshdeck/v1\ncontexts: []\n${levels.join('\n')}\n`);
+    const r = await home.run(['context', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /config\.yaml:3:1: config: unknown key "a"; it is ignored/);
+  });
+
   it('MESHDECK_CONFIG points meshdeck at another file', async () => {
     const other = join(home.root, 'elsewhere.yaml');
     const r = await home.run(['context', 'create', 'dev', '--use'], { env: { MESHDECK_CONFIG: other } });
