@@ -234,3 +234,72 @@ describe('perf run: the state folder cannot be written', () => {
     }
   });
 });
+
+describe('perf run: more connections than the machine can hold (exit 2, before any load)', () => {
+  it('beyond the open-files limit (RLIMIT_NOFILE): names the limit and how to raise it', async () => {
+    const target = await countingTarget();
+    try {
+      const started = Date.now();
+      // Before: 5000 connections on 1024 descriptors ran into a storm of EMFILE retries.
+      const r = await runProcess(
+        'sh',
+        [
+          '-c',
+          'ulimit -n 1024 && exec "$0" "$@"',
+          process.execPath,
+          BIN,
+          'perf',
+          'run',
+          target.url,
+          '-c',
+          '5000',
+          '-d',
+          '1s',
+        ],
+        { env: home.env, timeoutMs: 20_000 },
+      );
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: --connections 5000 needs more open files than this process may have \(1024, RLIMIT_NOFILE\)/,
+      );
+      assert.match(r.stderr, /hint: .*ulimit -n/);
+      assert.equal(target.arrivals.length, 0, 'no request was sent');
+      assert.ok(Date.now() - started < 10_000);
+      noStack(r.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('beyond the ephemeral port range: names the range and the sysctl', async () => {
+    // A network namespace of its own, where the port range can be narrowed without root.
+    const script = 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range && exec "$0" "$@"';
+    const r = await runProcess(
+      'unshare',
+      [
+        '-rn',
+        'sh',
+        '-c',
+        script,
+        process.execPath,
+        BIN,
+        'perf',
+        'run',
+        'http://127.0.0.1:9/',
+        '-c',
+        '500',
+        '-d',
+        '1s',
+      ],
+      { env: home.env, timeoutMs: 20_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: --connections 500 to one address needs more local ports than the ephemeral port range 40000-40099 holds \(100\)/,
+    );
+    assert.match(r.stderr, /hint: .*net\.ipv4\.ip_local_port_range/);
+    noStack(r.stderr);
+  });
+});
