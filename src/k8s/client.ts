@@ -62,8 +62,6 @@ export class ClusterClient {
     readonly discovery: Discovery,
     /** The namespace namespaced objects without one go to. */
     readonly namespace: string,
-    /** Whether it was given with -n (then it wins over a design's own namespace). */
-    readonly namespaceFromFlag = false,
   ) {}
 
   get describe(): string {

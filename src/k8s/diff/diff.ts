@@ -10,6 +10,7 @@ import { prepareDesign, type PreparedObject } from '../apply/prepare.js';
 import { settleLimit } from '../util/concurrency.js';
 import type { UnifiedOptions } from './lines.js';
 import { objectDiff } from './objects.js';
+import { setting } from '../../core/settings.js';
 
 export type Change = 'create' | 'update' | 'delete' | 'none';
 
@@ -25,6 +26,9 @@ export interface DiffEntry {
 
 export interface DiffOptions {
   concurrency?: number;
+  /** Where every namespaced object goes, over the design's own namespace (kubectl's -n). */
+  namespace?: string;
+
   color?: UnifiedOptions['color'];
   /** Include owned objects no longer in the design (they would go with apply --prune). */
   prune?: boolean;
@@ -37,7 +41,7 @@ export async function diffDesign(
   options: DiffOptions = {},
 ): Promise<DiffEntry[]> {
   const concurrency = options.concurrency ?? 16;
-  const prepared = await prepareDesign(client, design);
+  const prepared = await prepareDesign(client, design, { namespace: options.namespace });
   for (const w of prepared.warnings) options.onWarning?.(w.message);
   const outcomes = await settleLimit(prepared.objects, concurrency, (o) => diffOne(client, o, options));
   const entries = outcomes.map((outcome) => {
@@ -55,7 +59,7 @@ export async function diffDesign(
         ref: o.ref,
         change: 'delete',
         diff: objectDiff(what, o.object, undefined, { color: options.color }),
-        note: 'owned by the design but no longer in it: apply --prune removes it',
+        note: `owned by the design but no longer in it: apply ${setting('prune')} removes it`,
       });
     }
   }
@@ -80,7 +84,7 @@ async function diffOne(client: ClusterClient, o: PreparedObject, options: DiffOp
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
       // What the apply would do once it takes the fields over.
       desired = (await client.apply(resource, o.object, { dryRun: true, force: true })).object;
-      note = `apply needs --force-conflicts: ${err.details.join('; ') || err.message}`;
+      note = `apply needs ${setting('force-conflicts')}: ${err.details.join('; ') || err.message}`;
     }
   }
   const diff = objectDiff(o.what, live, desired, { color: options.color });

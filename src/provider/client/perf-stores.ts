@@ -1,14 +1,15 @@
-// Profiles and results with a Remote Provider, the system of record. Every document is first written to
+// Profiles and results with a provider, the system of record (supplied to perf: src/perf owns the store
+// interface and the local store and knows nothing of providers; the command factory wires the two). Every document is first written to
 // the local state folder (a run is never lost, whatever the network does), then pushed through the
 // provider's offline-first sync engine (queued in the outbox while the provider is unreachable). Reads
 // join the provider's documents (or its cached copies, offline) with the local ones, so results pushed
 // from other machines and CI runs show up beside this machine's.
-import type { DocumentKind, RemoteDocument } from '../../provider/protocol/documents.js';
-import type { CachedDocument } from '../../provider/client/sync/cache.js';
-import type { PushResult, SyncEngine } from '../../provider/client/sync/engine.js';
-import type { PerfResult } from '../result/model.js';
-import { resolveRef } from './refs.js';
-import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from './types.js';
+import type { DocumentKind, RemoteDocument } from '../protocol/documents.js';
+import type { CachedDocument } from './sync/cache.js';
+import type { PushResult, SyncEngine } from './sync/engine.js';
+import type { PerfResult } from '../../perf/result/model.js';
+import { resolveRef } from '../../perf/store/refs.js';
+import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from '../../perf/store/types.js';
 
 export interface SyncedStoreEvents {
   /** After a push: created, updated, unchanged or queued (with the reason). */

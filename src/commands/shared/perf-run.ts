@@ -1,22 +1,23 @@
-// What `perf run` and `perf apply` share once the run is specified: check the gates' syntax, run with
-// live progress, keep the result, print it, and turn gates, failures and Ctrl-C into exit codes.
+// What `perf run`, `perf apply` and the demo share once the run is specified: run with live progress,
+// print the result, keep it, and turn gates, failures and Ctrl-C into exit codes.
 import { InterruptedError, OperationError, ProblemFoundError } from '../../core/errors.js';
 import { evaluateGates } from '../../perf/gates/evaluate.js';
-import { parseGate } from '../../perf/gates/parse.js';
+import type { Gate } from '../../perf/gates/parse.js';
 import { formatMs, formatRate } from '../../perf/result/format.js';
 import type { ResultMeta } from '../../perf/result/build.js';
 import type { PerfResult } from '../../perf/result/model.js';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import { runLoadTest } from '../../perf/run.js';
 import type { RunSpec } from '../../perf/spec/run-spec.js';
+import type { PerfStores } from '../../perf/store/types.js';
 import { formatDuration } from '../../core/duration.js';
-import { stores as openStores } from './stores.js';
-import type { Invocation } from '../shared/invocation.js';
-import { printResult } from './print.js';
+import type { Invocation } from './invocation.js';
+import { printResult } from './perf-print.js';
 
 export interface ExecuteOptions {
-  gates: readonly string[];
-  save: boolean;
+  gates: readonly Gate[];
+  /** Where the result is kept (inv.factory.perfStores()); null: not kept (--no-save). */
+  stores: PerfStores | null;
   /** Called with the result once it is saved (after it is printed). */
   kept?: (result: PerfResult) => Promise<void>;
 }
@@ -27,8 +28,7 @@ export async function executeRun(
   meta: ResultMeta,
   o: ExecuteOptions,
 ): Promise<void> {
-  const gates = o.gates.map(parseGate);
-  const stores = o.save ? await openStores(inv) : null;
+  const { gates, stores } = o;
   const total = spec.durationMs !== null ? spec.warmupMs + spec.durationMs : null;
   inv.log.debug(
     `run: ${JSON.stringify({ ...spec, body: spec.body ? `${spec.body.length} bytes` : null, ca: spec.ca ? 'set' : null })}`,

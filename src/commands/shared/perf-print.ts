@@ -4,7 +4,7 @@ import type { GateVerdict, PerfResult } from '../../perf/result/model.js';
 import { renderSummary } from '../../perf/result/summary.js';
 import { toSmpResult } from '../../perf/result/smp.js';
 import { palette } from '../../core/output/color.js';
-import type { Invocation } from '../shared/invocation.js';
+import type { Invocation } from './invocation.js';
 
 export async function printResult(inv: Invocation, result: PerfResult): Promise<void> {
   if (inv.format === 'smp') {
