@@ -169,7 +169,10 @@ describe('bad design input, against a live cluster', () => {
       const p = await spawnMeshdeck(c.home.env, ['design', 'validate', '-f', fifo]);
       await new Promise((r) => setTimeout(r, 1000));
       const started = Date.now();
-      const out = await Promise.race([p.stop(signal), new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000))]);
+      const out = await Promise.race([
+        p.stop(signal),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000)),
+      ]);
       if (out === undefined) process.kill(p.pid, 'SIGKILL');
       assert.ok(out, `still running 8 s after ${signal}`);
       assert.equal(out.code, 130, out.stderr);
