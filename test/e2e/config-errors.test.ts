@@ -5,6 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, wr
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BIN, TestHome, runProcess, unprivileged } from '../helpers/cli.js';
+import { billionLaughs } from '../helpers/designs.js';
 
 let home: TestHome;
 beforeEach(() => {
@@ -143,13 +144,7 @@ describe('config file errors', () => {
   });
 
   it('billion laughs in the config are never expanded (the config reader walks the tree)', async () => {
-    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) {
-      const prev = String.fromCharCode(96 + i);
-      const name = String.fromCharCode(97 + i);
-      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
-    }
-    writeConfig(`apiVersion: meshdeck/v1\ncontexts: []\n${levels.join('\n')}\n`);
+    writeConfig(`apiVersion: meshdeck/v1\ncontexts: []\n${billionLaughs()}`);
     const r = await home.run(['context', 'list']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /config\.yaml:3:1: config: unknown key "a"; it is ignored/);

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClusterHome, NO_TIMED_WRITES } from '../helpers/cluster.js';
+import { billionLaughs } from '../helpers/designs.js';
 import { spawnMeshdeck } from './perf-targets.js';
 
 let c: ClusterHome;
@@ -138,15 +139,9 @@ describe('bad design input, against a live cluster', () => {
   });
 
   it('billion laughs: exit 2 naming the alias limit and where, not an unexpected failure', async () => {
-    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) {
-      const prev = String.fromCharCode(96 + i);
-      const name = String.fromCharCode(97 + i);
-      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
-    }
     const file = c.file(
       'laughs.yaml',
-      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: default}\ndata:\n  x: "1"\n${levels.join('\n')}\n`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: default}\ndata:\n  x: "1"\n${billionLaughs()}`,
     );
     const r = await applyChangesNothing(['-f', file]);
     assert.match(r.stderr, new RegExp(`^error: ${file}:1:1: .*alias`, 'm'));
