@@ -119,6 +119,37 @@ describe('perf run as a process', () => {
   });
 });
 
+describe('perf run: the longest durations', () => {
+  it("a warm-up and a duration that together pass a timer's limit (2^31 ms) run until stopped", async () => {
+    // Each is within the limit; their sum is not. Before, the end timer fired at once and the run ended.
+    const target = await countingTarget();
+    try {
+      const run = await spawnMeshdeck(home.env, [
+        'perf',
+        'run',
+        target.url,
+        '--warmup',
+        '596h',
+        '-d',
+        '596h',
+        '-c',
+        '1',
+        '--no-save',
+      ]);
+      const early = await Promise.race([
+        run.exited,
+        new Promise((r) => setTimeout(() => r('running'), 2000)),
+      ]);
+      assert.equal(early, 'running', `ended early: ${JSON.stringify(early)}`);
+      assert.ok(target.arrivals.length > 0, 'it sends load meanwhile');
+      const out = await run.stop('SIGINT');
+      assert.equal(out.code, 130, out.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('perf serve as a long-lived child process', () => {
   it('prints its URL, answers, and stops cleanly on SIGTERM', async () => {
     const serve = await startServe(home.env);
@@ -170,6 +201,9 @@ describe('perf serve as a long-lived child process', () => {
     try {
       const url = new URL(await serve.firstLine());
       assert.equal(url.hostname, '127.0.0.1');
+      // stderr's line may come a moment after stdout's.
+      for (let i = 0; i < 100 && !serve.output().stderr.includes('listening'); i++)
+        await new Promise((r) => setTimeout(r, 50));
       assert.match(serve.output().stderr, new RegExp(`listening on 127\\.0\\.0\\.1:${url.port};`));
       // Not reachable on this machine's other addresses.
       const outside = Object.values(networkInterfaces())
