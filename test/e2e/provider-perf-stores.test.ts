@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { meshdeckPaths } from '../../src/core/paths.js';
 import type { PerfResult } from '../../src/perf/result/model.js';
 import { localPerfStores } from '../../src/perf/store/local.js';
-import { syncedPerfStores } from '../../src/provider/client/perf-stores.js';
+import { syncedPerfStores } from '../../src/provider/client/sync/perf-stores.js';
 import { openProviderSession } from '../../src/provider/client/session.js';
 import { SyncEngine, type PushResult } from '../../src/provider/client/sync/engine.js';
 import { TestHome } from '../helpers/cli.js';

@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { OperationError } from '../../core/errors.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { connect, type Connection } from '../../k8s/connect.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
-import { findRunningSandbox } from '../../sandbox/local/state.js';
-import { openLocalSandbox } from '../../sandbox/local/lifecycle.js';
-import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
-import { SANDBOX_CONTEXT } from '../../sandbox/kubeconfig.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
+import {
+  findRunningSandbox,
+  openLocalSandbox,
+  SANDBOX_CONTEXT,
+  userKubeconfigPath,
+} from '../../sandbox/index.js';
 import { resolveSpec, type RunSettings } from '../../perf/spec/options.js';
 import { parseGate, type Gate } from '../../perf/gates/parse.js';
 import type { PerfStores } from '../../perf/store/types.js';

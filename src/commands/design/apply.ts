@@ -1,5 +1,5 @@
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import { parseConcurrency } from '../shared/flags/cluster.js';
 import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';
 import { parseWaitFlags, type WaitOptions } from '../shared/flags/wait.js';

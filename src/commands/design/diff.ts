@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
-import { diffDesign } from '../../k8s/diff/diff.js';
+import { diffDesign } from '../../k8s/apply/diff.js';
 import type { Invocation } from '../shared/invocation.js';
 import { parseConcurrency } from '../shared/flags/cluster.js';
 import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';

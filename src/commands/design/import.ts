@@ -1,4 +1,4 @@
-import type { DesignEntry } from '../../provider/client/designs.js';
+import type { DesignEntry } from '../../provider/client/sync/designs.js';
 import type { Invocation } from '../shared/invocation.js';
 import { publishDesign, readDesign } from '../shared/design.js';
 import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';

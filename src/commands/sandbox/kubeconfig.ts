@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { OperationError } from '../../core/errors.js';
-import { findRunningSandbox } from '../../sandbox/local/state.js';
+import { findRunningSandbox } from '../../sandbox/index.js';
 import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 

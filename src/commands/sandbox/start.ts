@@ -1,5 +1,4 @@
-import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
-import { runForeground, startDetached } from '../../sandbox/local/lifecycle.js';
+import { runForeground, startDetached, userKubeconfigPath } from '../../sandbox/index.js';
 import { expandHome } from '../../core/paths.js';
 import type { Invocation } from '../shared/invocation.js';
 import { resolve } from 'node:path';

@@ -1,4 +1,4 @@
-import { stopRunning } from '../../sandbox/local/lifecycle.js';
+import { stopRunning } from '../../sandbox/index.js';
 import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 

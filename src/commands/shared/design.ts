@@ -5,7 +5,7 @@ import { loadDesignInput } from '../../design/input.js';
 import type { LoadResult } from '../../design/load.js';
 import type { LoadedDesign } from '../../design/model.js';
 import type { ObjectResult } from '../../k8s/apply/apply.js';
-import type { DesignLibrary } from '../../provider/client/designs.js';
+import type { DesignLibrary } from '../../provider/client/sync/designs.js';
 import type { PushResult } from '../../provider/client/sync/engine.js';
 import type { DesignSource } from './flags/design-input.js';
 import type { Invocation } from './invocation.js';

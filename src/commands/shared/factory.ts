@@ -7,8 +7,8 @@ import type { Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
 import type { ClusterTarget } from '../../k8s/kubeconfig.js';
 import type { PerfStores } from '../../perf/store/types.js';
-import type { SyncedStoreEvents } from '../../provider/client/perf-stores.js';
-import type { DesignLibrary } from '../../provider/client/designs.js';
+import type { SyncedStoreEvents } from '../../provider/client/sync/perf-stores.js';
+import type { DesignLibrary } from '../../provider/client/sync/designs.js';
 import type {
   OpenOptions,
   ProviderSession,
@@ -77,7 +77,7 @@ export class Factory {
 
   /** The designs the context's provider (or --provider URL) keeps. */
   async designLibrary(options: { provider?: string } = {}): Promise<DesignLibrary> {
-    const { DesignLibrary } = await import('../../provider/client/designs.js');
+    const { DesignLibrary } = await import('../../provider/client/sync/designs.js');
     return new DesignLibrary(await this.syncEngine(await this.providerSession({ url: options.provider })));
   }
 
@@ -89,7 +89,7 @@ export class Factory {
     const local = localPerfStores(inv.paths.stateDir, warn);
     const session = await this.resultProvider(options);
     if (!session) return local;
-    const { syncedPerfStores } = await import('../../provider/client/perf-stores.js');
+    const { syncedPerfStores } = await import('../../provider/client/sync/perf-stores.js');
     const { singularKind } = await import('../../provider/protocol/documents.js');
     return syncedPerfStores(local, await this.syncEngine(session), {
       warn,
@@ -158,7 +158,7 @@ export class Factory {
   private async sandboxKubeconfig(): Promise<string | undefined> {
     const context = await this.inv.context();
     if (!context.effective.cluster.sandbox) return undefined;
-    const { findSandboxKubeconfig } = await import('../../sandbox/local/state.js');
+    const { findSandboxKubeconfig } = await import('../../sandbox/index.js');
     return findSandboxKubeconfig(this.inv.paths);
   }
 }

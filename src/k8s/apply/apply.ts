@@ -8,7 +8,7 @@ import { MeshdeckError, OperationError } from '../../core/errors.js';
 import { location } from '../../core/output/frame.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import { comparable } from '../diff/objects.js';
-import { canonicalJson } from '../util/canonical.js';
+import { canonicalJson } from '../../kube/json.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
 import { checkPermissions, missingPermissionsError } from '../preflight/preflight.js';

@@ -4,12 +4,12 @@
 // provider's offline-first sync engine (queued in the outbox while the provider is unreachable). Reads
 // join the provider's documents (or its cached copies, offline) with the local ones, so results pushed
 // from other machines and CI runs show up beside this machine's.
-import type { DocumentKind, RemoteDocument } from '../protocol/documents.js';
-import type { CachedDocument } from './sync/cache.js';
-import type { PushResult, SyncEngine } from './sync/engine.js';
-import type { PerfResult } from '../../perf/result/model.js';
-import { resolveRef } from '../../perf/store/refs.js';
-import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from '../../perf/store/types.js';
+import type { DocumentKind, RemoteDocument } from '../../protocol/documents.js';
+import type { CachedDocument } from './cache.js';
+import type { PushResult, SyncEngine } from './engine.js';
+import type { PerfResult } from '../../../perf/result/model.js';
+import { resolveRef } from '../../../perf/store/refs.js';
+import type { Named, PerfProfile, PerfStores, ProfileStore, ResultStore } from '../../../perf/store/types.js';
 
 export interface SyncedStoreEvents {
   /** After a push: created, updated, unchanged or queued (with the reason). */

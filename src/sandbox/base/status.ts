@@ -1,6 +1,6 @@
 // Kubernetes Status errors, worded as a real apiserver words them (apimachinery's errors.go), because
 // kubectl prints the message verbatim and clients branch on reason and code.
-import { text } from '../resources/paths.js';
+import { text } from './paths.js';
 
 export interface StatusCause {
   reason?: string;

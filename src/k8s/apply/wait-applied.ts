@@ -1,10 +1,10 @@
 // Waiting for what an apply just did: every applied object kubectl knows how to judge, narrowed to the
 // design's own objects, until all are ready (see wait.ts).
-import type { ApplyReport } from '../apply/apply.js';
-import { ownedBySelector } from '../apply/ownership.js';
+import type { ApplyReport } from './apply.js';
+import { ownedBySelector } from './ownership.js';
 import type { ClusterClient } from '../client.js';
-import { hasReadiness } from './readiness.js';
-import { waitForReady, type WaitOptions, type WaitStatus } from './wait.js';
+import { hasReadiness } from '../wait/readiness.js';
+import { waitForReady, type WaitOptions, type WaitStatus } from '../wait/wait.js';
 
 export function waitForApplied(
   client: ClusterClient,

@@ -2,17 +2,17 @@
 // and where every design command finds a design by name. The sync engine gives the offline behaviour:
 // a write queued in the outbox while the provider is unreachable, reads from the per-user cache with a
 // stale warning. Only the one design model goes over the wire: the meshdeck/v1 Design document.
-import { issuesError } from '../../design/issues.js';
-import type { LoadResult } from '../../design/load.js';
-import { toDocument, type DesignDocument, type LoadedDesign } from '../../design/model.js';
-import { DNS_LABEL } from '../../design/names.js';
-import { isDesignDocument, loadStoredDesign } from '../../design/stored.js';
-import { validateDesign } from '../../design/validate.js';
-import { UsageError } from '../../core/errors.js';
-import { didYouMean } from '../../core/suggest.js';
-import type { RemoteDocument } from '../protocol/documents.js';
-import type { CachedDocument } from './sync/cache.js';
-import { DocumentNotFoundError, type PushResult, type SyncEngine } from './sync/engine.js';
+import { issuesError } from '../../../design/issues.js';
+import type { LoadResult } from '../../../design/load.js';
+import { toDocument, type DesignDocument, type LoadedDesign } from '../../../design/model.js';
+import { DNS_LABEL } from '../../../design/names.js';
+import { isDesignDocument, loadStoredDesign } from '../../../design/stored.js';
+import { validateDesign } from '../../../design/validate.js';
+import { UsageError } from '../../../core/errors.js';
+import { didYouMean } from '../../../core/suggest.js';
+import type { RemoteDocument } from '../../protocol/documents.js';
+import type { CachedDocument } from './cache.js';
+import { DocumentNotFoundError, type PushResult, type SyncEngine } from './engine.js';
 
 export interface DesignEntry {
   name: string;

@@ -1,10 +1,13 @@
 // Pod status as a kubelet writes it: container states (waiting, running, terminated) with restart
 // counts and last states, the phase they add up to, and the pod conditions with their transition times.
 import { createHash, randomBytes } from 'node:crypto';
-import { getPath, isObject, text, timestamp } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { getPath, text, timestamp } from './paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from './types.js';
 
-export type Json = Record<string, unknown>;
+import type { JsonObject as Json } from '../../kube/object.js';
+
+export type { Json };
 
 export interface ContainerStatus extends Json {
   name: string;

@@ -9,14 +9,14 @@ import { JobController } from '../controllers/jobs.js';
 import { OwnerIndex } from '../controllers/owners.js';
 import { ReplicaSetController } from '../controllers/replicasets.js';
 import { StatefulSetController } from '../controllers/statefulsets.js';
-import { FAST_DELAYS, Timing, type StageDelays } from '../kubelet/behaviour.js';
+import { FAST_DELAYS, Timing, type StageDelays } from '../base/behaviour.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { PodLogs } from '../kubelet/logs.js';
 import { ProcessRuntime, type ProcessInfo } from '../kubelet/process-runtime.js';
-import { EventRecorder } from './events.js';
-import { Nodes } from './nodes.js';
-import { Scheduler } from './scheduler.js';
-import { ServiceProxies, type ServiceAddress } from './service-proxy.js';
+import { EventRecorder } from '../cluster/events.js';
+import { Nodes } from '../cluster/nodes.js';
+import { Scheduler } from '../cluster/scheduler.js';
+import { ServiceProxies, type ServiceAddress } from '../cluster/service-proxy.js';
 
 export interface SimulationOptions {
   timeScale: number;

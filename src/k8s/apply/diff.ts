@@ -5,11 +5,11 @@ import type { LoadedDesign } from '../../design/model.js';
 import { describeRef, type ObjectRef } from '../../design/object-ref.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import { KubeApiError } from '../http/errors.js';
-import { ownedInventory } from '../apply/inventory.js';
-import { prepareDesign, type PreparedObject } from '../apply/prepare.js';
+import { ownedInventory } from './inventory.js';
+import { prepareDesign, type PreparedObject } from './prepare.js';
 import { settleLimit } from '../util/concurrency.js';
-import type { UnifiedOptions } from './lines.js';
-import { objectDiff } from './objects.js';
+import type { UnifiedOptions } from '../diff/lines.js';
+import { objectDiff } from '../diff/objects.js';
 import { setting } from '../../core/settings.js';
 
 export type Change = 'create' | 'update' | 'delete' | 'none';

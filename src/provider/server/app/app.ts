@@ -1,11 +1,11 @@
 // What every route handler shares: the database, the settings, authentication and rate limiting.
-import type { Database } from './db/database.js';
-import { ApiError, unauthorized } from './http/errors.js';
-import { RateLimiter } from './http/rate-limit.js';
-import { sameSecret } from './auth/secrets.js';
-import { verifyAccessToken, type Principal, type TokenSettings } from './auth/tokens.js';
-import { PrincipalCache } from './auth/principal-cache.js';
-import { DocumentReader } from './store/document-reader.js';
+import type { Database } from '../db/database.js';
+import { ApiError, unauthorized } from '../http/errors.js';
+import { RateLimiter } from '../http/rate-limit.js';
+import { sameSecret } from '../auth/secrets.js';
+import { verifyAccessToken, type Principal, type TokenSettings } from '../auth/tokens.js';
+import { PrincipalCache } from '../auth/principal-cache.js';
+import { DocumentReader } from '../store/document-reader.js';
 import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
 import type { RequestContext } from './router.js';
 

@@ -3,10 +3,10 @@
 // and rename) a moment after changes and when the server stops.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/fs/atomic.js';
-import type { K8sObject } from './resources/types.js';
-import type { Store } from './store/store.js';
-import type { UserInfo } from './auth/authn.js';
+import { writeFileAtomic } from '../../core/fs/atomic.js';
+import type { K8sObject } from '../base/types.js';
+import type { Store } from '../store/store.js';
+import type { UserInfo } from '../auth/authn.js';
 
 export interface SavedPki {
   ca: { cert: string; key: string };

@@ -2,8 +2,9 @@
 // annotations (or its template's, which pods inherit) ask for: other delays, a run length and exit code,
 // and injected faults (crash loop, never ready, image pull failure, OOMKilled).
 import { parseDuration } from '../../core/duration.js';
-import { getPath, isObject } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { getPath } from './paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from './types.js';
 
 export const ANNOTATION_PREFIX = 'sandbox.meshdeck.dev/';
 

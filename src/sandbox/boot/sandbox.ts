@@ -1,36 +1,37 @@
 // startSandbox(): a simulated Kubernetes API server in this process, on loopback, that kubectl and
 // @kubernetes/client-node use unmodified. See docs/sandbox.md.
-import { writeFileAtomic } from '../core/fs/atomic.js';
-import { ObjectService } from './api/objects.js';
-import { Authenticator } from './auth/authn.js';
-import { bootstrapPolicy, SYSTEM_NAMESPACES } from './auth/bootstrap.js';
-import { Authorizer } from './auth/rbac.js';
-import { startSimulation, type Simulation } from './cluster/simulation.js';
-import type { ProcessInfo } from './kubelet/process-runtime.js';
-import { CrdController } from './controllers/crds.js';
-import { GarbageCollector } from './controllers/garbage-collector.js';
-import { NamespaceController } from './controllers/namespaces.js';
-import { ServiceAllocator } from './controllers/service-allocation.js';
+import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { ObjectService } from '../api/objects.js';
+import { Authenticator } from '../auth/authn.js';
+import { bootstrapPolicy, SYSTEM_NAMESPACES } from '../auth/bootstrap.js';
+import { Authorizer } from '../auth/rbac.js';
+import { startSimulation, type Simulation } from './simulation.js';
+import type { ProcessInfo } from '../kubelet/process-runtime.js';
+import { CrdController } from '../controllers/crds.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespaces.js';
+import { ServiceAllocator } from '../controllers/service-allocation.js';
 import { kubeconfigText, SANDBOX_CONTEXT, type Credentials } from './kubeconfig.js';
-import type { SandboxControl } from './faults/control.js';
-import { FaultSet, type FaultInfo, type FaultSpec } from './faults/faults.js';
-import type { StageDelays } from './kubelet/behaviour.js';
+import type { SandboxControl } from '../server/fault-control.js';
+import { FaultSet, type FaultInfo, type FaultSpec } from '../faults/faults.js';
+import type { StageDelays } from '../base/behaviour.js';
 import { DataDir } from './persist.js';
-import { Registry } from './resources/registry.js';
-import type { K8sObject } from './resources/types.js';
-import { Discovery } from './server/discovery.js';
-import { ApiHandler, type RequestRecord, type VersionInfo } from './server/handler.js';
-import { listenHttp, listenHttps, type Listener } from './server/listen.js';
-import { OpenApi } from './server/openapi.js';
-import { RequestStats, type RequestStatsSnapshot } from './server/stats.js';
-import { Store } from './store/store.js';
+import { Registry } from '../resources/registry.js';
+import type { K8sObject } from '../base/types.js';
+import { Discovery } from '../server/discovery.js';
+import { ApiHandler, type RequestRecord, type VersionInfo } from '../server/handler.js';
+import { listenHttp, listenHttps, type Listener } from '../server/listen.js';
+import { OpenApi } from '../server/openapi.js';
+import { RequestStats, type RequestStatsSnapshot } from '../server/stats.js';
+import { Store } from '../store/store.js';
 import {
   createAuthority,
   issueClientCert,
   issueServerCert,
   loadAuthority,
+  type Authority,
   type KeyPairPem,
-} from './tls/pki.js';
+} from '../tls/pki.js';
 
 export interface SandboxOptions {
   /** HTTPS port on the host; 0 (the default) picks a free one. */
@@ -162,97 +163,203 @@ const DEFAULT_VERSION = { major: '1', minor: '32' };
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
-  const timeScale = options.timeScale ?? 1;
   const onError = options.onError ?? (() => undefined);
   const data = options.dataDir ? new DataDir(options.dataDir) : undefined;
+  const pki = await loadIdentity(data, host);
+  const state = await openState(options, data);
+  const controllers = startControllers(state.objects, pki.ca.cert, onError);
+  if (!state.restored) bootstrap(state.objects);
+  const version = serverVersion(options);
+  let apiPort = 0;
+  const simulation = startCluster(state.objects, options, version, onError, () =>
+    apiPort ? { host, port: apiPort } : undefined,
+  );
+  const unfollow = data?.follow(state.store);
+  const runtime = new Runtime(state.store, onError);
+  const handler = apiHandler(options, state, runtime, simulation, version, onError);
+  const tls = { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert };
+  const listeners = await startListeners(handler, tls, host, options);
+  runtime.restart = (downMs) => listeners.restart(downMs, () => runtime.dropWatches(true));
+  runtime.address = listeners.address;
+  apiPort = listeners.https.port;
+  const url = `https://${listeners.address}`;
+  const kubeconfig = await writeAdminKubeconfig(url, pki, options.kubeconfigPath);
 
-  // Identity: the CA and the admin certificate are reused from the data dir, so kubeconfigs stay valid.
+  return sandboxApi({
+    url,
+    kubeconfig,
+    options,
+    pki,
+    state,
+    runtime,
+    simulation,
+    listeners,
+    data,
+    onError,
+    async stop() {
+      await listeners.stopRestarting();
+      runtime.dropWatches();
+      await simulation?.stop();
+      controllers.stop();
+      unfollow?.();
+      await listeners.close();
+      if (data) await data.save(state.store);
+    },
+  });
+}
+
+interface Pki {
+  ca: Authority;
+  admin: KeyPairPem;
+  server: KeyPairPem;
+}
+
+/** The CA and the admin certificate, reused from the data dir so kubeconfigs stay valid; a server cert. */
+async function loadIdentity(data: DataDir | undefined, host: string): Promise<Pki> {
   const saved = await data?.loadPki();
   const ca = saved ? loadAuthority(saved.ca) : createAuthority();
   const admin = saved?.admin ?? issueClientCert(ca, 'kubernetes-admin', ['system:masters']);
   if (data && !saved) await data.savePki({ ca: { cert: ca.cert, key: ca.key }, admin });
   const server = issueServerCert(ca, ['localhost', '127.0.0.1', '::1', host]);
+  return { ca, admin, server };
+}
 
+interface State {
+  store: Store;
+  registry: Registry;
+  objects: ObjectService;
+  authn: Authenticator;
+  authz: Authorizer;
+  /** Objects came from the data dir (so the cluster is not bootstrapped again). */
+  restored: boolean;
+}
+
+/** The store (restored from the data dir), the write path over it, and who may do what. */
+async function openState(options: SandboxOptions, data: DataDir | undefined): Promise<State> {
   const store = new Store({ historySize: options.watchHistory });
   const restored = data ? await data.restore(store) : false;
   const registry = new Registry();
   const objects = new ObjectService(store, registry);
   const authn = new Authenticator();
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
-  const authz = new Authorizer(store);
+  return { store, registry, objects, authn, authz: new Authorizer(store), restored };
+}
 
-  const closeFns = new Set<(abrupt?: boolean) => void>();
+/** The control-plane controllers that run even without the simulated cluster. */
+function startControllers(objects: ObjectService, caPem: string, onError: (err: unknown) => void) {
   const crds = new CrdController(objects, onError);
-  const namespaces = new NamespaceController(objects, ca.cert, onError);
+  const namespaces = new NamespaceController(objects, caPem, onError);
   new ServiceAllocator(objects);
   const gc = new GarbageCollector(objects, onError);
-  if (!restored) bootstrap(objects);
-  const version: VersionInfo = { ...(options.version ?? DEFAULT_VERSION), gitVersion: '' };
-  version.gitVersion = `v${version.major}.${version.minor}.0`;
-  let apiPort = 0;
-  const simulation: Simulation | undefined =
-    options.controllers === false
-      ? undefined
-      : startSimulation(objects, {
-          timeScale,
-          delays: options.stageDelays,
-          nodes: options.nodes ?? 1,
-          heartbeatMs: (options.nodeHeartbeatSeconds ?? 10) * 1000,
-          eventTtlMs: (options.eventTtlSeconds ?? 3600) * 1000,
-          kubeletVersion: version.gitVersion,
-          onError,
-          host,
-          loadBalancers: options.loadBalancers ?? true,
-          allowedImages: options.allowedImages ?? [],
-          meshdeckCommand: options.meshdeckCommand,
-          apiServer: () => (apiPort ? { host, port: apiPort } : undefined),
-        });
-  const unfollow = data?.follow(store);
+  return {
+    stop() {
+      crds.stop();
+      namespaces.stop();
+      gc.stop();
+    },
+  };
+}
 
-  let address = '';
-  let ready = true;
-  const faults = new FaultSet();
-  const requestStats = new RequestStats();
-  const dropWatches = (abrupt = false) => {
-    const open = [...closeFns];
+function serverVersion(options: SandboxOptions): VersionInfo {
+  const { major, minor } = options.version ?? DEFAULT_VERSION;
+  return { major, minor, gitVersion: `v${major}.${minor}.0` };
+}
+
+/** Nodes, scheduler, kubelets and workload controllers, unless options.controllers is false. */
+function startCluster(
+  objects: ObjectService,
+  options: SandboxOptions,
+  version: VersionInfo,
+  onError: (err: unknown) => void,
+  apiServer: () => { host: string; port: number } | undefined,
+): Simulation | undefined {
+  if (options.controllers === false) return undefined;
+  return startSimulation(objects, {
+    timeScale: options.timeScale ?? 1,
+    delays: options.stageDelays,
+    nodes: options.nodes ?? 1,
+    heartbeatMs: (options.nodeHeartbeatSeconds ?? 10) * 1000,
+    eventTtlMs: (options.eventTtlSeconds ?? 3600) * 1000,
+    kubeletVersion: version.gitVersion,
+    onError,
+    host: options.host ?? '127.0.0.1',
+    loadBalancers: options.loadBalancers ?? true,
+    allowedImages: options.allowedImages ?? [],
+    meshdeckCommand: options.meshdeckCommand,
+    apiServer,
+  });
+}
+
+/** What the running server changes at run time: readiness, open watches, faults, request figures. */
+class Runtime {
+  ready = true;
+  address = '';
+  readonly faults = new FaultSet();
+  readonly requestStats = new RequestStats();
+  readonly watchClosers = new Set<(abrupt?: boolean) => void>();
+  /** Set once the listeners exist (the control API restarts them). */
+  restart: (downMs: number) => Promise<void> = () => Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  dropWatches(abrupt = false): number {
+    const open = [...this.watchClosers];
     for (const close of open) close(abrupt);
     return open.length;
-  };
-  const stats = (): SandboxStats => {
+  }
+
+  stats(): SandboxStats {
     let n = 0;
-    for (const _ of store.allObjects()) n++;
+    for (const _ of this.store.allObjects()) n++;
     const mem = process.memoryUsage();
     return {
       objects: n,
-      watches: store.watcherCount(),
-      resourceVersion: store.resourceVersion,
-      requests: requestStats.snapshot(),
+      watches: this.store.watcherCount(),
+      resourceVersion: this.store.resourceVersion,
+      requests: this.requestStats.snapshot(),
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
-  };
-  // Set once the listeners exist (the control API restarts them).
-  let restart: (downMs: number) => Promise<void> = () => Promise.resolve();
-  const control: SandboxControl = {
-    faults,
-    dropWatches,
-    restart: (downMs) => void restart(downMs).catch(onError),
-    stats: () => ({ ...stats() }),
-    resetStats: () => requestStats.reset(),
-    setReady: (value) => (ready = value),
-  };
-  const handler = new ApiHandler({
-    faults,
-    control,
-    stats: requestStats,
+  }
+
+  /** The control endpoints' view (faults, restarts, figures, readiness). */
+  control(): SandboxControl {
+    return {
+      faults: this.faults,
+      dropWatches: (abrupt) => this.dropWatches(abrupt),
+      restart: (downMs) => void this.restart(downMs).catch(this.onError),
+      stats: () => ({ ...this.stats() }),
+      resetStats: () => this.requestStats.reset(),
+      setReady: (value) => (this.ready = value),
+    };
+  }
+}
+
+/** The request handler: authentication, authorization, routing, watches and the control endpoints. */
+function apiHandler(
+  options: SandboxOptions,
+  state: State,
+  runtime: Runtime,
+  simulation: Simulation | undefined,
+  version: VersionInfo,
+  onError: (err: unknown) => void,
+): ApiHandler {
+  const { registry, objects, authn, authz } = state;
+  return new ApiHandler({
+    faults: runtime.faults,
+    control: runtime.control(),
+    stats: runtime.requestStats,
     logs: simulation?.logs,
     objects,
     registry,
     authn,
     authz,
-    discovery: new Discovery(registry, () => address),
+    discovery: new Discovery(registry, () => runtime.address),
     openapi: new OpenApi(registry, version.gitVersion),
     version,
-    isReady: () => ready,
+    isReady: () => runtime.ready,
     onInternalError: onError,
     onRequest: options.onRequest,
     admit: options.beforeRequest
@@ -266,12 +373,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       defaultTimeoutMs: 30 * 60_000,
       maxBufferedBytes: 16 * 1024 * 1024,
       track: (close) => {
-        closeFns.add(close);
-        return () => closeFns.delete(close);
+        runtime.watchClosers.add(close);
+        return () => runtime.watchClosers.delete(close);
       },
     },
   });
-  const tls = { key: server.key, cert: server.cert, ca: ca.cert };
+}
+
+interface Listeners {
+  https: Listener;
+  http?: Listener;
+  /** host:port of the HTTPS listener (IPv6 hosts in brackets). */
+  address: string;
+  httpUrl?: string;
+  /** Cuts every connection, stays down for downMs, then listens again on the same ports. */
+  restart(downMs: number, dropWatches: () => void): Promise<void>;
+  /** Waits for a restart under way and prevents further ones. */
+  stopRestarting(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** HTTPS (and plain HTTP when asked) on loopback, restartable on the same ports. */
+async function startListeners(
+  handler: ApiHandler,
+  tls: { key: string; cert: string; ca: string },
+  host: string,
+  options: SandboxOptions,
+): Promise<Listeners> {
   const serveHttps = (port: number) =>
     listenHttps(tls, host, port, (req, res) => {
       void handler.handle(req, res, true);
@@ -285,37 +413,77 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.httpPort !== undefined) http = await serveHttp(options.httpPort);
   let restarting: Promise<void> = Promise.resolve();
   let stopped = false;
-  restart = (downMs) => {
-    restarting = restarting.then(async () => {
-      if (stopped) return;
-      dropWatches(true);
-      await Promise.all([https.close(), http?.close()]);
-      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      if (stopped) return;
-      https = await serveHttps(https.port);
-      if (http) http = await serveHttp(http.port);
-    });
-    return restarting;
-  };
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  address = `${hostPart}:${https.port}`;
-  apiPort = https.port;
-  const url = `https://${address}`;
-  const adminCreds: Credentials = { clientCertificate: admin };
-  const kubeconfig = kubeconfigText({ server: url, caPem: ca.cert, credentials: adminCreds });
-  if (options.kubeconfigPath) await writeFileAtomic(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return {
+    get https() {
+      return https;
+    },
+    get http() {
+      return http;
+    },
+    address: `${hostPart}:${https.port}`,
+    httpUrl: http ? `http://${hostPart}:${http.port}` : undefined,
+    restart(downMs, dropWatches) {
+      restarting = restarting.then(async () => {
+        if (stopped) return;
+        dropWatches();
+        await Promise.all([https.close(), http?.close()]);
+        if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+        if (stopped) return;
+        https = await serveHttps(https.port);
+        if (http) http = await serveHttp(http.port);
+      });
+      return restarting;
+    },
+    async stopRestarting() {
+      stopped = true;
+      await restarting;
+    },
+    async close() {
+      await Promise.all([https.close(), http?.close()]);
+    },
+  };
+}
 
+async function writeAdminKubeconfig(url: string, pki: Pki, path: string | undefined): Promise<string> {
+  const credentials: Credentials = { clientCertificate: pki.admin };
+  const kubeconfig = kubeconfigText({ server: url, caPem: pki.ca.cert, credentials });
+  if (path) await writeFileAtomic(path, kubeconfig, { mode: 0o600 });
+  return kubeconfig;
+}
+
+interface Parts {
+  url: string;
+  kubeconfig: string;
+  options: SandboxOptions;
+  pki: Pki;
+  state: State;
+  runtime: Runtime;
+  simulation: Simulation | undefined;
+  listeners: Listeners;
+  data: DataDir | undefined;
+  onError: (err: unknown) => void;
+  /** Stops everything the wiring started, in order. */
+  stop(): Promise<void>;
+}
+
+/** The Sandbox handle callers get, over the wired parts. */
+function sandboxApi(p: Parts): Sandbox {
+  const { url, pki, state, runtime, simulation } = p;
+  const { ca } = pki;
+  const faults = runtime.faults;
+  let stopped = false;
   const saveTokens = () => {
-    if (data) void data.saveTokens(authn.entries()).catch(onError);
+    if (p.data) void p.data.saveTokens(state.authn.entries()).catch(p.onError);
   };
   const sandbox: Sandbox = {
     url,
-    httpUrl: http ? `http://${hostPart}:${http.port}` : undefined,
-    kubeconfig,
-    kubeconfigPath: options.kubeconfigPath,
+    httpUrl: p.listeners.httpUrl,
+    kubeconfig: p.kubeconfig,
+    kubeconfigPath: p.options.kubeconfigPath,
     caPem: ca.cert,
     mintToken(identity) {
-      const token = authn.addToken(identity.user, identity.groups ?? []);
+      const token = state.authn.addToken(identity.user, identity.groups ?? []);
       saveTokens();
       return token;
     },
@@ -338,13 +506,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     },
     setReady(value) {
-      ready = value;
+      runtime.ready = value;
     },
     compactHistory() {
-      store.compact();
+      state.store.compact();
     },
     dropWatches(opts = {}) {
-      return dropWatches(opts.abrupt ?? false);
+      return runtime.dropWatches(opts.abrupt ?? false);
     },
     faults: {
       add: (spec) => faults.add(spec),
@@ -354,7 +522,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       get: (id) => faults.get(id),
     },
     restart(opts = {}) {
-      return restart(opts.downMs ?? 0);
+      return runtime.restart(opts.downMs ?? 0);
     },
     serviceUrl(namespace, name, opts = {}) {
       const a = simulation?.serviceAddress(namespace, name, opts.port);
@@ -365,22 +533,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     processes() {
       return simulation?.processes() ?? [];
     },
-    stats,
+    stats: () => runtime.stats(),
     resetStats() {
-      requestStats.reset();
+      runtime.requestStats.reset();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await restarting;
-      dropWatches();
-      await simulation?.stop();
-      crds.stop();
-      namespaces.stop();
-      gc.stop();
-      unfollow?.();
-      await Promise.all([https.close(), http?.close()]);
-      if (data) await data.save(store);
+      await p.stop();
     },
   };
   return sandbox;

@@ -1,7 +1,9 @@
 // Kubeconfig documents for the sandbox: one cluster (with the CA inline), one user, one context.
 import { stringify } from 'yaml';
 
-export const SANDBOX_CONTEXT = 'meshdeck-sandbox';
+import { SANDBOX_CONTEXT } from './context.js';
+
+export { SANDBOX_CONTEXT };
 
 export interface Credentials {
   token?: string;

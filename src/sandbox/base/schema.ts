@@ -1,8 +1,8 @@
 // Structural schemas (a CRD's openAPIV3Schema, and the sandbox's outline of built-in kinds): validation
 // of types, required fields and enums (422 Invalid), defaulting, and pruning of unknown fields, with the
 // field paths and wording of the apiextensions apiserver.
-import type { FieldError } from '../api/status.js';
-import type { PatchMeta } from '../patch/meta.js';
+import type { FieldError } from './status.js';
+import type { PatchMeta } from './patch-meta.js';
 
 export interface Schema {
   type?: string;

@@ -1,5 +1,5 @@
 // What a provider server is started with, and the defaults.
-import type { RateLimit } from './http/rate-limit.js';
+import type { RateLimit } from '../http/rate-limit.js';
 
 export interface ProviderServerOptions {
   /** Embedded PGlite in this folder (the default storage). */

@@ -1,52 +1,15 @@
 // What the server knows about one served resource (a group, version and plural). Built-in kinds and
 // custom resources are described the same way, so every handler is generic.
-import type { FieldError } from '../api/status.js';
-import type { PatchMeta } from '../patch/meta.js';
-import type { Schema } from '../crd/schema.js';
+import type { FieldError } from './status.js';
+import type { PatchMeta } from './patch-meta.js';
+import type { Schema } from './schema.js';
 
-export type K8sObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  [key: string]: unknown;
-};
+import type { ObjectLike } from '../../kube/object.js';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: ManagedFieldsEntry[];
-  [key: string]: unknown;
-}
+export type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from '../../kube/object.js';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time?: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: Record<string, unknown>;
-  subresource?: string;
-}
+/** An object as the server stores it (apiVersion and kind come from its resource). */
+export type K8sObject = ObjectLike;
 
 export interface ScaleSubresource {
   specReplicasPath: string;

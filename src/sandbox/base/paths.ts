@@ -1,10 +1,5 @@
 // Small helpers over plain JSON objects, shared by defaulting, printers, selectors and patching.
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../../kube/json.js';
 
 /** The value at a dotted path ("spec.template.spec"), or undefined. */
 export function getPath(obj: unknown, path: string | string[]): unknown {
@@ -40,22 +35,6 @@ export function objAt(obj: Record<string, unknown>, path: string): Record<string
 /** Sets a field only when absent. */
 export function def(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (obj[key] === undefined || obj[key] === null) obj[key] = value;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  const bo = b as Record<string, unknown>;
-  if (ak.length !== Object.keys(bo).length) return false;
-  for (const k of ak) if (!(k in bo) || !deepEqual((a as Record<string, unknown>)[k], bo[k])) return false;
-  return true;
 }
 
 /** Deep copy of JSON data (faster than structuredClone for plain JSON). */

@@ -4,12 +4,12 @@
 // admin kubeconfig: `kubectl get --raw /sandbox/v1/faults`, `kubectl create --raw /sandbox/v1/faults -f
 // fault.json`, `kubectl delete --raw /sandbox/v1/faults/<id>`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Errors } from '../api/status.js';
-import { isObject } from '../resources/paths.js';
-import { decodeBody, readBody } from '../server/body.js';
-import { contentType } from '../server/negotiate.js';
-import { send } from '../server/respond.js';
-import { checkFaultSpec, type FaultSet } from './faults.js';
+import { Errors } from '../base/status.js';
+import { isObject } from '../../kube/json.js';
+import { decodeBody, readBody } from './body.js';
+import { contentType } from './negotiate.js';
+import { send } from './respond.js';
+import { checkFaultSpec, type FaultSet } from '../faults/faults.js';
 
 export const CONTROL_PREFIX = '/sandbox/v1';
 
