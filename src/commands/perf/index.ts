@@ -130,7 +130,11 @@ export function perfCommand(): CommandUnknownOpts {
         'run the echo target: ?delay=5ms, ?status=503:10 (exactly 10%), ?size=1k, ?close=1, ?chunked=1',
       )
       .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('8080'))
-      .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0')),
+      .addOption(
+        new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default(
+          '127.0.0.1',
+        ),
+      ),
     () => import('./serve.js'),
   );
   examples(serve, [

@@ -13,6 +13,7 @@ import {
   type WorkerPlan,
   type WorkerProgress,
 } from './load-worker.js';
+import { checkConnectionLimits } from './limits.js';
 import { resolveTarget, type TargetSpec } from './preflight.js';
 import { SeriesRecorder, type ResultSeries } from './series.js';
 import { mergeTally, type TallyData } from './tally.js';
@@ -65,6 +66,7 @@ function workerScript(): URL {
 }
 
 export async function runNativeEngine(input: EngineInput, hooks: EngineHooks = {}): Promise<EngineOutcome> {
+  checkConnectionLimits(input.connections);
   const target = await resolveTarget(input.target, Math.min(input.timeoutMs, 10_000));
   const workers = Math.max(1, Math.min(input.workers, input.connections));
   const plans: WorkerPlan[] = Array.from({ length: workers }, (_, index) => ({
