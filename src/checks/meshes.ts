@@ -38,6 +38,8 @@ export interface MeshProfile {
   webhookSecrets: string[];
   /** Containers its injector adds (regular or native-sidecar init containers). */
   sidecars: string[];
+  /** Pod annotations that set the injected proxy's CPU and memory limits (empty: not settable so). */
+  proxyLimitAnnotations: string[];
   /** How the namespace asks for injection. */
   namespaceInjection(ns: ObjectLike): Injection;
   /** How a pod (or pod template) asks for injection, overriding its namespace. */
@@ -91,6 +93,7 @@ const ISTIO: MeshProfile = {
   webhookName: /^istio/,
   webhookSecrets: [],
   sidecars: ['istio-proxy'],
+  proxyLimitAnnotations: ['sidecar.istio.io/proxyCPULimit', 'sidecar.istio.io/proxyMemoryLimit'],
   // istio-injection wins over istio.io/rev (meshes.md 2.4).
   namespaceInjection: (ns) =>
     word(labels(ns)['istio-injection'], ['enabled'], ['disabled']) ??
@@ -115,6 +118,7 @@ const LINKERD: MeshProfile = {
     'linkerd-policy-validator-k8s-tls',
   ],
   sidecars: ['linkerd-proxy'],
+  proxyLimitAnnotations: ['config.linkerd.io/proxy-cpu-limit', 'config.linkerd.io/proxy-memory-limit'],
   namespaceInjection: (ns) =>
     word(annotations(ns)['linkerd.io/inject'], ['enabled', 'ingress'], ['disabled']),
   podInjection: (pod) => word(annotations(pod)['linkerd.io/inject'], ['enabled', 'ingress'], ['disabled']),
@@ -129,6 +133,7 @@ const KUMA: MeshProfile = {
   webhookName: /^kuma-/,
   webhookSecrets: ['kuma-tls-cert'],
   sidecars: ['kuma-sidecar'],
+  proxyLimitAnnotations: [],
   namespaceInjection: (ns) =>
     word(labels(ns)['kuma.io/sidecar-injection'], ['enabled', 'true'], ['disabled', 'false']),
   podInjection: (pod) =>
@@ -147,6 +152,7 @@ const CONSUL: MeshProfile = {
   webhookName: /^consul-/,
   webhookSecrets: [],
   sidecars: ['consul-dataplane'],
+  proxyLimitAnnotations: ['consul.hashicorp.com/sidecar-proxy-cpu-limit', 'consul.hashicorp.com/sidecar-proxy-memory-limit'],
   // No namespace switch: pods opt in (connectInject.default false, meshes.md 5.4).
   namespaceInjection: () => undefined,
   podInjection: (pod) => word(annotations(pod)['consul.hashicorp.com/connect-inject'], ['true'], ['false']),
@@ -167,6 +173,7 @@ const CILIUM: MeshProfile = {
   webhookSecrets: ['hubble-server-certs'],
   // Sidecar-less: nothing is injected, so no pod can lack a sidecar.
   sidecars: [],
+  proxyLimitAnnotations: [],
   namespaceInjection: () => undefined,
   podInjection: () => undefined,
   proxyVersion: () => undefined,
