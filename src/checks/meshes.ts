@@ -152,7 +152,10 @@ const CONSUL: MeshProfile = {
   webhookName: /^consul-/,
   webhookSecrets: [],
   sidecars: ['consul-dataplane'],
-  proxyLimitAnnotations: ['consul.hashicorp.com/sidecar-proxy-cpu-limit', 'consul.hashicorp.com/sidecar-proxy-memory-limit'],
+  proxyLimitAnnotations: [
+    'consul.hashicorp.com/sidecar-proxy-cpu-limit',
+    'consul.hashicorp.com/sidecar-proxy-memory-limit',
+  ],
   // No namespace switch: pods opt in (connectInject.default false, meshes.md 5.4).
   namespaceInjection: () => undefined,
   podInjection: (pod) => word(annotations(pod)['consul.hashicorp.com/connect-inject'], ['true'], ['false']),

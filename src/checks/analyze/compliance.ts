@@ -6,11 +6,34 @@ import type { Control, Finding, Rule } from './model.js';
 import { objectName } from './model.js';
 
 export const CONTROLS: ReadonlyArray<{ id: Control; title: string; description: string }> = [
-  { id: 'transport-encryption', title: 'Transport encryption', description: 'Service-to-service traffic is encrypted and authenticated with mutual TLS (PCI DSS 4.2.1, SOC 2 CC6.7).' },
-  { id: 'least-privilege', title: 'Least privilege', description: 'Only the traffic that is meant to flow is authorised, and policies do what they say (SOC 2 CC6.1, PCI DSS 7.2).' },
-  { id: 'workload-isolation', title: 'Workload isolation', description: 'Every workload meant to be in the mesh is, by one mesh only (PCI DSS 1.3, SOC 2 CC6.6).' },
-  { id: 'resilience', title: 'Resilience', description: 'Routes reach real destinations, traffic waits for readiness, proxies are bounded (SOC 2 A1.2).' },
-  { id: 'observability', title: 'Observability', description: 'Protocols and workloads are declared so telemetry names them (SOC 2 CC7.2, PCI DSS 10.2).' },
+  {
+    id: 'transport-encryption',
+    title: 'Transport encryption',
+    description:
+      'Service-to-service traffic is encrypted and authenticated with mutual TLS (PCI DSS 4.2.1, SOC 2 CC6.7).',
+  },
+  {
+    id: 'least-privilege',
+    title: 'Least privilege',
+    description:
+      'Only the traffic that is meant to flow is authorised, and policies do what they say (SOC 2 CC6.1, PCI DSS 7.2).',
+  },
+  {
+    id: 'workload-isolation',
+    title: 'Workload isolation',
+    description: 'Every workload meant to be in the mesh is, by one mesh only (PCI DSS 1.3, SOC 2 CC6.6).',
+  },
+  {
+    id: 'resilience',
+    title: 'Resilience',
+    description:
+      'Routes reach real destinations, traffic waits for readiness, proxies are bounded (SOC 2 A1.2).',
+  },
+  {
+    id: 'observability',
+    title: 'Observability',
+    description: 'Protocols and workloads are declared so telemetry names them (SOC 2 CC7.2, PCI DSS 10.2).',
+  },
 ];
 
 export interface ComplianceInput {
@@ -33,7 +56,9 @@ function byControl(input: ComplianceInput) {
   const found = new Map<string, Finding[]>();
   for (const f of input.findings) found.set(f.code, [...(found.get(f.code) ?? []), f]);
   return CONTROLS.map((control) => {
-    const rules: RuleStatus[] = input.rules.filter((r) => r.control === control.id).map((rule) => ({ rule, findings: found.get(rule.code) ?? [] }));
+    const rules: RuleStatus[] = input.rules
+      .filter((r) => r.control === control.id)
+      .map((rule) => ({ rule, findings: found.get(rule.code) ?? [] }));
     const failed = rules.filter((r) => r.findings.some((f) => f.severity !== 'info')).length;
     return { control, rules, failed, passed: rules.length - failed };
   });
@@ -53,19 +78,42 @@ function scope(input: ComplianceInput): string[] {
   ];
 }
 
-const status = (r: RuleStatus) => (r.findings.some((f) => f.severity !== 'info') ? 'FAILED' : r.findings.length ? 'PASSED (notes)' : 'PASSED');
+const status = (r: RuleStatus) =>
+  r.findings.some((f) => f.severity !== 'info') ? 'FAILED' : r.findings.length ? 'PASSED (notes)' : 'PASSED';
 
 export function complianceMarkdown(input: ComplianceInput): string {
-  const lines = ['# Mesh configuration compliance report', '', ...scope(input).map((s) => `- ${s}`), '', '## Summary', '', '| Control | Rules | Passed | Failed |', '|---|---|---|---|'];
+  const lines = [
+    '# Mesh configuration compliance report',
+    '',
+    ...scope(input).map((s) => `- ${s}`),
+    '',
+    '## Summary',
+    '',
+    '| Control | Rules | Passed | Failed |',
+    '|---|---|---|---|',
+  ];
   const groups = byControl(input);
-  for (const g of groups) lines.push(`| ${g.control.title} | ${g.rules.length} | ${g.passed} | ${g.failed} |`);
+  for (const g of groups)
+    lines.push(`| ${g.control.title} | ${g.rules.length} | ${g.passed} | ${g.failed} |`);
   for (const g of groups) {
-    lines.push('', `## ${g.control.title}`, '', g.control.description, '', '| Rule | Severity | Status | Findings |', '|---|---|---|---|');
-    for (const r of g.rules) lines.push(`| ${r.rule.code} ${r.rule.name}: ${r.rule.title} | ${r.rule.severity} | ${status(r)} | ${r.findings.length} |`);
+    lines.push(
+      '',
+      `## ${g.control.title}`,
+      '',
+      g.control.description,
+      '',
+      '| Rule | Severity | Status | Findings |',
+      '|---|---|---|---|',
+    );
+    for (const r of g.rules)
+      lines.push(
+        `| ${r.rule.code} ${r.rule.name}: ${r.rule.title} | ${r.rule.severity} | ${status(r)} | ${r.findings.length} |`,
+      );
     const all = g.rules.flatMap((r) => r.findings);
     if (all.length) {
       lines.push('');
-      for (const f of all) lines.push(`- **${f.code}** (${f.severity}) ${where(f)}: ${f.message.replace(/\|/g, '\\|')}`);
+      for (const f of all)
+        lines.push(`- **${f.code}** (${f.severity}) ${where(f)}: ${f.message.replace(/\|/g, '\\|')}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -80,7 +128,10 @@ export function complianceHtml(input: ComplianceInput): string {
   const e = xmlEscape;
   const groups = byControl(input);
   const summary = groups
-    .map((g) => `<tr data-control="${g.control.id}"><td>${e(g.control.title)}</td><td>${g.rules.length}</td><td>${g.passed}</td><td class="${g.failed ? 'FAILED' : 'PASSED'}">${g.failed}</td></tr>`)
+    .map(
+      (g) =>
+        `<tr data-control="${g.control.id}"><td>${e(g.control.title)}</td><td>${g.rules.length}</td><td>${g.passed}</td><td class="${g.failed ? 'FAILED' : 'PASSED'}">${g.failed}</td></tr>`,
+    )
     .join('\n');
   const sections = groups
     .map((g) => {
@@ -92,7 +143,10 @@ export function complianceHtml(input: ComplianceInput): string {
         .join('\n');
       const findings = g.rules
         .flatMap((r) => r.findings)
-        .map((f) => `<li data-finding="${f.code}"><code>${f.code}</code> ${f.severity} <code>${e(where(f))}</code>: ${e(f.message)}</li>`)
+        .map(
+          (f) =>
+            `<li data-finding="${f.code}"><code>${f.code}</code> ${f.severity} <code>${e(where(f))}</code>: ${e(f.message)}</li>`,
+        )
         .join('\n');
       return `<section id="${g.control.id}"><h2>${e(g.control.title)}</h2><p>${e(g.control.description)}</p>
 <table><thead><tr><th>Rule</th><th>Checks</th><th>Severity</th><th>Status</th><th>Findings</th></tr></thead><tbody>
@@ -104,7 +158,9 @@ ${rows}
 <html lang="en"><head><meta charset="utf-8"><title>Mesh configuration compliance report</title>
 <meta name="generator" content="meshdeck ${e(input.version)}"><style>${CSS}</style></head>
 <body><h1>Mesh configuration compliance report</h1>
-<ul class="scope">${scope(input).map((s) => `<li>${e(s)}</li>`).join('')}</ul>
+<ul class="scope">${scope(input)
+    .map((s) => `<li>${e(s)}</li>`)
+    .join('')}</ul>
 <h2>Summary</h2>
 <table id="summary"><thead><tr><th>Control</th><th>Rules</th><th>Passed</th><th>Failed</th></tr></thead><tbody>
 ${summary}

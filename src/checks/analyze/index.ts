@@ -6,7 +6,13 @@ import type { ContainerLike } from '../meshes.js';
 import type { Entry } from './model.js';
 
 export interface PodSpecLike {
-  containers?: Array<ContainerLike & { readinessProbe?: unknown; resources?: { limits?: Record<string, unknown> }; ports?: Array<{ name?: string; containerPort?: number }> }>;
+  containers?: Array<
+    ContainerLike & {
+      readinessProbe?: unknown;
+      resources?: { limits?: Record<string, unknown> };
+      ports?: Array<{ name?: string; containerPort?: number }>;
+    }
+  >;
   initContainers?: Array<ContainerLike & { resources?: { limits?: Record<string, unknown> } }>;
 }
 
@@ -25,14 +31,26 @@ export interface PodShape {
   running: boolean;
 }
 
-export const WORKLOAD_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
+export const WORKLOAD_KINDS = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'batch/Job',
+]);
 
 export function gkOf(object: KubeObject): string {
   return `${splitApiVersion(object.apiVersion ?? '').group}/${object.kind}`;
 }
 
 export function entryOf(object: KubeObject, extra: Partial<Entry> = {}): Entry {
-  return { object, gk: gkOf(object), namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', ...extra };
+  return {
+    object,
+    gk: gkOf(object),
+    namespace: object.metadata?.namespace,
+    name: object.metadata?.name ?? '',
+    ...extra,
+  };
 }
 
 type Rec = Record<string, unknown>;
@@ -47,7 +65,7 @@ function podShape(entry: Entry): PodShape | undefined {
       entry,
       labels: (o.metadata.labels as Record<string, string>) ?? {},
       annotations: (o.metadata.annotations as Record<string, string>) ?? {},
-      spec: rec(o.spec) as PodSpecLike,
+      spec: rec(o.spec),
       specPath: ['spec'],
       live: true,
       owned: Array.isArray(o.metadata.ownerReferences) && o.metadata.ownerReferences.length > 0,
@@ -61,7 +79,7 @@ function podShape(entry: Entry): PodShape | undefined {
     entry,
     labels: (meta.labels as Record<string, string>) ?? {},
     annotations: (meta.annotations as Record<string, string>) ?? {},
-    spec: rec(template.spec) as PodSpecLike,
+    spec: rec(template.spec),
     specPath: ['spec', 'template', 'spec'],
     live: false,
     owned: false,
@@ -70,7 +88,10 @@ function podShape(entry: Entry): PodShape | undefined {
 }
 
 /** matchLabels semantics: every key equal. An empty selector selects everything. */
-export function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+export function matches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return true;
   for (const key in selector) if (labels[key] !== selector[key]) return false;
   return true;
@@ -146,7 +167,9 @@ export class ObjectIndex {
   /** Pods and templates a matchLabels selector picks in a namespace (a template speaks for its pods). */
   select(namespace: string, selector: Record<string, string> | undefined): PodShape[] {
     const templates = this.templatesIn.has(namespace);
-    return this.pods(namespace).filter((p) => !(p.live && p.owned && templates) && matches(selector, p.labels));
+    return this.pods(namespace).filter(
+      (p) => !(p.live && p.owned && templates) && matches(selector, p.labels),
+    );
   }
 
   /** Istio host resolution: "reviews", "reviews.shop", "reviews.shop.svc.cluster.local", wildcards, ServiceEntry hosts. */
@@ -158,7 +181,8 @@ export class ObjectIndex {
     let ns: string | undefined;
     if (parts.length === 1) [name, ns] = [parts[0], fromNamespace];
     else if (parts.length === 2) [name, ns] = parts;
-    else if (host.endsWith(`.svc.${CLUSTER_DOMAIN}`) || (parts.length === 3 && parts[2] === 'svc')) [name, ns] = parts;
+    else if (host.endsWith(`.svc.${CLUSTER_DOMAIN}`) || (parts.length === 3 && parts[2] === 'svc'))
+      [name, ns] = parts;
     if (!name || !ns) return { known: false, inCluster: false };
     const service = this.get('/Service', ns, name);
     return { service, known: service !== undefined, inCluster: true };
@@ -166,3 +190,10 @@ export class ObjectIndex {
 }
 
 export { rec };
+
+/** A scalar field as text ('' for anything else), for messages and lookups. */
+export function str(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
+}

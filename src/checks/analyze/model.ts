@@ -8,11 +8,7 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, i
 
 /** Audit controls findings are grouped by in the compliance report. */
 export type Control =
-  | 'transport-encryption'
-  | 'least-privilege'
-  | 'workload-isolation'
-  | 'resilience'
-  | 'observability';
+  'transport-encryption' | 'least-privilege' | 'workload-isolation' | 'resilience' | 'observability';
 
 export type RuleScope = 'istio' | 'linkerd' | 'kuma' | 'mesh' | 'kubernetes';
 

@@ -50,7 +50,10 @@ export function analyze(entries: Iterable<Entry>, options: AnalyzeOptions = {}):
           ...(entry.namespace ? { namespace: entry.namespace } : {}),
           name: entry.name,
         };
-        if (suppressedByAnnotation(entry, rule.code) || suppressedByFlag(finding, options.suppressions ?? [])) {
+        if (
+          suppressedByAnnotation(entry, rule.code) ||
+          suppressedByFlag(finding, options.suppressions ?? [])
+        ) {
           suppressed++;
           return;
         }
@@ -69,7 +72,13 @@ export function analyze(entries: Iterable<Entry>, options: AnalyzeOptions = {}):
       (a.origin?.line ?? 0) - (b.origin?.line ?? 0) ||
       a.code.localeCompare(b.code),
   );
-  return { findings, suppressed, rules: runs, objects: index.entries.length, durationMs: performance.now() - started };
+  return {
+    findings,
+    suppressed,
+    rules: runs,
+    objects: index.entries.length,
+    durationMs: performance.now() - started,
+  };
 }
 
 /** Whether a finding at or above the threshold was found (exit 3). */

@@ -4,8 +4,13 @@ import { relative, sep } from 'node:path';
 import type { Finding, Rule, Severity } from './model.js';
 import { objectName } from './model.js';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 /** A file path as a relative URI reference (forward slashes, percent-encoded); URLs stay as they are. */
 export function artifactUri(file: string, cwd: string): string {
@@ -35,7 +40,10 @@ export function toSarif(
               name: r.name,
               shortDescription: { text: r.title },
               fullDescription: { text: `${r.title} (${r.scope}; control: ${r.control})` },
-              help: { text: `${tool.docsPage}#${r.code.toLowerCase()}`, markdown: `[${r.code} ${r.name}](${tool.docsPage}#${r.code.toLowerCase()})` },
+              help: {
+                text: `${tool.docsPage}#${r.code.toLowerCase()}`,
+                markdown: `[${r.code} ${r.name}](${tool.docsPage}#${r.code.toLowerCase()})`,
+              },
               defaultConfiguration: { level: LEVEL[r.severity] },
               properties: { tags: [r.scope, r.control], severity: r.severity },
             })),

@@ -62,8 +62,9 @@ export async function entriesFromCluster(client: ClusterClient, namespace?: stri
   const lists = await mapLimit(ANALYZED_KINDS, 6, async ([group, kind]): Promise<LiveObject[]> => {
     const preferred = index.data.groups.find((g) => g.name === group)?.versions ?? [];
     const resource =
-      preferred.map((v) => index.data.resources.find((r) => r.group === group && r.version === v && r.kind === kind)).find(Boolean) ??
-      index.data.resources.find((r) => r.group === group && r.kind === kind);
+      preferred
+        .map((v) => index.data.resources.find((r) => r.group === group && r.version === v && r.kind === kind))
+        .find(Boolean) ?? index.data.resources.find((r) => r.group === group && r.kind === kind);
     if (!resource) {
       notServed.push(group ? `${kind}.${group}` : kind);
       return [];

@@ -17,16 +17,23 @@ export interface Suppression {
 const CODE = /^MD\d{4}$/;
 
 export function parseSuppression(text: string): Suppression {
-  const hint = "write CODE=kind/namespace/name (or CODE=kind/name for cluster-scoped objects), e.g. MD0001=Namespace/shop or 'MD0009=Service/shop/*'";
+  const hint =
+    "write CODE=kind/namespace/name (or CODE=kind/name for cluster-scoped objects), e.g. MD0001=Namespace/shop or 'MD0009=Service/shop/*'";
   const eq = text.indexOf('=');
   if (eq < 0) throw new UsageError(`--suppress "${text}": missing "="`, { hint });
   const code = text.slice(0, eq).trim().toUpperCase();
-  if (code !== '*' && !CODE.test(code)) throw new UsageError(`--suppress "${text}": "${code}" is not a rule code (MD0001...)`, { hint });
+  if (code !== '*' && !CODE.test(code))
+    throw new UsageError(`--suppress "${text}": "${code}" is not a rule code (MD0001...)`, { hint });
   if (code !== '*' && !RULES.some((r) => r.code === code)) {
-    throw new UsageError(`--suppress "${text}": no rule has code ${code}`, { hint: 'meshdeck analyze --list-rules shows the codes' });
+    throw new UsageError(`--suppress "${text}": no rule has code ${code}`, {
+      hint: 'meshdeck analyze --list-rules shows the codes',
+    });
   }
   const parts = text.slice(eq + 1).split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) throw new UsageError(`--suppress "${text}": the object must be kind/name or kind/namespace/name`, { hint });
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === ''))
+    throw new UsageError(`--suppress "${text}": the object must be kind/name or kind/namespace/name`, {
+      hint,
+    });
   return parts.length === 2
     ? { text, code, kind: parts[0], name: parts[1] }
     : { text, code, kind: parts[0], namespace: parts[1], name: parts[2] };
@@ -41,7 +48,9 @@ export function suppressedByFlag(f: Finding, list: readonly Suppression[]): Supp
       glob(s.code, f.code) &&
       glob(s.kind, f.kind) &&
       glob(s.name, f.name) &&
-      (s.namespace === undefined ? f.namespace === undefined || s.kind === '*' : glob(s.namespace, f.namespace)),
+      (s.namespace === undefined
+        ? f.namespace === undefined || s.kind === '*'
+        : glob(s.namespace, f.namespace)),
   );
 }
 

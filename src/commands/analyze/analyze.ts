@@ -41,7 +41,10 @@ const findingView: ListView<Finding> = {
   columns: [
     { header: 'code', value: (f) => f.code },
     { header: 'severity', value: (f) => f.severity },
-    { header: 'where', value: (f) => (f.origin ? location(f.origin.file, f.origin.line, f.origin.col) : objectName(f)) },
+    {
+      header: 'where',
+      value: (f) => (f.origin ? location(f.origin.file, f.origin.line, f.origin.col) : objectName(f)),
+    },
     { header: 'message', value: (f) => f.message },
     { header: 'object', value: (f) => objectName(f), wide: true },
   ],
@@ -90,37 +93,70 @@ export async function run(inv: Invocation, opts: AnalyzeFlags): Promise<number> 
 
 function checkFormat(format: string, report: string | undefined): void {
   const reportFormat = format === 'html' || format === 'md';
-  if (report && !reportFormat) throw new UsageError(`--report ${report} prints html or md, not ${format}`, { hint: 'add -o html or -o md' });
-  if (!report && reportFormat) throw new UsageError(`-o ${format} is for reports`, { hint: 'add --report compliance, or use -o table|json|yaml|sarif' });
+  if (report && !reportFormat)
+    throw new UsageError(`--report ${report} prints html or md, not ${format}`, {
+      hint: 'add -o html or -o md',
+    });
+  if (!report && reportFormat)
+    throw new UsageError(`-o ${format} is for reports`, {
+      hint: 'add --report compliance, or use -o table|json|yaml|sarif',
+    });
 }
 
 async function readCluster(inv: Invocation, opts: AnalyzeFlags, haveFiles: boolean) {
   if (opts.useCluster === 'false') {
-    if (!haveFiles) throw new UsageError('nothing to analyze: --use-cluster=false and no -f', { hint: 'give manifests with -f FILE|DIR, or let analyze read the cluster' });
+    if (!haveFiles)
+      throw new UsageError('nothing to analyze: --use-cluster=false and no -f', {
+        hint: 'give manifests with -f FILE|DIR, or let analyze read the cluster',
+      });
     return undefined;
   }
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   try {
-    const connection = await openCluster(inv, { requestTimeoutMs, retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: requestTimeoutMs } });
+    const connection = await openCluster(inv, {
+      requestTimeoutMs,
+      retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: requestTimeoutMs },
+    });
     try {
       const read = await entriesFromCluster(connection.client);
-      if (read.notServed.length) inv.log.debug(`analyze: not served (their mesh is not installed): ${read.notServed.join(', ')}`);
+      if (read.notServed.length)
+        inv.log.debug(`analyze: not served (their mesh is not installed): ${read.notServed.join(', ')}`);
       return { entries: read.entries, description: connection.target.description };
     } finally {
       connection.close();
     }
   } catch (err) {
     // Files alone can still be analyzed when the cluster was not asked for explicitly.
-    if (err instanceof InterruptedError || !(err instanceof MeshdeckError) || opts.useCluster === 'true' || !haveFiles) throw err;
+    if (
+      err instanceof InterruptedError ||
+      !(err instanceof MeshdeckError) ||
+      opts.useCluster === 'true' ||
+      !haveFiles
+    )
+      throw err;
     inv.log.warn(`the cluster was not read (${err.message}); analyzing the files only`);
     return undefined;
   }
 }
 
-async function print(inv: Invocation, opts: AnalyzeFlags, result: AnalysisResult, where: { cluster?: string; files: string[] }) {
+async function print(
+  inv: Invocation,
+  opts: AnalyzeFlags,
+  result: AnalysisResult,
+  where: { cluster?: string; files: string[] },
+) {
   let text: string | undefined;
   if (opts.report === 'compliance') {
-    const input = { findings: result.findings, rules: RULES, suppressed: result.suppressed, generatedAt: new Date().toISOString(), cluster: where.cluster, files: where.files, objects: result.objects, version: VERSION };
+    const input = {
+      findings: result.findings,
+      rules: RULES,
+      suppressed: result.suppressed,
+      generatedAt: new Date().toISOString(),
+      cluster: where.cluster,
+      files: where.files,
+      objects: result.objects,
+      version: VERSION,
+    };
     text = inv.format === 'html' ? complianceHtml(input) : complianceMarkdown(input);
   } else if (inv.format === 'sarif') {
     text = `${JSON.stringify(toSarif(result.findings, RULES, { version: VERSION, cwd: process.cwd(), docsPage: DOCS_PAGE }), null, 2)}\n`;
@@ -128,14 +164,24 @@ async function print(inv: Invocation, opts: AnalyzeFlags, result: AnalysisResult
     const doc = {
       apiVersion: API_VERSION,
       kind: 'AnalysisReport',
-      summary: { ...counts(result.findings), suppressed: result.suppressed, objects: result.objects, rules: result.rules.length },
+      summary: {
+        ...counts(result.findings),
+        suppressed: result.suppressed,
+        objects: result.objects,
+        rules: result.rules.length,
+      },
       findings: result.findings.map(findingView.toData),
     };
     if (!opts.out) return inv.out.data(doc);
-    text = inv.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('../../core/output/yaml-text.js')).toYaml(doc);
+    text =
+      inv.format === 'json'
+        ? `${JSON.stringify(doc, null, 2)}\n`
+        : (await import('../../core/output/yaml-text.js')).toYaml(doc);
   } else {
     if (!opts.out) return inv.out.list(result.findings, findingView);
-    text = result.findings.length ? renderTable(result.findings, findingView.columns, inv.format === 'wide') : '';
+    text = result.findings.length
+      ? renderTable(result.findings, findingView.columns, inv.format === 'wide')
+      : '';
   }
   if (opts.out) {
     await writeFile(opts.out, text);
@@ -170,7 +216,16 @@ async function listRules(inv: Invocation): Promise<number> {
       { header: 'rule', value: (r) => r.title },
       { header: 'name', value: (r) => r.name, wide: true },
     ],
-    toData: (r) => ({ code: r.code, name: r.name, severity: r.severity, scope: r.scope, control: r.control, title: r.title, fileLevel: r.fileLevel, docs: `${DOCS_PAGE}#${r.code.toLowerCase()}` }),
+    toData: (r) => ({
+      code: r.code,
+      name: r.name,
+      severity: r.severity,
+      scope: r.scope,
+      control: r.control,
+      title: r.title,
+      fileLevel: r.fileLevel,
+      docs: `${DOCS_PAGE}#${r.code.toLowerCase()}`,
+    }),
   };
   if (inv.format !== 'table' && inv.format !== 'wide' && inv.format !== 'json' && inv.format !== 'yaml') {
     throw new UsageError(`--list-rules prints table, wide, json or yaml, not ${inv.format}`);

@@ -29,7 +29,8 @@ export function meshedBy(index: ObjectIndex, profile: MeshProfile, p: PodShape):
 /** Namespaces where the mesh has workloads: labelled for injection, or holding its sidecars. */
 export function meshedNamespaces(index: ObjectIndex, profile: MeshProfile): Set<string> {
   const out = new Set<string>();
-  for (const ns of index.namespaces.values()) if (profile.namespaceInjection(ns.object) === 'enabled') out.add(ns.name);
+  for (const ns of index.namespaces.values())
+    if (profile.namespaceInjection(ns.object) === 'enabled') out.add(ns.name);
   for (const name of index.namespaceNames()) {
     if (out.has(name)) continue;
     if (index.pods(name).some((p) => meshedBy(index, profile, p))) out.add(name);

@@ -5,9 +5,12 @@ import { KUBERNETES_RULES } from './kubernetes.js';
 import { LINKERD_RULES } from './linkerd.js';
 import { MESH_RULES } from './mesh.js';
 
-export const RULES: readonly Rule[] = [...ISTIO_RULES, ...MESH_RULES, ...LINKERD_RULES, ...KUBERNETES_RULES].sort((a, b) =>
-  a.code.localeCompare(b.code),
-);
+export const RULES: readonly Rule[] = [
+  ...ISTIO_RULES,
+  ...MESH_RULES,
+  ...LINKERD_RULES,
+  ...KUBERNETES_RULES,
+].sort((a, b) => a.code.localeCompare(b.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return RULES.find((r) => r.code === code);

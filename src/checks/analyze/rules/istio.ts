@@ -1,7 +1,7 @@
 // Istio rules: mTLS (PeerAuthentication and DestinationRule), injection labels, and references between
 // VirtualServices, Gateways, DestinationRules and Services. Facts: meshes.md 2.4, 2.6 and 2.8.
 import { hasSidecar } from '../../meshes.js';
-import { rec, type ObjectIndex } from '../index.js';
+import { rec, str, type ObjectIndex } from '../index.js';
 import type { Entry, Rule, RuleContext } from '../model.js';
 import {
   asPodLike,
@@ -38,7 +38,11 @@ function destinations(vs: Entry): RouteDestination[] {
       targets.forEach((t, j) => {
         const d = rec(rec(t).destination);
         if (typeof d.host === 'string') {
-          out.push({ host: d.host, subset: d.subset as string | undefined, path: ['spec', section, i, 'route', j, 'destination', 'host'] });
+          out.push({
+            host: d.host,
+            subset: d.subset as string | undefined,
+            path: ['spec', section, i, 'route', j, 'destination', 'host'],
+          });
         }
       });
     });
@@ -56,11 +60,16 @@ function drTlsSettings(dr: Entry): Array<{ tls: Record<string, unknown>; path: P
   const policy = rec(spec(dr).trafficPolicy);
   if (policy.tls) out.push({ tls: rec(policy.tls), path: ['spec', 'trafficPolicy', 'tls', 'mode'] });
   ((policy.portLevelSettings as unknown[] | undefined) ?? []).forEach((p, i) => {
-    if (rec(p).tls) out.push({ tls: rec(rec(p).tls), path: ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls', 'mode'] });
+    if (rec(p).tls)
+      out.push({
+        tls: rec(rec(p).tls),
+        path: ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls', 'mode'],
+      });
   });
   ((spec(dr).subsets as unknown[] | undefined) ?? []).forEach((s, i) => {
     const tls = rec(rec(rec(s).trafficPolicy).tls);
-    if (Object.keys(tls).length) out.push({ tls, path: ['spec', 'subsets', i, 'trafficPolicy', 'tls', 'mode'] });
+    if (Object.keys(tls).length)
+      out.push({ tls, path: ['spec', 'subsets', i, 'trafficPolicy', 'tls', 'mode'] });
   });
   return out;
 }
@@ -87,7 +96,11 @@ export const ISTIO_RULES: Rule[] = [
         if (mode === 'STRICT') continue;
         const target = index.namespaces.get(ns) ?? from;
         if (!target) continue;
-        ctx.report(target, `namespace ${ns} holds Istio-injected workloads but mTLS in force is ${mode} (${describe(from)})`, from === target ? ['spec', 'mtls', 'mode'] : undefined);
+        ctx.report(
+          target,
+          `namespace ${ns} holds Istio-injected workloads but mTLS in force is ${mode} (${describe(from)})`,
+          from === target ? ['spec', 'mtls', 'mode'] : undefined,
+        );
       }
     },
   },
@@ -101,10 +114,18 @@ export const ISTIO_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const pa of index.kind(PA)) {
-        if (pa.namespace !== ISTIO_ROOT_NAMESPACE || Object.keys(rec(rec(spec(pa).selector).matchLabels)).length) continue;
+        if (
+          pa.namespace !== ISTIO_ROOT_NAMESPACE ||
+          Object.keys(rec(rec(spec(pa).selector).matchLabels)).length
+        )
+          continue;
         const mode = (rec(spec(pa).mtls).mode as string | undefined) ?? 'UNSET';
         if (mode === 'PERMISSIVE' || mode === 'UNSET' || mode === 'DISABLE') {
-          ctx.report(pa, `mesh-wide PeerAuthentication ${pa.namespace}/${pa.name} sets mTLS ${mode}: plaintext is accepted everywhere`, ['spec', 'mtls', 'mode']);
+          ctx.report(
+            pa,
+            `mesh-wide PeerAuthentication ${pa.namespace}/${pa.name} sets mTLS ${mode}: plaintext is accepted everywhere`,
+            ['spec', 'mtls', 'mode'],
+          );
         }
       }
     },
@@ -122,14 +143,22 @@ export const ISTIO_RULES: Rule[] = [
       for (const dr of index.kind(DR)) {
         const mode = drTlsMode(dr);
         if (!mode) continue;
-        const found = index.lookupHost(String(spec(dr).host ?? ''), dr.namespace);
+        const found = index.lookupHost(str(spec(dr).host ?? ''), dr.namespace);
         if (!found.service?.namespace) continue;
         const labels = serviceSelector(found.service) ?? {};
         const policy = pas.forWorkload(found.service.namespace, labels);
         if (mode === 'DISABLE' && policy.mode === 'STRICT') {
-          ctx.report(dr, `DestinationRule ${dr.namespace}/${dr.name} sends plaintext (tls.mode DISABLE) to ${String(spec(dr).host)}, which requires mTLS (STRICT, ${describe(policy.from)}): requests fail with 503`, ['spec', 'trafficPolicy', 'tls', 'mode']);
+          ctx.report(
+            dr,
+            `DestinationRule ${dr.namespace}/${dr.name} sends plaintext (tls.mode DISABLE) to ${str(spec(dr).host)}, which requires mTLS (STRICT, ${describe(policy.from)}): requests fail with 503`,
+            ['spec', 'trafficPolicy', 'tls', 'mode'],
+          );
         } else if (mode === 'ISTIO_MUTUAL' && policy.mode === 'DISABLE') {
-          ctx.report(dr, `DestinationRule ${dr.namespace}/${dr.name} sends Istio mTLS to ${String(spec(dr).host)}, which accepts plaintext only (DISABLE, ${describe(policy.from)})`, ['spec', 'trafficPolicy', 'tls', 'mode']);
+          ctx.report(
+            dr,
+            `DestinationRule ${dr.namespace}/${dr.name} sends Istio mTLS to ${str(spec(dr).host)}, which accepts plaintext only (DISABLE, ${describe(policy.from)})`,
+            ['spec', 'trafficPolicy', 'tls', 'mode'],
+          );
         }
       }
     },
@@ -145,12 +174,16 @@ export const ISTIO_RULES: Rule[] = [
     check(index, ctx) {
       for (const dr of index.kind(DR)) {
         if (drTlsMode(dr) !== 'ISTIO_MUTUAL') continue;
-        const found = index.lookupHost(String(spec(dr).host ?? ''), dr.namespace);
+        const found = index.lookupHost(str(spec(dr).host ?? ''), dr.namespace);
         const selector = found.service && serviceSelector(found.service);
         if (!found.service?.namespace || !selector) continue;
         const pods = index.select(found.service.namespace, selector).filter((p) => p.live);
         if (pods.length > 0 && pods.every((p) => !hasSidecar(ISTIO, asPodLike(p)))) {
-          ctx.report(dr, `DestinationRule ${dr.namespace}/${dr.name} sends Istio mTLS to ${String(spec(dr).host)}, whose ${pods.length} pods have no istio-proxy: the handshake fails`, ['spec', 'trafficPolicy', 'tls', 'mode']);
+          ctx.report(
+            dr,
+            `DestinationRule ${dr.namespace}/${dr.name} sends Istio mTLS to ${str(spec(dr).host)}, whose ${pods.length} pods have no istio-proxy: the handshake fails`,
+            ['spec', 'trafficPolicy', 'tls', 'mode'],
+          );
         }
       }
     },
@@ -167,7 +200,11 @@ export const ISTIO_RULES: Rule[] = [
       for (const ns of index.namespaces.values()) {
         const l = labelsOf(ns);
         if (l['istio-injection'] !== undefined && l['istio.io/rev'] !== undefined) {
-          ctx.report(ns, `namespace ${ns.name} has istio-injection=${l['istio-injection']} and istio.io/rev=${l['istio.io/rev']}: istio-injection takes precedence, remove one`, ['metadata', 'labels', 'istio.io/rev']);
+          ctx.report(
+            ns,
+            `namespace ${ns.name} has istio-injection=${l['istio-injection']} and istio.io/rev=${l['istio.io/rev']}: istio-injection takes precedence, remove one`,
+            ['metadata', 'labels', 'istio.io/rev'],
+          );
         }
       }
     },
@@ -184,7 +221,11 @@ export const ISTIO_RULES: Rule[] = [
       for (const vs of index.kind(VS)) {
         for (const d of destinations(vs)) {
           if (!index.lookupHost(d.host, vs.namespace).known) {
-            ctx.report(vs, `VirtualService ${vs.namespace}/${vs.name} routes to ${d.host}, which no Service or ServiceEntry provides`, d.path);
+            ctx.report(
+              vs,
+              `VirtualService ${vs.namespace}/${vs.name} routes to ${d.host}, which no Service or ServiceEntry provides`,
+              d.path,
+            );
           }
         }
       }
@@ -205,7 +246,11 @@ export const ISTIO_RULES: Rule[] = [
           if (g === 'mesh') return;
           const [ns, name] = g.includes('/') ? g.split('/') : [vs.namespace, g];
           if (!index.get(GW, ns, name)) {
-            ctx.report(vs, `VirtualService ${vs.namespace}/${vs.name} is bound to gateway ${ns}/${name}, which does not exist`, ['spec', 'gateways', i]);
+            ctx.report(
+              vs,
+              `VirtualService ${vs.namespace}/${vs.name} is bound to gateway ${ns}/${name}, which does not exist`,
+              ['spec', 'gateways', i],
+            );
           }
         });
       }
@@ -221,7 +266,7 @@ export const ISTIO_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const dr of index.kind(DR)) {
-        const found = index.lookupHost(String(spec(dr).host ?? ''), dr.namespace);
+        const found = index.lookupHost(str(spec(dr).host ?? ''), dr.namespace);
         const selector = found.service && serviceSelector(found.service);
         if (!found.service?.namespace || !selector) continue;
         const pods = index.select(found.service.namespace, selector);
@@ -229,7 +274,11 @@ export const ISTIO_RULES: Rule[] = [
         ((spec(dr).subsets as unknown[] | undefined) ?? []).forEach((s, i) => {
           const labels = rec(rec(s).labels) as Record<string, string>;
           if (!pods.some((p) => Object.keys(labels).every((k) => p.labels[k] === labels[k]))) {
-            ctx.report(dr, `subset ${String(rec(s).name)} of DestinationRule ${dr.namespace}/${dr.name} selects none of the pods of ${String(spec(dr).host)}`, ['spec', 'subsets', i, 'labels']);
+            ctx.report(
+              dr,
+              `subset ${str(rec(s).name)} of DestinationRule ${dr.namespace}/${dr.name} selects none of the pods of ${str(spec(dr).host)}`,
+              ['spec', 'subsets', i, 'labels'],
+            );
           }
         });
       }
@@ -247,16 +296,20 @@ export const ISTIO_RULES: Rule[] = [
       // Subsets by resolved host, built once.
       const subsets = new Map<string, Set<string>>();
       for (const dr of index.kind(DR)) {
-        const key = hostKey(index, String(spec(dr).host ?? ''), dr.namespace);
+        const key = hostKey(index, str(spec(dr).host ?? ''), dr.namespace);
         const set = subsets.get(key) ?? new Set<string>();
-        for (const s of (spec(dr).subsets as unknown[] | undefined) ?? []) set.add(String(rec(s).name));
+        for (const s of (spec(dr).subsets as unknown[] | undefined) ?? []) set.add(str(rec(s).name));
         subsets.set(key, set);
       }
       for (const vs of index.kind(VS)) {
         for (const d of destinations(vs)) {
           if (!d.subset) continue;
           if (!subsets.get(hostKey(index, d.host, vs.namespace))?.has(d.subset)) {
-            ctx.report(vs, `VirtualService ${vs.namespace}/${vs.name} routes to subset ${d.subset} of ${d.host}, which no DestinationRule defines`, d.path.slice(0, -1).concat('subset'));
+            ctx.report(
+              vs,
+              `VirtualService ${vs.namespace}/${vs.name} routes to subset ${d.subset} of ${d.host}, which no DestinationRule defines`,
+              d.path.slice(0, -1).concat('subset'),
+            );
           }
         }
       }
@@ -272,9 +325,13 @@ export const ISTIO_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const dr of index.kind(DR)) {
-        const host = String(spec(dr).host ?? '');
+        const host = str(spec(dr).host ?? '');
         if (!index.lookupHost(host, dr.namespace).known) {
-          ctx.report(dr, `DestinationRule ${dr.namespace}/${dr.name} applies to ${host}, which no Service or ServiceEntry provides`, ['spec', 'host']);
+          ctx.report(
+            dr,
+            `DestinationRule ${dr.namespace}/${dr.name} applies to ${host}, which no Service or ServiceEntry provides`,
+            ['spec', 'host'],
+          );
         }
       }
     },
@@ -285,13 +342,22 @@ export const ISTIO_RULES: Rule[] = [
     severity: 'warning',
     scope: 'istio',
     control: 'transport-encryption',
-    title: 'a DestinationRule originates TLS (SIMPLE or MUTUAL) without caCertificates: the server is not verified',
+    title:
+      'a DestinationRule originates TLS (SIMPLE or MUTUAL) without caCertificates: the server is not verified',
     fileLevel: true,
     check(index, ctx) {
       for (const dr of index.kind(DR)) {
         for (const { tls, path } of drTlsSettings(dr)) {
-          if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && !tls.caCertificates && !tls.credentialName) {
-            ctx.report(dr, `DestinationRule ${dr.namespace}/${dr.name} uses tls.mode ${String(tls.mode)} without caCertificates or credentialName: the server certificate is not verified`, path);
+          if (
+            (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') &&
+            !tls.caCertificates &&
+            !tls.credentialName
+          ) {
+            ctx.report(
+              dr,
+              `DestinationRule ${dr.namespace}/${dr.name} uses tls.mode ${str(tls.mode)} without caCertificates or credentialName: the server certificate is not verified`,
+              path,
+            );
           }
         }
       }
@@ -308,7 +374,11 @@ export const ISTIO_RULES: Rule[] = [
     check(index, ctx) {
       for (const pa of index.kind(PA)) {
         if (spec(pa).portLevelMtls && Object.keys(rec(rec(spec(pa).selector).matchLabels)).length === 0) {
-          ctx.report(pa, `PeerAuthentication ${pa.namespace}/${pa.name} sets portLevelMtls without a selector: the API server rejects it ("portLevelMtls requires selector")`, ['spec', 'portLevelMtls']);
+          ctx.report(
+            pa,
+            `PeerAuthentication ${pa.namespace}/${pa.name} sets portLevelMtls without a selector: the API server rejects it ("portLevelMtls requires selector")`,
+            ['spec', 'portLevelMtls'],
+          );
         }
       }
     },
@@ -323,8 +393,15 @@ export const ISTIO_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const pa of index.kind(PA)) {
-        if (pa.namespace === ISTIO_ROOT_NAMESPACE && Object.keys(rec(rec(spec(pa).selector).matchLabels)).length > 0) {
-          ctx.report(pa, `PeerAuthentication ${pa.namespace}/${pa.name} has a selector in the root namespace ${ISTIO_ROOT_NAMESPACE}: Istio ignores it`, ['spec', 'selector']);
+        if (
+          pa.namespace === ISTIO_ROOT_NAMESPACE &&
+          Object.keys(rec(rec(spec(pa).selector).matchLabels)).length > 0
+        ) {
+          ctx.report(
+            pa,
+            `PeerAuthentication ${pa.namespace}/${pa.name} has a selector in the root namespace ${ISTIO_ROOT_NAMESPACE}: Istio ignores it`,
+            ['spec', 'selector'],
+          );
         }
       }
     },
@@ -340,13 +417,18 @@ export const ISTIO_RULES: Rule[] = [
     check(index, ctx) {
       // Gateway selectors pick pods in any namespace; collect each label pair once.
       const pairs = new Set<string>();
-      for (const ns of index.namespaceNames()) for (const p of index.pods(ns)) for (const k in p.labels) pairs.add(`${k}=${p.labels[k]}`);
+      for (const ns of index.namespaceNames())
+        for (const p of index.pods(ns)) for (const k in p.labels) pairs.add(`${k}=${p.labels[k]}`);
       for (const gw of index.kind(GW)) {
         const selector = rec(spec(gw).selector) as Record<string, string>;
         const keys = Object.keys(selector);
         if (keys.length === 0) continue;
         if (!keys.every((k) => pairs.has(`${k}=${selector[k]}`))) {
-          ctx.report(gw, `Gateway ${gw.namespace}/${gw.name} selects ${keys.map((k) => `${k}=${selector[k]}`).join(',')}, which no pod has`, ['spec', 'selector']);
+          ctx.report(
+            gw,
+            `Gateway ${gw.namespace}/${gw.name} selects ${keys.map((k) => `${k}=${selector[k]}`).join(',')}, which no pod has`,
+            ['spec', 'selector'],
+          );
         }
       }
     },
@@ -364,7 +446,11 @@ export const ISTIO_RULES: Rule[] = [
         const s = spec(ap);
         const action = (s.action as string | undefined) ?? 'ALLOW';
         if (action === 'ALLOW' && !s.rules && !s.provider) {
-          ctx.report(ap, `AuthorizationPolicy ${ap.namespace}/${ap.name} is ALLOW with no rules: it matches nothing, so every request to its workloads is denied`, ['spec']);
+          ctx.report(
+            ap,
+            `AuthorizationPolicy ${ap.namespace}/${ap.name} is ALLOW with no rules: it matches nothing, so every request to its workloads is denied`,
+            ['spec'],
+          );
         }
       }
     },

@@ -1,18 +1,31 @@
 // Mesh-agnostic Kubernetes rules that matter behind a mesh: protocol selection from Service port names,
 // readiness probes, proxy resource limits, app labels, Service selectors; and Kuma's deny-by-default mTLS.
 import { hasSidecar } from '../../meshes.js';
-import { rec, type PodShape } from '../index.js';
+import { rec, str, type PodShape } from '../index.js';
 import type { Rule } from '../model.js';
 import { asPodLike, meshedBy, sidecarMeshes, spec } from './helpers.js';
 
 /** Istio's protocol prefixes (meshes.md 2.8, pkg/config/kube/conversion.go). */
-const PROTOCOL_PREFIXES = new Set(['http', 'http2', 'https', 'http_proxy', 'grpc', 'grpc-web', 'tcp', 'tls', 'udp', 'mongo', 'redis', 'mysql']);
+const PROTOCOL_PREFIXES = new Set([
+  'http',
+  'http2',
+  'https',
+  'http_proxy',
+  'grpc',
+  'grpc-web',
+  'tcp',
+  'tls',
+  'udp',
+  'mongo',
+  'redis',
+  'mysql',
+]);
 /** Ports forced to TCP whatever their name. */
 const FORCED_TCP = new Set([25, 53, 3306, 27017]);
 
 function hasProtocol(port: Record<string, unknown>): boolean {
   if (port.protocol === 'UDP' || port.appProtocol || FORCED_TCP.has(Number(port.port))) return true;
-  const name = String(port.name ?? '').toLowerCase();
+  const name = str(port.name ?? '').toLowerCase();
   if (name.startsWith('grpc-web')) return true;
   return PROTOCOL_PREFIXES.has(name.split('-')[0]);
 }
@@ -22,7 +35,9 @@ function* meshedWorkloads(index: Parameters<Rule['check']>[0]): Generator<{ p: P
   for (const ns of index.namespaceNames()) {
     for (const p of index.pods(ns)) {
       if (p.live && p.owned) continue;
-      const meshes = sidecarMeshes().filter((m) => meshedBy(index, m, p)).map((m) => m.mesh);
+      const meshes = sidecarMeshes()
+        .filter((m) => meshedBy(index, m, p))
+        .map((m) => m.mesh);
       if (meshes.length) yield { p, meshes };
     }
   }
@@ -35,14 +50,19 @@ export const KUBERNETES_RULES: Rule[] = [
     severity: 'info',
     scope: 'kubernetes',
     control: 'observability',
-    title: 'a Service port has no appProtocol and no protocol-prefixed name (the mesh must guess the protocol)',
+    title:
+      'a Service port has no appProtocol and no protocol-prefixed name (the mesh must guess the protocol)',
     fileLevel: true,
     check(index, ctx) {
       for (const svc of index.kind('/Service')) {
         ((spec(svc).ports as unknown[] | undefined) ?? []).forEach((raw, i) => {
           const port = rec(raw);
           if (!hasProtocol(port)) {
-            ctx.report(svc, `port ${String(port.name ?? port.port)} of Service ${svc.namespace}/${svc.name} has no appProtocol and its name has no protocol prefix (http-, grpc-, tcp-...): the protocol is sniffed`, ['spec', 'ports', i]);
+            ctx.report(
+              svc,
+              `port ${str(port.name ?? port.port)} of Service ${svc.namespace}/${svc.name} has no appProtocol and its name has no protocol prefix (http-, grpc-, tcp-...): the protocol is sniffed`,
+              ['spec', 'ports', i],
+            );
           }
         });
       }
@@ -61,7 +81,11 @@ export const KUBERNETES_RULES: Rule[] = [
         const sidecars = new Set(sidecarMeshes().flatMap((m) => m.sidecars));
         (p.spec.containers ?? []).forEach((c, i) => {
           if (sidecars.has(c.name) || c.readinessProbe) return;
-          ctx.report(p.entry, `container ${c.name} of ${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no readiness probe: the ${meshes.join('/')} proxy sends it traffic before it is ready`, [...p.specPath, 'containers', i]);
+          ctx.report(
+            p.entry,
+            `container ${c.name} of ${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no readiness probe: the ${meshes.join('/')} proxy sends it traffic before it is ready`,
+            [...p.specPath, 'containers', i],
+          );
         });
       }
     },
@@ -83,12 +107,19 @@ export const KUBERNETES_RULES: Rule[] = [
             const proxy = all.find((c) => profile.sidecars.includes(c.name));
             const limits = rec(rec(proxy?.resources).limits);
             if (!limits.cpu || !limits.memory) {
-              ctx.report(p.entry, `sidecar ${proxy?.name} of ${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no ${!limits.cpu ? 'CPU' : 'memory'} limit`);
+              ctx.report(
+                p.entry,
+                `sidecar ${proxy?.name} of ${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no ${!limits.cpu ? 'CPU' : 'memory'} limit`,
+              );
             }
           } else if (!p.live && meshedBy(index, profile, p) && profile.proxyLimitAnnotations.length) {
             const missing = profile.proxyLimitAnnotations.filter((a) => !p.annotations[a]);
             if (missing.length) {
-              ctx.report(p.entry, `${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} is injected by ${profile.mesh} without proxy limits (annotations ${missing.join(', ')})`, [...p.specPath.slice(0, -1), 'metadata']);
+              ctx.report(
+                p.entry,
+                `${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} is injected by ${profile.mesh} without proxy limits (annotations ${missing.join(', ')})`,
+                [...p.specPath.slice(0, -1), 'metadata'],
+              );
             }
           }
         }
@@ -106,7 +137,11 @@ export const KUBERNETES_RULES: Rule[] = [
     check(index, ctx) {
       for (const { p } of meshedWorkloads(index)) {
         if (!p.labels.app && !p.labels['app.kubernetes.io/name']) {
-          ctx.report(p.entry, `${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no app or app.kubernetes.io/name label: mesh telemetry names it after its pod`, [...p.specPath.slice(0, -1), 'metadata']);
+          ctx.report(
+            p.entry,
+            `${p.entry.object.kind} ${p.entry.namespace}/${p.entry.name} has no app or app.kubernetes.io/name label: mesh telemetry names it after its pod`,
+            [...p.specPath.slice(0, -1), 'metadata'],
+          );
         }
       }
     },
@@ -124,7 +159,13 @@ export const KUBERNETES_RULES: Rule[] = [
         const selector = spec(svc).selector as Record<string, string> | undefined;
         if (!selector || Object.keys(selector).length === 0 || !svc.namespace) continue;
         if (index.select(svc.namespace, selector).length === 0) {
-          ctx.report(svc, `Service ${svc.namespace}/${svc.name} selects no pods (${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')}): it has no endpoints`, ['spec', 'selector']);
+          ctx.report(
+            svc,
+            `Service ${svc.namespace}/${svc.name} selects no pods (${Object.entries(selector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')}): it has no endpoints`,
+            ['spec', 'selector'],
+          );
         }
       }
     },
@@ -138,11 +179,16 @@ export const KUBERNETES_RULES: Rule[] = [
     title: 'a Kuma Mesh enables mTLS and no MeshTrafficPermission allows any traffic',
     fileLevel: true,
     check(index, ctx) {
-      const permissions = index.kind('kuma.io/MeshTrafficPermission').length + index.kind('kuma.io/TrafficPermission').length;
+      const permissions =
+        index.kind('kuma.io/MeshTrafficPermission').length + index.kind('kuma.io/TrafficPermission').length;
       for (const mesh of index.kind('kuma.io/Mesh')) {
         const backend = rec(spec(mesh).mtls).enabledBackend ?? rec(mesh.object.mtls).enabledBackend;
         if (backend && permissions === 0) {
-          ctx.report(mesh, `Kuma Mesh ${mesh.name} enables mTLS (backend ${String(backend)}) and no MeshTrafficPermission exists: all traffic between its data planes is denied`, ['spec', 'mtls', 'enabledBackend']);
+          ctx.report(
+            mesh,
+            `Kuma Mesh ${mesh.name} enables mTLS (backend ${str(backend)}) and no MeshTrafficPermission exists: all traffic between its data planes is denied`,
+            ['spec', 'mtls', 'enabledBackend'],
+          );
         }
       }
     },

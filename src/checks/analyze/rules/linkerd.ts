@@ -1,6 +1,6 @@
 // Linkerd policy rules (meshes.md 3.4 and 3.8): Servers that deny everything, select nothing or name ports
 // no container has; AuthorizationPolicies aimed at nothing; namespaces that deny even probes.
-import { rec } from '../index.js';
+import { rec, str } from '../index.js';
 import type { Entry, Rule } from '../model.js';
 import { annotationsOf, labelsOf, LINKERD, spec } from './helpers.js';
 
@@ -26,7 +26,7 @@ export const LINKERD_RULES: Rule[] = [
       const authorized = new Set<string>();
       for (const ap of index.kind(AUTHZ)) {
         const t = rec(spec(ap).targetRef);
-        if (t.kind === 'Server') authorized.add(`${ap.namespace}/${String(t.name)}`);
+        if (t.kind === 'Server') authorized.add(`${ap.namespace}/${str(t.name)}`);
         if (t.kind === 'Namespace') authorized.add(`${ap.namespace}/*`);
       }
       for (const sa of index.kind(SERVER_AUTHZ)) {
@@ -37,8 +37,13 @@ export const LINKERD_RULES: Rule[] = [
       for (const server of index.kind(SERVER)) {
         const policy = (spec(server).accessPolicy as string | undefined) ?? 'deny';
         if (policy !== 'deny') continue;
-        if (authorized.has(`${server.namespace}/${server.name}`) || authorized.has(`${server.namespace}/*`)) continue;
-        ctx.report(server, `Server ${server.namespace}/${server.name} has accessPolicy deny and no AuthorizationPolicy targets it: all traffic to port ${String(spec(server).port)} is refused`, ['spec']);
+        if (authorized.has(`${server.namespace}/${server.name}`) || authorized.has(`${server.namespace}/*`))
+          continue;
+        ctx.report(
+          server,
+          `Server ${server.namespace}/${server.name} has accessPolicy deny and no AuthorizationPolicy targets it: all traffic to port ${str(spec(server).port)} is refused`,
+          ['spec'],
+        );
       }
     },
   },
@@ -55,7 +60,13 @@ export const LINKERD_RULES: Rule[] = [
         const selector = podSelector(server);
         if (!selector || !server.namespace) continue;
         if (index.select(server.namespace, selector).length === 0) {
-          ctx.report(server, `Server ${server.namespace}/${server.name} selects no pods (${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')})`, ['spec', 'podSelector']);
+          ctx.report(
+            server,
+            `Server ${server.namespace}/${server.name} selects no pods (${Object.entries(selector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')})`,
+            ['spec', 'podSelector'],
+          );
         }
       }
     },
@@ -76,10 +87,18 @@ export const LINKERD_RULES: Rule[] = [
         const pods = index.select(server.namespace, selector);
         if (pods.length === 0) continue;
         const declared = pods.some((p) =>
-          (p.spec.containers ?? []).some((c) => (c.ports ?? []).some((cp) => (typeof port === 'number' ? cp.containerPort === port : cp.name === port))),
+          (p.spec.containers ?? []).some((c) =>
+            (c.ports ?? []).some((cp) =>
+              typeof port === 'number' ? cp.containerPort === port : cp.name === port,
+            ),
+          ),
         );
         if (!declared) {
-          ctx.report(server, `Server ${server.namespace}/${server.name} names port ${String(port)}, which no container of its pods declares`, ['spec', 'port']);
+          ctx.report(
+            server,
+            `Server ${server.namespace}/${server.name} names port ${str(port)}, which no container of its pods declares`,
+            ['spec', 'port'],
+          );
         }
       }
     },
@@ -95,8 +114,15 @@ export const LINKERD_RULES: Rule[] = [
     check(index, ctx) {
       const withServers = new Set(index.kind(SERVER).map((s) => s.namespace));
       for (const ns of index.namespaces.values()) {
-        if (annotationsOf(ns)['config.linkerd.io/default-inbound-policy'] === 'deny' && !withServers.has(ns.name)) {
-          ctx.report(ns, `namespace ${ns.name} sets config.linkerd.io/default-inbound-policy deny and has no Server: meshed pods refuse all traffic, health probes included`, ['metadata', 'annotations', 'config.linkerd.io/default-inbound-policy']);
+        if (
+          annotationsOf(ns)['config.linkerd.io/default-inbound-policy'] === 'deny' &&
+          !withServers.has(ns.name)
+        ) {
+          ctx.report(
+            ns,
+            `namespace ${ns.name} sets config.linkerd.io/default-inbound-policy deny and has no Server: meshed pods refuse all traffic, health probes included`,
+            ['metadata', 'annotations', 'config.linkerd.io/default-inbound-policy'],
+          );
         }
       }
     },
@@ -114,7 +140,11 @@ export const LINKERD_RULES: Rule[] = [
         const t = rec(spec(ap).targetRef);
         if (t.kind !== 'Server' || typeof t.name !== 'string') continue;
         if (!index.get(SERVER, ap.namespace, t.name)) {
-          ctx.report(ap, `AuthorizationPolicy ${ap.namespace}/${ap.name} targets Server ${t.name}, which does not exist in ${ap.namespace}`, ['spec', 'targetRef', 'name']);
+          ctx.report(
+            ap,
+            `AuthorizationPolicy ${ap.namespace}/${ap.name} targets Server ${t.name}, which does not exist in ${ap.namespace}`,
+            ['spec', 'targetRef', 'name'],
+          );
         }
       }
     },
@@ -129,8 +159,15 @@ export const LINKERD_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const ns of index.namespaces.values()) {
-        if (LINKERD.namespaceInjection(ns.object) === 'enabled' && labelsOf(ns)['config.linkerd.io/admission-webhooks'] === 'disabled') {
-          ctx.report(ns, `namespace ${ns.name} has linkerd.io/inject enabled and config.linkerd.io/admission-webhooks=disabled: the injector skips it, nothing is injected`, ['metadata', 'labels', 'config.linkerd.io/admission-webhooks']);
+        if (
+          LINKERD.namespaceInjection(ns.object) === 'enabled' &&
+          labelsOf(ns)['config.linkerd.io/admission-webhooks'] === 'disabled'
+        ) {
+          ctx.report(
+            ns,
+            `namespace ${ns.name} has linkerd.io/inject enabled and config.linkerd.io/admission-webhooks=disabled: the injector skips it, nothing is injected`,
+            ['metadata', 'labels', 'config.linkerd.io/admission-webhooks'],
+          );
         }
       }
     },

@@ -20,7 +20,10 @@ export const MESH_RULES: Rule[] = [
           for (const p of index.pods(ns.name)) {
             if (!p.live || !p.running || profile.podInjection(asPodLike(p)) === 'disabled') continue;
             if (!hasSidecar(profile, asPodLike(p))) {
-              ctx.report(p.entry, `pod ${ns.name}/${p.entry.name} runs without ${profile.sidecars[0]} although namespace ${ns.name} is labelled for ${profile.mesh} injection (restart it to inject)`);
+              ctx.report(
+                p.entry,
+                `pod ${ns.name}/${p.entry.name} runs without ${profile.sidecars[0]} although namespace ${ns.name} is labelled for ${profile.mesh} injection (restart it to inject)`,
+              );
             }
           }
         }
@@ -44,7 +47,11 @@ export const MESH_RULES: Rule[] = [
             if (p.live && p.owned) continue; // its template speaks for it
             const podWants = profile.podInjection(asPodLike(p));
             if (podWants !== undefined && podWants !== nsWants) {
-              ctx.report(p.entry, `${p.entry.object.kind} ${ns.name}/${p.entry.name} has ${profile.mesh} injection ${podWants} while namespace ${ns.name} has it ${nsWants}`, [...p.specPath.slice(0, -1), 'metadata']);
+              ctx.report(
+                p.entry,
+                `${p.entry.object.kind} ${ns.name}/${p.entry.name} has ${profile.mesh} injection ${podWants} while namespace ${ns.name} has it ${nsWants}`,
+                [...p.specPath.slice(0, -1), 'metadata'],
+              );
             }
           }
         }
@@ -61,9 +68,15 @@ export const MESH_RULES: Rule[] = [
     fileLevel: true,
     check(index, ctx) {
       for (const ns of index.namespaces.values()) {
-        const meshes = MESH_PROFILES.filter((p) => p.namespaceInjection(ns.object) === 'enabled').map((p) => p.mesh);
+        const meshes = MESH_PROFILES.filter((p) => p.namespaceInjection(ns.object) === 'enabled').map(
+          (p) => p.mesh,
+        );
         if (meshes.length > 1) {
-          ctx.report(ns, `namespace ${ns.name} is selected for injection by ${meshes.join(' and ')}: its pods would get two sidecars`, ['metadata']);
+          ctx.report(
+            ns,
+            `namespace ${ns.name} is selected for injection by ${meshes.join(' and ')}: its pods would get two sidecars`,
+            ['metadata'],
+          );
         }
       }
     },
