@@ -281,4 +281,27 @@ describe('meshdeck analyze outputs', () => {
     assert.match(dom, /Cluster: kube context "meshdeck-sandbox"/);
     assert.match(dom, /<li data-finding="MD0010">/);
   });
+  it("design validate fails on the analyzer's errors (exit 3) and design apply warns on stderr", async () => {
+    const v = await c.meshdeck(['design', 'validate', '-f', file, '--offline', '-o', 'json']);
+    assert.equal(v.code, 3, v.stderr);
+    const doc = JSON.parse(v.stdout) as {
+      valid: boolean;
+      issues: Array<{ rule: string; severity: string; source?: string }>;
+    };
+    assert.equal(doc.valid, false);
+    assert.deepEqual(
+      doc.issues.filter((i) => i.rule.startsWith('MD')).map((i) => [i.rule, i.severity, i.source]),
+      [['MD0010', 'error', `${file}:26:27`]],
+    );
+    const clean = c.file(
+      'clean.yaml',
+      MANIFEST.split('---\n')[1].replace('name: web\n    port', 'name: http-web\n    port'),
+    );
+    const ok = await c.meshdeck(['design', 'validate', '-f', clean, '--offline']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+
+    const apply = await c.meshdeck(['design', 'apply', '-f', file, '--name', 'shop', '--dry-run=server']);
+    assert.equal(apply.code, 0, apply.stderr);
+    assert.match(apply.stderr, /MD0010: .*shop\.yaml:26:27: VirtualService shop\/web routes to nowhere/);
+  });
 });

@@ -1,3 +1,5 @@
+import { analyzeDesignObjects } from '../../checks/analyze/design.js';
+import { formatIssueLine } from '../../design/issues.js';
 import { parseDuration } from '../../core/duration.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { waitForApplied } from '../../k8s/wait/applied.js';
@@ -24,6 +26,9 @@ export async function run(inv: Invocation, name: string | undefined, opts: Apply
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const dryRun = opts.dryRun === 'server';
   await withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
+    // Best-practice findings do not stop an apply: they are said on stderr (design validate fails on errors).
+    for (const i of analyzeDesignObjects(design, connection.client.namespace))
+      inv.log.warn(`${i.rule}: ${formatIssueLine(i)}`);
     const printer = resultPrinter(inv, dryRun);
     const report = await applyDesign(connection.client, design, {
       dryRun,

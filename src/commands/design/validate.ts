@@ -1,6 +1,7 @@
 import { sortIssues, type DesignIssue } from '../../design/issues.js';
 import { loadDesignInput } from '../../design/input.js';
 import { validateDesign } from '../../design/validate.js';
+import { analyzeDesignObjects } from '../../checks/analyze/design.js';
 import { ExitCode, InterruptedError, MeshdeckError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { location } from '../../core/output/frame.js';
@@ -72,6 +73,8 @@ export async function run(
     );
   }
 
+  // The analyzer's file-level rules (mesh configuration best practices), codes MD0001...
+  issues.push(...analyzeDesignObjects(design, (await inv.context()).effective.namespace));
   issues.splice(0, issues.length, ...sortIssues(issues, design.sources));
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
