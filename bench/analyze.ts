@@ -237,7 +237,7 @@ function endToEnd(objects: readonly KubeObject[]) {
       } catch (err) {
         // Exit 3: findings at or above the threshold, which this cluster has on purpose.
         const e = err as { status?: number; stdout?: Buffer; stderr?: Buffer };
-        if (e.status !== 3) throw new Error(`analyze failed (${e.status}): ${e.stderr?.toString()}`);
+        if (e.status !== 3) throw new Error(`analyze failed (${e.status}): ${e.stderr?.toString()}`, { cause: err });
         out = e.stdout?.toString() ?? '';
       }
       times.push(performance.now() - started);
