@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { entryOf } from '../src/checks/analyze/index.js';
+import { entryOf } from '../src/checks/analyze/base/object-index.js';
 import { analyze } from '../src/checks/analyze/run.js';
 import { RULES } from '../src/checks/analyze/rules/index.js';
 import type { KubeObject } from '../src/design/model.js';
@@ -80,7 +80,13 @@ function namespaceObjects(i: number): KubeObject[] {
           namespace: ns,
           labels,
           ownerReferences: [
-            { uid: `${ns}-${app}`, kind: 'ReplicaSet', name: `${app}-abc12`, controller: true },
+            {
+              apiVersion: 'apps/v1',
+              uid: `${ns}-${app}`,
+              kind: 'ReplicaSet',
+              name: `${app}-abc12`,
+              controller: true,
+            },
           ],
         },
         spec: { containers: [container, ...sidecar] },
@@ -237,7 +243,8 @@ function endToEnd(objects: readonly KubeObject[]) {
       } catch (err) {
         // Exit 3: findings at or above the threshold, which this cluster has on purpose.
         const e = err as { status?: number; stdout?: Buffer; stderr?: Buffer };
-        if (e.status !== 3) throw new Error(`analyze failed (${e.status}): ${e.stderr?.toString()}`, { cause: err });
+        if (e.status !== 3)
+          throw new Error(`analyze failed (${e.status}): ${e.stderr?.toString()}`, { cause: err });
         out = e.stdout?.toString() ?? '';
       }
       times.push(performance.now() - started);

@@ -2,8 +2,8 @@
 // passed and what failed, when, and against which cluster and files. Self-contained HTML (inline CSS, no
 // scripts, no external resources) or Markdown, for an auditor to keep.
 import { xmlEscape } from '../render.js';
-import type { Control, Finding, Rule } from './model.js';
-import { objectName } from './model.js';
+import type { Control, Finding, Rule } from './base/model.js';
+import { objectName } from './base/model.js';
 
 export const CONTROLS: ReadonlyArray<{ id: Control; title: string; description: string }> = [
   {

@@ -1,7 +1,7 @@
 // Running the catalogue: the objects are indexed once, each rule makes one pass, findings are filtered by
 // scope (namespaces) and suppressions, and each keeps the file position of the field at fault.
-import { ObjectIndex } from './index.js';
-import { SEVERITY_RANK, type Entry, type Finding, type Rule, type Severity } from './model.js';
+import { ObjectIndex } from './base/object-index.js';
+import { SEVERITY_RANK, type Entry, type Finding, type Rule, type Severity } from './base/model.js';
 import { RULES } from './rules/index.js';
 import { suppressedByAnnotation, suppressedByFlag, type Suppression } from './suppress.js';
 

@@ -1,8 +1,8 @@
 // SARIF 2.1.0 (OASIS): one run, the rule catalogue as the driver's rules, each finding a result with its file
 // region (so a code host annotates the lines of a pull request) or, for cluster objects, a logical location.
 import { relative, sep } from 'node:path';
-import type { Finding, Rule, Severity } from './model.js';
-import { objectName } from './model.js';
+import type { Finding, Rule, Severity } from './base/model.js';
+import { objectName } from './base/model.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',

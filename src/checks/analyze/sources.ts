@@ -3,8 +3,8 @@
 import type { LoadedDesign } from '../../design/model.js';
 import type { ClusterClient, LiveObject } from '../../k8s/client.js';
 import { mapLimit } from '../../k8s/util/concurrency.js';
-import { entryOf } from './index.js';
-import type { Entry } from './model.js';
+import { entryOf } from './base/object-index.js';
+import type { Entry } from './base/model.js';
 
 /** Kinds the rules read: [group, kind]. */
 export const ANALYZED_KINDS: ReadonlyArray<readonly [string, string]> = [

@@ -1,7 +1,7 @@
 // Silencing one finding: --suppress 'CODE=kind/namespace/name' (kind/name for cluster-scoped objects; * as
 // a wildcard in any part), or the annotation meshdeck.io/analyze-suppress: "MD0001,MD0005" on the object.
 import { UsageError } from '../../core/errors.js';
-import type { Entry, Finding } from './model.js';
+import type { Entry, Finding } from './base/model.js';
 import { RULES } from './rules/index.js';
 
 export const SUPPRESS_ANNOTATION = 'meshdeck.io/analyze-suppress';

@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { failsThreshold, analyze, type AnalysisResult } from '../../checks/analyze/run.js';
 import { complianceHtml, complianceMarkdown } from '../../checks/analyze/compliance.js';
-import { objectName, type Finding, type Severity } from '../../checks/analyze/model.js';
+import { objectName, type Finding, type Severity } from '../../checks/analyze/base/model.js';
 import { RULES } from '../../checks/analyze/rules/index.js';
 import { toSarif } from '../../checks/analyze/sarif.js';
 import { entriesFromCluster, entriesFromDesign, mergeEntries } from '../../checks/analyze/sources.js';
-import { parseSuppression } from '../../checks/analyze/suppress.js';
-import type { Entry } from '../../checks/analyze/model.js';
+import { parseSuppression, type Suppression } from '../../checks/analyze/suppress.js';
+import type { Entry } from '../../checks/analyze/base/model.js';
 import { issuesError } from '../../design/issues.js';
 import { loadDesign } from '../../design/load.js';
 import { readSources } from '../../design/sources.js';
@@ -18,7 +18,6 @@ import type { ListView } from '../../core/output/printer.js';
 import { renderTable } from '../../core/output/table.js';
 import { VERSION } from '../../core/version.js';
 import { DEFAULT_RETRY } from '../../k8s/http/retry.js';
-import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 
 interface AnalyzeFlags {
@@ -58,11 +57,28 @@ const findingView: ListView<Finding> = {
   }),
 };
 
-export async function run(inv: Invocation, opts: AnalyzeFlags): Promise<number> {
+interface Options extends AnalyzeFlags {
+  suppressions: Suppression[];
+  threshold: Severity;
+  format: string;
+}
+
+export function complete(inv: Invocation, flags: AnalyzeFlags): Options {
+  return {
+    ...flags,
+    suppressions: flags.suppress.map(parseSuppression),
+    threshold: flags.failureThreshold as Severity,
+    format: inv.format,
+  };
+}
+
+export function validate(opts: Options): void {
+  if (!opts.listRules) checkFormat(opts.format, opts.report);
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<number> {
   if (opts.listRules) return listRules(inv);
-  const suppressions = opts.suppress.map(parseSuppression);
-  const threshold = opts.failureThreshold as Severity;
-  checkFormat(inv.format, opts.report);
+  const { suppressions, threshold } = opts;
   const context = await inv.context();
   const files: Entry[] = [];
   if (opts.filename.length > 0) {
@@ -113,7 +129,7 @@ async function readCluster(inv: Invocation, opts: AnalyzeFlags, haveFiles: boole
   }
   const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
   try {
-    const connection = await openCluster(inv, {
+    const connection = await inv.factory.cluster({
       requestTimeoutMs,
       retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: requestTimeoutMs },
     });

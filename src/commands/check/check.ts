@@ -6,16 +6,14 @@ import { listOrEmpty } from '../../checks/installed.js';
 import { checkDocument, renderCheckTable, renderJUnit } from '../../checks/render.js';
 import type { ProviderRef } from '../../core/config/model.js';
 import { parseDuration } from '../../core/duration.js';
-import { ExitCode } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { Connection } from '../../k8s/connect.js';
 import { DEFAULT_RETRY } from '../../k8s/http/retry.js';
 import { builtinPaths, liveState } from '../../provider/builtin/daemon.js';
 import { providerFolders, providerKey } from '../../provider/client/folders.js';
-import { openProviderSession } from '../../provider/client/session.js';
 import { Outbox } from '../../provider/client/sync/outbox.js';
-import { openCluster } from '../cluster/connection.js';
-import { sessionHost } from '../provider/host.js';
+import { parseRequestTimeout } from '../shared/flags/cluster.js';
 import type { Invocation } from '../shared/invocation.js';
 
 interface CheckFlags {
@@ -25,11 +23,36 @@ interface CheckFlags {
   requestTimeout: string;
 }
 
-export async function run(inv: Invocation, opts: CheckFlags): Promise<number> {
-  const waitMs = opts.wait === undefined ? 0 : parseDuration(opts.wait, '--wait');
-  const requestTimeoutMs = parseDuration(opts.requestTimeout, '--request-timeout');
+interface Options {
+  pre: boolean;
+  proxy: boolean;
+  /** 0: run once. */
+  waitMs: number;
+  waitText?: string;
+  requestTimeoutMs: number;
+}
+
+export function complete(_inv: Invocation, flags: CheckFlags): Options {
+  return {
+    pre: flags.pre,
+    proxy: flags.proxy,
+    waitMs: flags.wait === undefined ? 0 : parseDuration(flags.wait, '--wait'),
+    waitText: flags.wait,
+    requestTimeoutMs: parseRequestTimeout(flags),
+  };
+}
+
+export function validate(opts: Options): void {
+  if (opts.pre && opts.proxy)
+    throw new UsageError('--pre and --proxy do not go together', {
+      hint: '--pre checks before a mesh is deployed; --proxy checks its data plane after',
+    });
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<number> {
+  const { waitMs, requestTimeoutMs } = opts;
   const context = await inv.context();
-  const connection = await openCluster(inv, {
+  const connection = await inv.factory.cluster({
     requestTimeoutMs,
     retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: requestTimeoutMs },
   });
@@ -65,7 +88,7 @@ export async function run(inv: Invocation, opts: CheckFlags): Promise<number> {
     else if (inv.format === 'table') inv.out.write(renderCheckTable(report, inv.stdoutColor));
     else await inv.out.data(checkDocument(report, API_VERSION));
     if (report.timedOut) {
-      inv.log.warn(`checks still failing after ${opts.wait} (${report.attempts} attempts)`);
+      inv.log.warn(`checks still failing after ${opts.waitText} (${report.attempts} attempts)`);
       return ExitCode.TIMEOUT;
     }
     return report.success ? ExitCode.OK : ExitCode.PROBLEM_FOUND;
@@ -122,7 +145,6 @@ async function isSandbox(connection: Connection): Promise<boolean> {
 }
 
 async function providerProbe(inv: Invocation, ref: ProviderRef): Promise<ProviderProbe> {
-  const host = sessionHost(inv);
   const timeoutMs = 5000;
   const get = async (base: string, path: string) => {
     const res = await fetch(`${base}${path}`, {
@@ -143,7 +165,7 @@ async function providerProbe(inv: Invocation, ref: ProviderRef): Promise<Provide
           .length,
     };
   }
-  const session = openProviderSession(host, ref, { requireAuth: false });
+  const session = inv.factory.providerSession({ requireAuth: false });
   return {
     description: ref.url,
     url: ref.url,

@@ -1,7 +1,7 @@
 // What several rules need: which mesh injects a namespace or pod, and the Istio mTLS mode in force.
 import { hasSidecar, MESH_PROFILES, profileOf, wantsInjection, type MeshProfile } from '../../meshes.js';
-import { rec, type ObjectIndex, type PodShape } from '../index.js';
-import type { Entry } from '../model.js';
+import { rec, type ObjectIndex, type PodShape } from '../base/object-index.js';
+import type { Entry } from '../base/model.js';
 
 export const ISTIO = profileOf('istio')!;
 export const LINKERD = profileOf('linkerd')!;
@@ -56,8 +56,8 @@ function modeOf(e: Entry): Mode {
 }
 
 function oldestFirst(a: Entry, b: Entry): number {
-  const at = a.object.metadata.creationTimestamp as string | undefined;
-  const bt = b.object.metadata.creationTimestamp as string | undefined;
+  const at = a.object.metadata.creationTimestamp;
+  const bt = b.object.metadata.creationTimestamp;
   return (at ?? '').localeCompare(bt ?? '');
 }
 

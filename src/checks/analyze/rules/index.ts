@@ -1,5 +1,5 @@
 // The rule catalogue: every rule by its stable code. Codes never change meaning; retired codes are not reused.
-import type { Rule } from '../model.js';
+import type { Rule } from '../base/model.js';
 import { ISTIO_RULES } from './istio.js';
 import { KUBERNETES_RULES } from './kubernetes.js';
 import { LINKERD_RULES } from './linkerd.js';

@@ -1,8 +1,8 @@
 // Istio rules: mTLS (PeerAuthentication and DestinationRule), injection labels, and references between
 // VirtualServices, Gateways, DestinationRules and Services. Facts: meshes.md 2.4, 2.6 and 2.8.
 import { hasSidecar } from '../../meshes.js';
-import { rec, str, type ObjectIndex } from '../index.js';
-import type { Entry, Rule, RuleContext } from '../model.js';
+import { rec, str, type ObjectIndex } from '../base/object-index.js';
+import type { Entry, Rule, RuleContext } from '../base/model.js';
 import {
   asPodLike,
   describe,

@@ -1,8 +1,8 @@
 // Mesh-agnostic Kubernetes rules that matter behind a mesh: protocol selection from Service port names,
 // readiness probes, proxy resource limits, app labels, Service selectors; and Kuma's deny-by-default mTLS.
 import { hasSidecar } from '../../meshes.js';
-import { rec, str, type PodShape } from '../index.js';
-import type { Rule } from '../model.js';
+import { rec, str, type PodShape } from '../base/object-index.js';
+import type { Rule } from '../base/model.js';
 import { asPodLike, meshedBy, sidecarMeshes, spec } from './helpers.js';
 
 /** Istio's protocol prefixes (meshes.md 2.8, pkg/config/kube/conversion.go). */

@@ -1,7 +1,7 @@
 // Linkerd policy rules (meshes.md 3.4 and 3.8): Servers that deny everything, select nothing or name ports
 // no container has; AuthorizationPolicies aimed at nothing; namespaces that deny even probes.
-import { rec, str } from '../index.js';
-import type { Entry, Rule } from '../model.js';
+import { rec, str } from '../base/object-index.js';
+import type { Entry, Rule } from '../base/model.js';
 import { annotationsOf, labelsOf, LINKERD, spec } from './helpers.js';
 
 const SERVER = 'policy.linkerd.io/Server';

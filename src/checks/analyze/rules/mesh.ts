@@ -1,7 +1,7 @@
 // Injection rules for every sidecar mesh, from the mesh tables: pods without the sidecar their namespace
 // asks for, pods contradicting their namespace, namespaces two injectors select.
 import { hasSidecar, MESH_PROFILES } from '../../meshes.js';
-import type { Rule } from '../model.js';
+import type { Rule } from '../base/model.js';
 import { asPodLike, sidecarMeshes } from './helpers.js';
 
 export const MESH_RULES: Rule[] = [
