@@ -2,18 +2,15 @@
 // schema (ajv), suppressions by flag and by annotation, --failure-threshold, bad input, and the compliance
 // report loaded in real headless chromium.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import ajvDraft4 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
+import { renderedDom } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { ClusterHome } from '../helpers/cluster.js';
 import { applyMeshCrds, kubectlApply } from '../helpers/meshes.js';
-
-const run = promisify(execFile);
 
 const MANIFEST = `apiVersion: v1
 kind: Namespace
@@ -260,11 +257,7 @@ describe('meshdeck analyze outputs', () => {
       /<script|<link|src=|https?:\/\//,
       'self-contained: no scripts, no external resources',
     );
-    const { stdout: dom } = await run(
-      'chromium',
-      ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${out}`],
-      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-    );
+    const dom = await renderedDom(out);
     assert.match(dom, /<h1>Mesh configuration compliance report<\/h1>/);
     for (const control of [
       'transport-encryption',
