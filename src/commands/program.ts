@@ -2,6 +2,8 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
+import { analyzeCommand } from './analyze/index.js';
+import { checkCommand } from './check/index.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
@@ -38,6 +40,8 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['context', contextCommand],
   ['design', designCommand],
   ['perf', perfCommand],
+  ['check', checkCommand],
+  ['analyze', analyzeCommand],
   ['cluster', clusterCommand],
   ['sandbox', sandboxCommand],
   ['login', loginCommand],

@@ -1,3 +1,5 @@
+import { analyzeDesignObjects } from '../../checks/analyze/design.js';
+import { formatIssueLine } from '../../design/issues.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import { parseConcurrency } from '../shared/flags/cluster.js';
@@ -41,6 +43,9 @@ export function complete(inv: Invocation, design: string | undefined, flags: App
 export async function run(inv: Invocation, opts: Options): Promise<void> {
   const { dryRun, timeoutMs } = opts;
   await withDesignOnCluster(inv, opts, async ({ design, connection, concurrency }) => {
+    // Best-practice findings do not stop an apply: they are said on stderr (design validate fails on errors).
+    const namespace = opts.namespace ?? (await inv.context()).effective.namespace;
+    for (const i of analyzeDesignObjects(design, namespace)) inv.log.warn(`${i.rule}: ${formatIssueLine(i)}`);
     const printer = resultPrinter(inv, dryRun);
     const report = await applyDesign(connection.client, design, {
       dryRun,

@@ -1,5 +1,6 @@
 import { sortIssues, type DesignIssue } from '../../design/issues.js';
 import { validateDesign } from '../../design/validate.js';
+import { analyzeDesignObjects } from '../../checks/analyze/design.js';
 import { ExitCode, InterruptedError, MeshdeckError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { location } from '../../core/output/frame.js';
@@ -84,6 +85,8 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
     );
   }
 
+  // The analyzer's file-level rules (mesh configuration best practices), codes MD0001...
+  issues.push(...analyzeDesignObjects(design, (await inv.context()).effective.namespace));
   issues.splice(0, issues.length, ...sortIssues(issues, design.sources));
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
