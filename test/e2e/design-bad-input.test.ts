@@ -3,7 +3,7 @@
 // the sandbox's own request log and resourceVersion show.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { truncateSync } from 'node:fs';
+import { readdirSync, readlinkSync, truncateSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -162,7 +162,9 @@ describe('bad design input, against a live cluster', () => {
       const fifo = c.file(`pipe-${signal}`, '');
       execFileSync('sh', ['-c', 'rm -f "$0" && mkfifo "$0"', fifo]);
       const p = await spawnMeshdeck(c.home.env, ['design', 'validate', '-f', fifo]);
-      await new Promise((r) => setTimeout(r, 1000));
+      // Signal only once meshdeck holds the pipe open (it is then past start-up, its handlers set):
+      // a fixed wait is too short on a busy machine.
+      await untilOpened(p.pid, fifo);
       const started = Date.now();
       const out = await Promise.race([
         p.stop(signal),
@@ -224,3 +226,25 @@ spec: {size: 3}
     assert.equal(widget.spec.size, 3);
   });
 });
+
+/** Waits until process `pid` has `file` open (Linux /proc), for at most 30 s. */
+async function untilOpened(pid: number, file: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const fds = readdirSync(`/proc/${pid}/fd`);
+      if (fds.some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === file)) return;
+    } catch {
+      // not started yet, or gone: the assertions after say which
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function safeReadlink(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -136,10 +136,16 @@ describe('perf run: the longest durations', () => {
         '1',
         '--no-save',
       ]);
-      const early = await Promise.race([
-        run.exited,
-        new Promise((r) => setTimeout(() => r('running'), 2000)),
-      ]);
+      // Once load arrives (start-up may take seconds on a busy machine), it must go on: before, the run
+      // ended as soon as it started.
+      const loaded = (async () => {
+        const deadline = Date.now() + 30_000;
+        while (target.arrivals.length === 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 1500));
+        return 'running';
+      })();
+      const early = await Promise.race([run.exited, loaded]);
       assert.equal(early, 'running', `ended early: ${JSON.stringify(early)}`);
       assert.ok(target.arrivals.length > 0, 'it sends load meanwhile');
       const out = await run.stop('SIGINT');
