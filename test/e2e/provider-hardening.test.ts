@@ -1,0 +1,92 @@
+// Issue 18 (provider): what an adversarial review broke, each reproduced end to end. Dropped database
+// connections, two servers on one data folder, world-readable data, poisoned idempotency records.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { TestHome } from '../helpers/cli.js';
+import { ADMIN, sharedPostgres, spawnProviderProcess, tokensFor, usePostgres } from '../helpers/provider.js';
+
+const home = new TestHome();
+after(() => home.cleanup());
+
+/** `meshdeck provider serve` as its own process: its URL (first stdout line), its log, its exit. */
+function serve(args: string[], env: Record<string, string> = {}) {
+  const child: ChildProcess = spawnProviderProcess(
+    ['--port', '0', '--device-interval', '1', '--auth-rate-limit', '1000', ...args],
+    {
+      ...home.env,
+      MESHDECK_PROVIDER_INIT_ADMIN: ADMIN.username,
+      MESHDECK_PROVIDER_ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
+  );
+  let log = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => resolve(d.trim()));
+    void exited.then((code) => reject(new Error(`provider exited ${code}: ${log}`)));
+  });
+  url.catch(() => undefined);
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return { child, url, exited, log: () => log };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+
+function createDesign(url: string, token: string, name: string, data: unknown = { a: 1 }) {
+  return fetch(`${url}/api/designs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, data }),
+  });
+}
+
+describe('a PostgreSQL connection dropped in the middle of a transaction (item 1)', () => {
+  usePostgres();
+
+  it('answers 503 for the request in flight, stays up, and serves again', async () => {
+    const dbUrl = await (await sharedPostgres()).createDatabase();
+    const server = serve(['--database-url', dbUrl]);
+    const url = await server.url;
+    const token = (await tokensFor(url)).access_token;
+    assert.equal((await createDesign(url, token, 'before')).status, 201);
+
+    // Hold the documents table so that the next create waits inside its transaction, then cut every
+    // connection of the provider while it waits.
+    const blocker = new pg.Client({ connectionString: dbUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE documents IN ACCESS EXCLUSIVE MODE');
+      const inFlight = createDesign(url, token, 'in-flight');
+      for (let i = 0; i < 100; i++) {
+        const waiting = await blocker.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (waiting.rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await blocker.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      const answer = await inFlight;
+      assert.equal(answer.status, 503, await answer.text());
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    assert.equal(server.child.exitCode, null, `the provider is still running: ${server.log()}`);
+    assert.equal((await createDesign(url, token, 'after')).status, 201);
+    await stopProcess(server.child);
+  });
+});
