@@ -36,6 +36,11 @@ function serve(args: string[], env: Record<string, string> = {}) {
   return { child, url, exited, log: () => log };
 }
 
+/** The exit code of a provider expected to refuse to start, or 'started' when it started instead. */
+function refusal(server: ReturnType<typeof serve>): Promise<number | null | 'started'> {
+  return Promise.race([server.exited, server.url.then(() => 'started' as const)]).catch(() => server.exited);
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
@@ -88,5 +93,66 @@ describe('a PostgreSQL connection dropped in the middle of a transaction (item 1
     assert.equal(server.child.exitCode, null, `the provider is still running: ${server.log()}`);
     assert.equal((await createDesign(url, token, 'after')).status, 201);
     await stopProcess(server.child);
+  });
+});
+
+describe('the PGlite data folder (items 2 and 3)', () => {
+  it('is held by one provider: a second one refuses, naming the holder; a dead holder is taken over', async () => {
+    const dir = join(home.root, 'shared-data');
+    const first = serve(['--data-dir', dir]);
+    const url = await first.url;
+    const second = serve(['--data-dir', dir]);
+    assert.equal(await refusal(second), 1, second.log());
+    assert.match(
+      second.log(),
+      new RegExp(`data folder ${dir} is in use by another provider \\(pid ${first.child.pid}, since `),
+    );
+    assert.match(second.log(), /stop that provider first/);
+    const token = (await tokensFor(url)).access_token;
+    assert.equal((await createDesign(url, token, 'kept')).status, 201);
+
+    // kill -9 leaves the lock behind; its holder is gone, so the next provider takes it over.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const third = serve(['--data-dir', dir]);
+    const url3 = await third.url;
+    const token3 = (await tokensFor(url3)).access_token;
+    const list = await fetch(`${url3}/api/designs`, { headers: { authorization: `Bearer ${token3}` } });
+    assert.deepEqual(
+      ((await list.json()) as { items: Array<{ name: string }> }).items.map((d) => d.name),
+      ['kept'],
+    );
+    await stopProcess(third.child);
+  });
+
+  it('is private: created 0700 with 0600 files, an existing 0755 one tightened, a writable one refused', async () => {
+    const { chmodSync, mkdirSync, statSync, readdirSync } = await import('node:fs');
+    const dir = join(home.root, 'loose-data');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const server = serve(['--data-dir', dir]);
+    const url = await server.url;
+    const token = (await tokensFor(url)).access_token;
+    assert.equal((await createDesign(url, token, 'private')).status, 201);
+    await stopProcess(server.child);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const open: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if ((statSync(p).mode & 0o077) !== 0) open.push(`${p} ${(statSync(p).mode & 0o777).toString(8)}`);
+        if (e.isDirectory()) walk(p);
+      }
+    };
+    walk(dir);
+    assert.deepEqual(open.slice(0, 5), [], 'nothing in the data folder is readable by others');
+
+    const shared = join(home.root, 'shared-writable');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const refused = serve(['--data-dir', shared]);
+    assert.equal(await refusal(refused), 1, refused.log());
+    assert.match(refused.log(), /data folder .*shared-writable can be written by any user \(mode 0777\)/);
+    assert.match(refused.log(), /chmod 700/);
   });
 });
