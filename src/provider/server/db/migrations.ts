@@ -73,6 +73,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // The stored answer as JSON text: jsonb refuses \u0000 and lone surrogates, which json data may hold.
   `ALTER TABLE idempotency_keys ALTER COLUMN body TYPE text USING body::text`,
+  // The refresh token a rotation issued, so a retried refresh (its answer lost) can be told from theft.
+  `ALTER TABLE tokens ADD COLUMN replaced_by text`,
 ];
 
 /**
