@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { TestHome } from '../helpers/cli.js';
+import { configDesign } from '../helpers/designs.js';
 import { ADMIN, sharedPostgres, spawnProviderProcess, tokensFor, usePostgres } from '../helpers/provider.js';
 
 const home = new TestHome();
@@ -154,5 +155,27 @@ describe('the PGlite data folder (items 2 and 3)', () => {
     assert.equal(await refusal(refused), 1, refused.log());
     assert.match(refused.log(), /data folder .*shared-writable can be written by any user \(mode 0777\)/);
     assert.match(refused.log(), /chmod 700/);
+  });
+});
+
+describe('a provider that answers with something that is not HTTP (item 17)', () => {
+  it('fails the push (exit 1) instead of queueing it as if the provider were down', async () => {
+    const { createServer } = await import('node:net');
+    const { writeFileSync } = await import('node:fs');
+    const garbage = createServer((socket) => {
+      socket.on('data', () => socket.end('SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n\r\n'));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
+    after(() => garbage.close());
+    const url = `http://127.0.0.1:${(garbage.address() as { port: number }).port}`;
+    const file = join(home.root, 'garbage.yaml');
+    writeFileSync(file, configDesign('garbage', { v: '1' }));
+    const r = await home.run(['design', 'push', file, '--provider', url], {
+      env: { MESHDECK_TOKEN: 'mda_test-token' },
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /answered GET \/api\/capabilities with something that is not HTTP \(HPE_/);
+    assert.doesNotMatch(r.stderr, /queued|unreachable/);
   });
 });
