@@ -1,7 +1,8 @@
 // Issue 18 (provider items 12, 4, 17): a refresh retried after its answer was lost keeps the session;
 // API tokens expire, are tied to their creator, listed and revoked.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { TestHome } from '../helpers/cli.js';
 import { providerFixture, tokensFor } from '../helpers/provider.js';
 
 const form = (body: Record<string, string>) => ({
@@ -36,5 +37,30 @@ describe('a refresh retried after its answer was lost (item 12)', () => {
     assert.equal(theft.status, 400);
     assert.match(await theft.text(), /already used; the session is revoked/);
     assert.equal((await me(next.access_token)).status, 401);
+  });
+});
+
+describe('token view for an API token (item 17)', () => {
+  const { server } = providerFixture('pglite');
+  const home = new TestHome();
+  after(() => home.cleanup());
+
+  it('shows when a 1-day API token expires, not "never"', async () => {
+    const access = (await tokensFor(server().url)).access_token;
+    const created = await fetch(`${server().url}/api/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ci', expiresInDays: 1 }),
+    });
+    assert.equal(created.status, 201);
+    const { token } = (await created.json()) as { token: string };
+    const login = await home.run(['login', '--with-token', '--provider', server().url], {
+      input: `${token}\n`,
+    });
+    assert.equal(login.code, 0, login.stderr);
+    const view = await home.run(['token', 'view', '--provider', server().url]);
+    assert.equal(view.code, 0, view.stderr);
+    assert.doesNotMatch(view.stdout, /never/);
+    assert.match(view.stdout, /in 2[34] h/);
   });
 });

@@ -105,8 +105,12 @@ export function systemRoutes(router: Router, app: App): void {
   });
 
   router.on('GET', ENDPOINTS.me, async (ctx) => {
-    const { user } = await app.authenticate(ctx);
-    const profile: UserProfile = { ...user, providerType: app.options.local ? 'local' : 'remote' };
+    const { user, expiresAt } = await app.authenticate(ctx);
+    const profile: UserProfile = {
+      ...user,
+      providerType: app.options.local ? 'local' : 'remote',
+      ...(expiresAt ? { tokenExpiresAt: new Date(expiresAt).toISOString() } : {}),
+    };
     sendJson(ctx.res, 200, profile);
   });
 
