@@ -3,7 +3,7 @@
 // and blocks nothing; a crash while replaying a chained update gives no false conflict.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -133,7 +133,8 @@ describe('the outbox (items 5 and 13)', () => {
   it('sets aside a change the provider fails on, and a damaged file, so the others go through', async () => {
     // A proxy in front of the provider that fails on one design, as a provider bug would.
     let failing = true;
-    const proxy = createServer(async (req, res) => {
+    const proxy = createServer((req, res) => void forward(req, res));
+    const forward = async (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
@@ -154,7 +155,7 @@ describe('the outbox (items 5 and 13)', () => {
       if (!answer) return void res.writeHead(502).end();
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
       res.end(Buffer.from(await answer.arrayBuffer()));
-    });
+    };
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     after(() => proxy.close());
     const via = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
