@@ -5,38 +5,66 @@ import {
   evaluateGates,
   DEFAULT_BASELINE_METRICS,
 } from '../../perf/gates/evaluate.js';
-import { parseGate } from '../../perf/gates/parse.js';
+import { parseGate, type Gate } from '../../perf/gates/parse.js';
 import type { GateVerdict } from '../../perf/result/model.js';
 import { badValue } from '../../core/input-error.js';
 import type { Invocation } from '../shared/invocation.js';
-import { renderVerdicts } from './print.js';
+import { gatesJUnit } from '../../perf/gates/junit.js';
+import { renderVerdicts, writeJUnitFile } from '../shared/perf-print.js';
 import { findResult } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(
-  inv: Invocation,
-  ref: string,
-  opts: { baseline?: string; maxRegression?: string; metric?: string; assert?: string[] },
-): Promise<void> {
-  const gates = (opts.assert ?? []).map(parseGate);
-  if (!opts.baseline && gates.length === 0) {
+interface GateFlags {
+  baseline?: string;
+  maxRegression?: string;
+  metric?: string;
+  assert?: string[];
+  junit?: string;
+}
+
+interface Options {
+  ref: string;
+  gates: Gate[];
+  baseline?: string;
+  /** Given with --max-regression (it needs --baseline). */
+  maxRegressionGiven: boolean;
+  maxRegression: number;
+  metrics: readonly string[];
+  junit?: string;
+}
+
+export function complete(_inv: Invocation, ref: string, flags: GateFlags): Options {
+  return {
+    ref,
+    gates: (flags.assert ?? []).map(parseGate),
+    baseline: flags.baseline,
+    maxRegressionGiven: flags.maxRegression !== undefined,
+    maxRegression: parsePercent(flags.maxRegression ?? '10%'),
+    metrics: flags.metric
+      ? flags.metric
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : DEFAULT_BASELINE_METRICS,
+    junit: flags.junit,
+  };
+}
+
+export function validate(opts: Options): void {
+  if (!opts.baseline && opts.gates.length === 0) {
     throw new UsageError('nothing to check: give --baseline RESULT and/or --assert GATE', {
       hint: 'e.g. meshdeck perf gate canary --baseline stable --max-regression 10%',
     });
   }
-  if (opts.maxRegression !== undefined && !opts.baseline) {
+  if (opts.maxRegressionGiven && !opts.baseline) {
     throw new UsageError('--max-regression needs --baseline', {
       hint: 'name the result to compare against with --baseline',
     });
   }
-  const maxRegression = parsePercent(opts.maxRegression ?? '10%');
-  const metrics = opts.metric
-    ? opts.metric
-        .split(',')
-        .map((m) => m.trim())
-        .filter(Boolean)
-    : DEFAULT_BASELINE_METRICS;
-  const s = await stores(inv);
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const { ref, gates, maxRegression, metrics } = opts;
+  const s = await inv.factory.perfStores();
   const result = await findResult(s, ref);
   const verdicts: GateVerdict[] = [];
   let baselineId: string | null = null;
@@ -48,7 +76,10 @@ export async function run(
   verdicts.push(...evaluateGates(result, gates));
   const failed = verdicts.filter((v) => !v.passed);
 
-  if (inv.format === 'json' || inv.format === 'yaml') {
+  await writeJUnitFile(inv, opts.junit, result, verdicts);
+  if (inv.format === 'junit') {
+    inv.out.write(gatesJUnit(result, verdicts));
+  } else if (inv.format === 'json' || inv.format === 'yaml') {
     await inv.out.data({
       apiVersion: API_VERSION,
       kind: 'PerfGateReport',

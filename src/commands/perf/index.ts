@@ -3,9 +3,9 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
-import { addGateOption, addResultMetaOptions, addRunOptions } from './options.js';
+import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
 
-const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp'];
+const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
 
 export function perfCommand(): CommandUnknownOpts {
   const group = new Command('perf').description(
@@ -17,9 +17,9 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const run = action(
-    addResultMetaOptions(
-      addGateOption(
-        addRunOptions(
+    addResultFlags(
+      addGateFlag(
+        addLoadFlags(
           group
             .command('run')
             .description('load a URL and report latency percentiles, rate and errors')
@@ -39,9 +39,9 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const apply = action(
-    addResultMetaOptions(
-      addGateOption(
-        addRunOptions(
+    addResultFlags(
+      addGateFlag(
+        addLoadFlags(
           group
             .command('apply')
             .description(
@@ -83,8 +83,23 @@ export function perfCommand(): CommandUnknownOpts {
     'meshdeck perf compare 3f2a9c1e baseline.json',
   ]);
 
+  const report = action(
+    group
+      .command('report')
+      .description('write results as a self-contained HTML page with charts, or as Markdown for CI')
+      .argument('<results...>', 'results by id, id prefix or name, or result files')
+      .addOption(new Option('--out <file>', 'write the report to this file instead of stdout'))
+      .addOption(new Option('--title <text>', 'the report heading')),
+    () => import('./report.js'),
+  );
+  outputs(report, ['html', 'md']);
+  examples(report, [
+    'meshdeck perf report baseline canary --out report.html',
+    'meshdeck perf report canary -o md >> "$GITHUB_STEP_SUMMARY"',
+  ]);
+
   const gate = action(
-    addGateOption(
+    addGateFlag(
       group
         .command('gate')
         .description('check a result against gates or a baseline; exit 3 when one fails')
@@ -102,7 +117,7 @@ export function perfCommand(): CommandUnknownOpts {
     ),
     () => import('./gate.js'),
   );
-  outputs(gate, ['table', 'json', 'yaml']);
+  outputs(gate, ['table', 'json', 'yaml', 'junit']);
   examples(gate, [
     'meshdeck perf gate canary --baseline stable --max-regression 10%',
     "meshdeck perf gate result.json --assert 'p99<=20ms' --assert 'rps>=950'",
@@ -115,7 +130,11 @@ export function perfCommand(): CommandUnknownOpts {
         'run the echo target: ?delay=5ms, ?status=503:10 (exactly 10%), ?size=1k, ?close=1, ?chunked=1',
       )
       .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('8080'))
-      .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0')),
+      .addOption(
+        new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default(
+          '127.0.0.1',
+        ),
+      ),
     () => import('./serve.js'),
   );
   examples(serve, [
@@ -133,8 +152,8 @@ function profileCommand(): CommandUnknownOpts {
   examples(group, ['meshdeck perf profile list']);
 
   const create = action(
-    addGateOption(
-      addRunOptions(
+    addGateFlag(
+      addLoadFlags(
         group
           .command('create')
           .description('save test settings under a name (from flags, or imported from an SMP file with -f)')

@@ -1,12 +1,11 @@
 import { OperationError, UsageError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
-import { openProviderSession } from '../../provider/client/session.js';
 import { conflictLines } from '../../provider/client/sync/conflicts.js';
-import { SyncEngine, setAsideMessage } from '../../provider/client/sync/engine.js';
+import { setAsideMessage } from '../../provider/client/sync/engine.js';
 import type { FailedChange } from '../../provider/client/sync/outbox.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
 interface SyncRow {
   kind: string;
@@ -49,27 +48,34 @@ const failedView: ListView<FailedChange> = {
   toData: (f) => ({ apiVersion: API_VERSION, kind: 'FailedChange', ...f }),
 };
 
-interface SyncOptions {
-  provider?: string;
+/** What to do with changes set aside (--failed, --retry ID, --drop ID); none: a plain sync. */
+interface SyncOptions extends ProviderOptions {
   failed?: true;
   retry?: string;
   drop?: string;
 }
 
-export async function run(inv: Invocation, opts: SyncOptions): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
-    url: opts.provider,
-    requireAuth: !(opts.failed || opts.drop),
+export function complete(
+  _inv: Invocation,
+  flags: { provider?: string; failed?: true; retry?: string; drop?: string },
+): SyncOptions {
+  return { ...parseProviderFlag(flags), failed: flags.failed, retry: flags.retry, drop: flags.drop };
+}
+
+export async function run(inv: Invocation, o: SyncOptions): Promise<void> {
+  const session = await inv.factory.providerSession({
+    url: o.providerUrl,
+    requireAuth: !(o.failed || o.drop !== undefined),
   });
-  const engine = new SyncEngine(session, syncLog(inv));
-  if (opts.failed) return inv.out.list(await engine.outbox.failed(), failedView);
-  if (opts.drop !== undefined) {
-    if (!(await engine.outbox.drop(opts.drop))) throw unknownFailed(opts.drop);
-    inv.log.info(`dropped failed change ${opts.drop}`);
+  const engine = await inv.factory.syncEngine(session);
+  if (o.failed) return inv.out.list(await engine.outbox.failed(), failedView);
+  if (o.drop !== undefined) {
+    if (!(await engine.outbox.drop(o.drop))) throw unknownFailed(o.drop);
+    inv.log.info(`dropped failed change ${o.drop}`);
     return;
   }
-  if (opts.retry !== undefined) {
-    const id = opts.retry;
+  if (o.retry !== undefined) {
+    const id = o.retry;
     const requeued = await engine.outbox.exclusive(() => engine.outbox.retry(id));
     if (requeued === 'unknown') throw unknownFailed(id);
     if (requeued === 'unreadable') {
