@@ -25,6 +25,8 @@ export interface ProviderFolders {
   cache: string;
   /** Changes not yet accepted by the provider, replayed in order. */
   outbox: string;
+  /** Queued changes that could not be sent, set aside so that they block nothing (sync --failed). */
+  failed: string;
   /** What each local object was last synced from (id, version, content hash). */
   bases: string;
   /** Both versions of every conflicting change. */
@@ -37,6 +39,7 @@ export function providerFolders(paths: MeshdeckPaths, key: string, account: stri
   return {
     cache: join(paths.cacheDir, 'provider', key, account),
     outbox: join(paths.stateDir, 'provider', key, account, 'outbox'),
+    failed: join(paths.stateDir, 'provider', key, account, 'failed'),
     bases: join(paths.stateDir, 'provider', key, account, 'bases'),
     conflicts: join(paths.stateDir, 'provider', key, account, 'conflicts'),
     locks: join(paths.stateDir, 'provider', key, 'locks'),

@@ -116,6 +116,17 @@ export class ProviderHttp {
         );
       }
       if (err instanceof ProviderResponseError) throw err;
+      const code = (err as { cause?: { code?: unknown } }).cause?.code;
+      if (typeof code === 'string' && code.startsWith('HPE_')) {
+        // It answered, but not in HTTP: a wrong port or a broken proxy, not an outage. Queueing writes
+        // for it would only hide the mistake.
+        throw new ProviderResponseError(
+          `provider at ${this.baseUrl} answered ${method} ${path} with something that is not HTTP (${code})`,
+          0,
+          undefined,
+          { hint: 'check the provider URL and port: something other than a meshdeck provider answers there' },
+        );
+      }
       throw new ProviderUnreachableError(`provider at ${this.baseUrl} unreachable: ${networkReason(err)}`, {
         hint: 'check the URL and that the provider is running; work you save meanwhile is queued in the outbox',
         cause: err,

@@ -53,6 +53,8 @@ export async function login(
     id: profile.id,
     username: profile.username,
   });
+  // A pasted token (--with-token) comes without its lifetime; the provider says it.
+  credential.expiresAt ??= profile.tokenExpiresAt;
   const store = await credentialsFor(host).save(credential);
   return { profile, store, credential };
 }

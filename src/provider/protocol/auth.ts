@@ -26,4 +26,6 @@ export interface UserProfile {
   email: string;
   role: 'admin' | 'user';
   providerType: 'remote' | 'local';
+  /** When the token this request was made with stops working (ISO 8601); absent when it does not expire. */
+  tokenExpiresAt?: string;
 }

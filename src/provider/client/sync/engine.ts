@@ -19,7 +19,7 @@ import { SyncBases } from './bases.js';
 import { DocumentCache, type CachedDocument } from './cache.js';
 import { ConflictError, saveConflict, type SavedConflict } from './conflicts.js';
 import { contentHash } from './content.js';
-import { Outbox, type OutboxChange, type OutboxEntry } from './outbox.js';
+import { Outbox, type FailedChange, type OutboxChange, type OutboxEntry } from './outbox.js';
 
 /** The provider has no document of that kind and name. */
 export class DocumentNotFoundError extends OperationError {
@@ -65,6 +65,8 @@ export interface ReplayReport {
     replayed: boolean;
   }>;
   conflicts: SavedConflict[];
+  /** Changes set aside in the failed folder: damaged files, changes the provider failed on. */
+  setAside: FailedChange[];
   /** Changes still queued because the provider became unreachable. */
   remaining: number;
   offlineReason?: string;
@@ -81,28 +83,42 @@ export class SyncEngine {
   ) {
     this.cache = new DocumentCache(session.folders.cache);
     this.bases = new SyncBases(session.folders.bases);
-    this.outbox = new Outbox(session.folders.outbox);
+    this.outbox = new Outbox(session.folders.outbox, session.folders.failed);
   }
 
   private get url(): string {
     return this.session.target.url;
   }
 
-  /** Sends every queued change in order. Stops (keeping the rest) when the provider is unreachable. */
+  /**
+   * Sends every queued change in order. Stops (keeping the rest) when the provider is unreachable; a
+   * change that cannot be sent (a damaged file, a provider error on it) is set aside, with the later
+   * changes of the same object, and the others go on.
+   */
   async replay(): Promise<ReplayReport> {
-    const report: ReplayReport = { sent: [], conflicts: [], remaining: 0 };
+    const report: ReplayReport = { sent: [], conflicts: [], setAside: [], remaining: 0 };
     if (await this.outbox.isEmpty()) return report;
     return this.outbox.exclusive(async () => {
-      const entries = await this.outbox.entries();
-      const failed = new Set<string>();
+      const { entries, damaged } = await this.outbox.scan();
+      for (const d of damaged) {
+        report.setAside.push(await this.outbox.setAside(d, `damaged outbox file ${d.file}: ${d.problem}`));
+      }
+      const conflicted = new Set<string>();
+      const setAside = new Set<string>();
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
-        if (failed.has(entry.id)) {
+        if (conflicted.has(entry.id)) {
           report.conflicts.push(await this.conflict(entry, 'an earlier queued change of it conflicted'));
           await this.outbox.remove(entry);
           continue;
         }
-        let outcome: WriteOutcome;
+        if (setAside.has(entry.id)) {
+          report.setAside.push(
+            await this.outbox.setAside(entry, 'an earlier queued change of it was set aside'),
+          );
+          continue;
+        }
+        let outcome: WriteOutcome | 'already-applied';
         try {
           outcome = await this.send(entry);
         } catch (err) {
@@ -115,12 +131,28 @@ export class SyncEngine {
             // Refused for good (invalid, too large): keep it aside rather than block the queue forever.
             report.conflicts.push(await this.conflict(entry, `the provider refused it: ${err.message}`));
             await this.outbox.remove(entry);
-            failed.add(entry.id);
+            conflicted.add(entry.id);
+            continue;
+          }
+          if (err instanceof ProviderResponseError && err.status >= 500) {
+            // The provider fails on this change: the others must still go through.
+            report.setAside.push(await this.outbox.setAside(entry, err.message));
+            setAside.add(entry.id);
             continue;
           }
           throw err;
         }
-        if (outcome.ok) {
+        if (outcome === 'already-applied') {
+          const base = (await this.bases.byId(entry.kind, entry.id))!;
+          await this.outbox.remove(entry);
+          report.sent.push({
+            kind: entry.kind,
+            name: entry.name,
+            op: entry.op,
+            version: base.version,
+            replayed: true,
+          });
+        } else if (outcome.ok) {
           await this.accepted(entry.kind, outcome.doc, entry.data);
           await this.outbox.remove(entry);
           report.sent.push({
@@ -133,14 +165,14 @@ export class SyncEngine {
         } else {
           report.conflicts.push(await this.conflict(entry, outcome.message, outcome.current));
           await this.outbox.remove(entry);
-          failed.add(entry.id);
+          conflicted.add(entry.id);
         }
       }
       return report;
     });
   }
 
-  private async send(entry: OutboxEntry): Promise<WriteOutcome> {
+  private async send(entry: OutboxEntry): Promise<WriteOutcome | 'already-applied'> {
     if (entry.op === 'create') {
       return this.session.api.create(
         entry.kind,
@@ -148,14 +180,24 @@ export class SyncEngine {
         entry.idempotencyKey,
       );
     }
-    const base = entry.baseVersion ?? (await this.bases.byId(entry.kind, entry.id))?.version;
+    let base = entry.baseVersion;
     if (base === undefined) {
-      return {
-        ok: false,
-        status: 412,
-        code: 'unknown_base',
-        message: 'the version this change was made on is unknown',
-      };
+      // A change queued after another of the same object: its base is what that one produced.
+      const synced = await this.bases.byId(entry.kind, entry.id);
+      if (synced === undefined) {
+        return {
+          ok: false,
+          status: 412,
+          code: 'unknown_base',
+          message: 'the version this change was made on is unknown',
+        };
+      }
+      // Already the provider's content at that version: accepted before a crash left the file here.
+      if (synced.hash === contentHash(entry.data)) return 'already-applied';
+      base = synced.version;
+      // Pinned before sending, so a retry after a crash sends the very same request (same key, same
+      // If-Match) and gets the provider's first answer instead of a false conflict.
+      await this.outbox.pin(entry, base);
     }
     return this.session.api.update(
       entry.kind,
@@ -192,6 +234,7 @@ export class SyncEngine {
   async flush(): Promise<boolean> {
     const report = await this.replay();
     for (const c of report.conflicts) this.log.warn(`${c.reason}; both versions kept in ${c.dir}`);
+    for (const f of report.setAside) this.log.warn(setAsideMessage(f));
     if (report.sent.length > 0) this.log.info(`sent ${report.sent.length} queued change(s) to ${this.url}`);
     return report.remaining === 0;
   }
@@ -402,6 +445,14 @@ export class SyncEngine {
       if (!isOffline(err)) throw err;
     }
   }
+}
+
+/** One line for a change set aside, with how to see and act on it. */
+export function setAsideMessage(f: FailedChange): string {
+  const what = f.change
+    ? `queued ${f.change.op} of ${singularKind(f.change.kind)} "${f.change.name}"`
+    : 'queued change';
+  return `${what} set aside as failed change ${f.id} (${f.reason}); see meshdeck sync --failed, then --retry ${f.id} or --drop ${f.id}`;
 }
 
 function now(): string {

@@ -1,5 +1,7 @@
 // Sessions and their tokens. Access tokens are short-lived; refresh tokens rotate on every use, and a
-// refresh token used twice revokes its whole session (someone else has a copy). Only hashes are stored.
+// refresh token used twice revokes its whole session (someone else has a copy), except within a short
+// grace window while the pair it was exchanged for is still unused: that is a retry whose answer was lost
+// (Ctrl-C, kill -9, a dropped connection), answered with a fresh pair. Only hashes are stored.
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { oauthError, unauthorized } from '../http/errors.js';
@@ -11,6 +13,9 @@ export interface TokenSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
 }
+
+/** How long after a rotation the old refresh token may be sent again (a retry), if the new one is unused. */
+export const REFRESH_RETRY_GRACE_SECONDS = 60;
 
 export interface Principal {
   user: User;
@@ -119,9 +124,13 @@ export async function refreshSession(
       expires_at: Date | null;
       used_at: Date | null;
       revoked_at: Date | null;
+      replaced_by: string | null;
+      successor_used: boolean | null;
     }>(
-      `SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at
+      `SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at, t.replaced_by,
+              (n.used_at IS NOT NULL) AS successor_used
          FROM tokens t JOIN sessions s ON s.id = t.session_id
+         LEFT JOIN tokens n ON n.hash = t.replaced_by
         WHERE t.hash = $1 AND t.kind = 'refresh' FOR UPDATE OF t`,
       [hashToken(refreshToken)],
     );
@@ -129,17 +138,30 @@ export async function refreshSession(
     if (!row) return { error: 'unknown refresh token' };
     if (row.revoked_at) return { error: 'session revoked' };
     if (row.used_at) {
-      // Reuse of a rotated token: whoever holds the other copy must not keep the session.
-      await tx.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [row.session_id]);
-      return { error: 'refresh token already used; the session is revoked', session: row.session_id };
+      const retry =
+        Date.now() - row.used_at.getTime() <= REFRESH_RETRY_GRACE_SECONDS * 1000 &&
+        row.replaced_by !== null &&
+        row.successor_used === false;
+      if (!retry) {
+        // Reuse of a rotated token: whoever holds the other copy must not keep the session.
+        await tx.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [row.session_id]);
+        return { error: 'refresh token already used; the session is revoked', session: row.session_id };
+      }
+      // The pair issued last time was never used: its answer was lost. It is replaced by a fresh one.
+      await tx.query(`UPDATE tokens SET expires_at = now() WHERE hash = $1`, [row.replaced_by]);
+    } else if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+      return { error: 'refresh token expired' };
     }
-    if (row.expires_at && row.expires_at.getTime() <= Date.now()) return { error: 'refresh token expired' };
-    await tx.query('UPDATE tokens SET used_at = now() WHERE hash = $1', [hashToken(refreshToken)]);
-    // The old access token stops working with the rotation.
+    // The old access tokens stop working with the rotation.
     await tx.query(`UPDATE tokens SET expires_at = now() WHERE session_id = $1 AND kind = 'access'`, [
       row.session_id,
     ]);
-    return { tokens: await issuePair(tx, row.session_id, settings), session: row.session_id };
+    const tokens = await issuePair(tx, row.session_id, settings);
+    await tx.query('UPDATE tokens SET used_at = coalesce(used_at, now()), replaced_by = $2 WHERE hash = $1', [
+      hashToken(refreshToken),
+      hashToken(tokens.refresh_token!),
+    ]);
+    return { tokens, session: row.session_id };
   });
   // Told after the commit, so no request can cache the old state again in between.
   if (outcome.session) onRotated(outcome.session);

@@ -13,6 +13,8 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Fails when the database cannot answer within timeoutMs. */
   ping(timeoutMs: number): Promise<void>;
+  /** Periodic housekeeping of the storage itself (file modes of an embedded database). */
+  maintain?(): Promise<void>;
   close(): Promise<void>;
 }
 

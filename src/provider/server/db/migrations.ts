@@ -71,6 +71,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (owner_id, key)
   );
   `,
+  // The stored answer as JSON text: jsonb refuses \u0000 and lone surrogates, which json data may hold.
+  `ALTER TABLE idempotency_keys ALTER COLUMN body TYPE text USING body::text`,
+  // The refresh token a rotation issued, so a retried refresh (its answer lost) can be told from theft.
+  `ALTER TABLE tokens ADD COLUMN replaced_by text`,
 ];
 
 /**

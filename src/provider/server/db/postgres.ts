@@ -25,6 +25,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out connection that breaks (the database stopped, the backend terminated) emits
+      // 'error' on the client, which the pool only listens for while the client is idle: without this
+      // listener the process would crash. The query in flight fails too, which answers 503.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -33,11 +40,14 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        if (!broken) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        }
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -3,7 +3,7 @@ import type { App } from '../app/app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { sendJson, sendText } from '../http/respond.js';
-import type { Router } from '../app/router.js';
+import type { RequestContext, Router } from '../app/router.js';
 import { createUser } from '../auth/users.js';
 import { schemaVersion, MIGRATIONS } from '../db/migrations.js';
 import {
@@ -72,35 +72,45 @@ export function systemRoutes(router: Router, app: App): void {
 
   router.on('GET', '/healthz/live', async ({ res }) => sendText(res, 200, 'ok\n'));
 
-  router.on('GET', '/healthz/ready', async ({ res, url }) => {
+  router.on('GET', '/healthz/ready', async (ctx) => {
+    const { res, url } = ctx;
+    // Each check's verdict is public (load balancers, probes); what it found (the data path, the
+    // database's user@host/db, the version, error texts) is for admins only.
+    const details = await isAdmin(app, ctx);
     const lines: string[] = [];
     let ok: boolean;
     const started = Date.now();
     try {
       await app.db.ping(2000);
-      lines.push(`[+]database ok (${app.db.kind}, ${Date.now() - started} ms)`);
+      lines.push(`[+]database ok${details ? ` (${app.db.kind}, ${Date.now() - started} ms)` : ''}`);
       const version = await schemaVersion(app.db);
       const current = version === MIGRATIONS.length;
       ok = current;
       lines.push(
         current
-          ? `[+]migrations ok (version ${version})`
-          : `[-]migrations failed: schema at version ${version}, this server needs ${MIGRATIONS.length}`,
+          ? `[+]migrations ok${details ? ` (version ${version})` : ''}`
+          : `[-]migrations failed${details ? `: schema at version ${version}, this server needs ${MIGRATIONS.length}` : ''}`,
       );
     } catch (err) {
       ok = false;
-      lines.push(`[-]database failed: ${(err as Error).message}`);
+      lines.push(`[-]database failed${details ? `: ${(err as Error).message}` : ''}`);
     }
-    lines.push(`[i]storage ${app.db.kind} ${app.db.location}`);
-    lines.push(`[i]version ${VERSION}`);
+    if (details) {
+      lines.push(`[i]storage ${app.db.kind} ${app.db.location}`);
+      lines.push(`[i]version ${VERSION}`);
+    }
     lines.push(ok ? 'readyz check passed' : 'readyz check failed');
     const verbose = url.searchParams.has('verbose') && url.searchParams.get('verbose') !== '0';
     sendText(res, ok ? 200 : 503, verbose ? `${lines.join('\n')}\n` : ok ? 'ok\n' : 'not ready\n');
   });
 
   router.on('GET', ENDPOINTS.me, async (ctx) => {
-    const { user } = await app.authenticate(ctx);
-    const profile: UserProfile = { ...user, providerType: app.options.local ? 'local' : 'remote' };
+    const { user, expiresAt } = await app.authenticate(ctx);
+    const profile: UserProfile = {
+      ...user,
+      providerType: app.options.local ? 'local' : 'remote',
+      ...(expiresAt ? { tokenExpiresAt: new Date(expiresAt).toISOString() } : {}),
+    };
     sendJson(ctx.res, 200, profile);
   });
 
@@ -123,4 +133,14 @@ export function systemRoutes(router: Router, app: App): void {
     });
     sendJson(ctx.res, 201, created);
   });
+}
+
+/** Whether the request carries an admin's valid token; no token or any other is simply "no". */
+async function isAdmin(app: App, ctx: RequestContext): Promise<boolean> {
+  if (!ctx.req.headers.authorization) return false;
+  try {
+    return (await app.authenticate(ctx)).user.role === 'admin';
+  } catch {
+    return false;
+  }
 }

@@ -42,7 +42,7 @@ export async function idempotent(
       [owner, key, print],
     );
     if (inserted.length === 0) {
-      const rows = await tx.query<{ fingerprint: string; status: number; body: Reply }>(
+      const rows = await tx.query<{ fingerprint: string; status: number; body: string }>(
         'SELECT fingerprint, status, body FROM idempotency_keys WHERE owner_id = $1 AND key = $2',
         [owner, key],
       );
@@ -53,7 +53,7 @@ export async function idempotent(
           'this Idempotency-Key was used for a different request',
         );
       }
-      return { ...rows[0].body, replayed: true };
+      return { ...(JSON.parse(rows[0].body) as Reply), replayed: true };
     }
     let reply: Reply;
     try {
