@@ -2,6 +2,7 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
+import { adapterCommand } from './adapter/index.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
@@ -39,6 +40,7 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['design', designCommand],
   ['perf', perfCommand],
   ['cluster', clusterCommand],
+  ['adapter', adapterCommand],
   ['sandbox', sandboxCommand],
   ['login', loginCommand],
   ['logout', logoutCommand],
