@@ -283,6 +283,9 @@ export class ExternalAdapter implements MeshAdapter {
           return this.notAnAdapter(`it does not speak gRPC (${details})`);
         }
         return { transient: true, reason: details };
+      case grpc.status.CANCELLED:
+        // Not by us (the signal has not fired): the adapter dropped the call, as one shutting down does.
+        return { transient: true, reason: 'the adapter dropped the call' };
       case grpc.status.DEADLINE_EXCEEDED:
         return {
           transient: true,
