@@ -15,6 +15,7 @@ import type {
   OperationOutcome,
   OperationRequest,
 } from '../types.js';
+import { sleepUntilListening } from './port-watch.js';
 import { grpc, meshServiceClient, type MeshServiceClient } from './service.js';
 import {
   componentInfoFromWire,
@@ -244,7 +245,8 @@ export class ExternalAdapter implements MeshAdapter {
         `waiting for adapter "${this.name}" at ${this.address} (${failure.reason}); next attempt in ${formatMs(delay)}`,
       );
       try {
-        await sleep(delay, signal);
+        if (failure.reason === REFUSED) await sleepUntilListening(this.address, delay, signal);
+        else await sleep(delay, signal);
       } catch {
         throw this.gaveUp(signal, failure.reason);
       }
@@ -349,6 +351,8 @@ function outcomeOf(operationId: string, events: AdapterEvent[]): OperationOutcom
     : { operationId, ok: true, events };
 }
 
+const REFUSED = 'connection refused';
+
 function streamClosed(): grpc.ServiceError {
   return Object.assign(new Error('the adapter closed its event stream'), {
     code: grpc.status.UNAVAILABLE,
@@ -364,7 +368,7 @@ function shortReason(details: string): string {
     .replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\.?/g, '')
     .replace(/\s*Resolution note:.*$/, '')
     .trim();
-  if (/ECONNREFUSED/.test(last)) return 'connection refused';
+  if (/ECONNREFUSED/.test(last)) return REFUSED;
   if (/ENOTFOUND|EAI_AGAIN/.test(last)) return 'host not found';
   return last;
 }
