@@ -32,7 +32,7 @@ async function startChild(port = 0): Promise<{ child: ChildProcess; port: number
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  const line = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
   const readyAt = performance.now();
   if (line.done) throw new Error('the adapter process ended before listening');
   return { child, port: Number(line.value), readyAt };
@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     const reconnectMs = (await back) - server.readyAt;
     restarts.push({ downtimeMs, reconnectMs: round(reconnectMs), attempts });
     await waiter.close();
-    process.stderr.write(`restart after ${downtimeMs} ms down: connected again ${reconnectMs.toFixed(0)} ms after its return\n`);
+    process.stderr.write(
+      `restart after ${downtimeMs} ms down: connected again ${reconnectMs.toFixed(0)} ms after its return\n`,
+    );
   }
   await open.close();
   await kill(server.child);

@@ -10,8 +10,14 @@ describe('adapter backoff', () => {
   });
 
   it('jitters within the upper half of each step', () => {
-    assert.equal(backoffDelay(ADAPTER_BACKOFF, 3, () => 0), 400);
-    assert.equal(backoffDelay(ADAPTER_BACKOFF, 10, () => 0), 2500);
+    assert.equal(
+      backoffDelay(ADAPTER_BACKOFF, 3, () => 0),
+      400,
+    );
+    assert.equal(
+      backoffDelay(ADAPTER_BACKOFF, 10, () => 0),
+      2500,
+    );
     const seen = new Set(Array.from({ length: 50 }, () => backoffDelay(ADAPTER_BACKOFF, 4)));
     assert.ok(seen.size > 1, 'random jitter gives different waits');
     for (const d of seen) assert.ok(d >= 800 && d <= 1600, `${d} within [800, 1600]`);

@@ -12,7 +12,11 @@ export interface BackoffPolicy {
 export const ADAPTER_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 100, maxMs: 5000, factor: 2 });
 
 /** The wait before attempt number `attempt + 1` (attempt counts from 0). */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.min(attempt, 30));
   return Math.round(step / 2 + (step / 2) * random());
 }

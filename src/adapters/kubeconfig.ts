@@ -43,9 +43,12 @@ function fileAsBase64(path: string | undefined, what: string): string | undefine
   try {
     return readFileSync(path).toString('base64');
   } catch (err) {
-    throw new UsageError(`cannot read the ${what} file ${path} of the kubeconfig: ${(err as Error).message}`, {
-      hint: 'an adapter needs the kubeconfig self-contained; fix the path in the kubeconfig',
-    });
+    throw new UsageError(
+      `cannot read the ${what} file ${path} of the kubeconfig: ${(err as Error).message}`,
+      {
+        hint: 'an adapter needs the kubeconfig self-contained; fix the path in the kubeconfig',
+      },
+    );
   }
 }
 

@@ -74,13 +74,21 @@ describe('adapter errors', () => {
   it('a server that accepts connections and never answers: exit 5 at --timeout', async () => {
     const r = await status('hung');
     assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, /timed out waiting for adapter "hung" at 127\.0\.0\.1:\d+: it accepted the connection but has not answered/);
+    assert.match(
+      r.stderr,
+      /timed out waiting for adapter "hung" at 127\.0\.0\.1:\d+: it accepted the connection but has not answered/,
+    );
     assert.ok(r.took < 15_000, `took ${r.took} ms`);
     const list = await home.run(['adapter', 'list', '-o', 'json', '--timeout', '1s']);
     const states = Object.fromEntries(
       JSON.parse(list.stdout).items.map((i: { name: string; state: string }) => [i.name, i.state]),
     );
-    assert.deepEqual(states, { nobody: 'unreachable', 'other-grpc': 'unreachable', web: 'unreachable', hung: 'connecting' });
+    assert.deepEqual(states, {
+      nobody: 'unreachable',
+      'other-grpc': 'unreachable',
+      web: 'unreachable',
+      hung: 'connecting',
+    });
   });
 
   it('bad names and addresses are usage errors', async () => {
@@ -108,7 +116,10 @@ describe('adapter errors', () => {
       );
       const r = await other.run(['adapter', 'list']);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /config\.yaml:8:18: context "prod": adapters\[0\]\.address: "istio:http" is not host:port/);
+      assert.match(
+        r.stderr,
+        /config\.yaml:8:18: context "prod": adapters\[0\]\.address: "istio:http" is not host:port/,
+      );
     } finally {
       other.cleanup();
     }

@@ -64,7 +64,10 @@ describe('adapter lifecycle', () => {
     );
     const table = await c.meshdeck(['adapter', 'list']);
     assert.match(table.stdout, /^NAME\s+KIND\s+ADDRESS\s+STATE\s+MESH\s+VERSION\s+OPERATIONS/m);
-    assert.match(table.stdout, /testmesh\s+external\s+127\.0\.0\.1:\d+\s+connected\s+TESTMESH\s+v1\.2\.3\s+1/);
+    assert.match(
+      table.stdout,
+      /testmesh\s+external\s+127\.0\.0\.1:\d+\s+connected\s+TESTMESH\s+v1\.2\.3\s+1/,
+    );
   });
 
   it('status pings with MeshName and shows component info and the round trip', async () => {
@@ -95,7 +98,18 @@ describe('adapter lifecycle', () => {
 
   it('run applies custom YAML through the adapter, streams its events and returns them with -o json', async () => {
     const file = c.file('greeting.yaml', configMap('greeting', 'hello'));
-    const r = await c.meshdeck(['adapter', 'run', 'testmesh', 'custom', '-f', file, '-n', 'default', '-o', 'json']);
+    const r = await c.meshdeck([
+      'adapter',
+      'run',
+      'testmesh',
+      'custom',
+      '-f',
+      file,
+      '-n',
+      'default',
+      '-o',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /\[info\] Applying manifest/);
     assert.match(r.stderr, /\[info\] Manifest deployed successfully/);

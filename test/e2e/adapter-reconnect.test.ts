@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startMeshdeck } from '../helpers/background.js';
 import { ClusterHome } from '../helpers/cluster.js';
-import { CUSTOM_OPERATION, MeshAdapterServer, type AdvertisedOperation } from '../helpers/mesh-adapter-server.js';
+import {
+  CUSTOM_OPERATION,
+  MeshAdapterServer,
+  type AdvertisedOperation,
+} from '../helpers/mesh-adapter-server.js';
 
 const HELLO_APP: AdvertisedOperation = {
   key: 'hello-app',
@@ -32,11 +36,19 @@ after(async () => {
 describe('adapter reconnect', () => {
   it('waits for an adapter that is down, then sees the operations of the version that came back', async () => {
     const before = await c.meshdeck(['adapter', 'ops', 'flaky', '-o', 'json']);
-    assert.deepEqual(JSON.parse(before.stdout).items.map((o: { key: string }) => o.key), ['custom']);
+    assert.deepEqual(
+      JSON.parse(before.stdout).items.map((o: { key: string }) => o.key),
+      ['custom'],
+    );
 
     server.kill();
-    const cmd = startMeshdeck(['adapter', 'run', 'flaky', 'hello-app', '--timeout', '60s', '-o', 'json'], c.home.env);
-    await cmd.waitFor(/waiting for adapter "flaky" at 127\.0\.0\.1:\d+ \(connection refused\); next attempt in/);
+    const cmd = startMeshdeck(
+      ['adapter', 'run', 'flaky', 'hello-app', '--timeout', '60s', '-o', 'json'],
+      c.home.env,
+    );
+    await cmd.waitFor(
+      /waiting for adapter "flaky" at 127\.0\.0\.1:\d+ \(connection refused\); next attempt in/,
+    );
     await server.restart({ version: 'v2.0.0', operations: [CUSTOM_OPERATION, HELLO_APP] });
     const r = await cmd.done;
     assert.equal(r.code, 0, r.stderr);
@@ -46,15 +58,24 @@ describe('adapter reconnect', () => {
     assert.equal(cm?.data?.from, 'v2');
 
     const ops = await c.meshdeck(['adapter', 'ops', 'flaky', '-o', 'json']);
-    assert.deepEqual(JSON.parse(ops.stdout).items.map((o: { key: string }) => o.key), ['custom', 'hello-app']);
+    assert.deepEqual(
+      JSON.parse(ops.stdout).items.map((o: { key: string }) => o.key),
+      ['custom', 'hello-app'],
+    );
     const status = await c.meshdeck(['adapter', 'status', 'flaky', '-o', 'json']);
     assert.equal(JSON.parse(status.stdout).componentInfo.version, 'v2.0.0');
   });
 
   it('killed in the middle of an operation: the command waits, resubmits it and finishes', async () => {
     await server.restart({ operations: [CUSTOM_OPERATION], hold: true });
-    const file = c.file('mid.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mid-op\ndata:\n  a: b\n');
-    const cmd = startMeshdeck(['adapter', 'run', 'flaky', 'custom', '-f', file, '--timeout', '60s', '-o', 'json'], c.home.env);
+    const file = c.file(
+      'mid.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mid-op\ndata:\n  a: b\n',
+    );
+    const cmd = startMeshdeck(
+      ['adapter', 'run', 'flaky', 'custom', '-f', file, '--timeout', '60s', '-o', 'json'],
+      c.home.env,
+    );
     await cmd.waitFor(/\[info\] Applying manifest/);
     const seen = server.applied.length;
     server.kill();
@@ -76,7 +97,10 @@ describe('adapter reconnect', () => {
     const took = Date.now() - started;
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /waiting for adapter "flaky"/);
-    assert.match(r.stderr, /error: timed out waiting for adapter "flaky" at 127\.0\.0\.1:\d+: connection refused/);
+    assert.match(
+      r.stderr,
+      /error: timed out waiting for adapter "flaky" at 127\.0\.0\.1:\d+: connection refused/,
+    );
     assert.ok(took < 20_000, `took ${took} ms`);
     const list = await c.meshdeck(['adapter', 'list', '-o', 'json', '--timeout', '1s']);
     assert.equal(list.code, 0, list.stderr);

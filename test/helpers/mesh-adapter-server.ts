@@ -115,7 +115,11 @@ export class MeshAdapterServer {
           name: (this.options.meshName ?? 'TESTMESH').toLowerCase(),
           version: this.options.version ?? 'v0.1.0',
           git_sha: 'abc1234',
-          properties: { capabilities: this.operations().map((o) => o.key).join(',') },
+          properties: {
+            capabilities: this.operations()
+              .map((o) => o.key)
+              .join(','),
+          },
         }),
       StreamEvents: (call: EventWriter) => {
         this.subscribers.add(call);
@@ -125,7 +129,8 @@ export class MeshAdapterServer {
         call.on('close', () => this.subscribers.delete(call));
       },
       ApplyOperation: (call: Call, cb: Callback) => this.applyOperation(call, cb),
-      Provision: (_call: Call, cb: Callback) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'not in this test adapter' }),
+      Provision: (_call: Call, cb: Callback) =>
+        cb({ code: grpc.status.UNIMPLEMENTED, details: 'not in this test adapter' }),
     });
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -163,7 +168,11 @@ export class MeshAdapterServer {
     };
     this.applied.push(record);
     const op = this.operations().find((o) => o.key === req.opName);
-    if (!op) return cb(null, { error: `operation "${req.opName}" is not supported`, operation_id: req.operation_id });
+    if (!op)
+      return cb(null, {
+        error: `operation "${req.opName}" is not supported`,
+        operation_id: req.operation_id,
+      });
     // Like Meshery's adapters: answer at once, work in the background, report through events.
     cb(null, { error: '', operation_id: req.operation_id });
     void this.runOperation(op, req, record);
@@ -171,11 +180,24 @@ export class MeshAdapterServer {
 
   private async runOperation(
     op: AdvertisedOperation,
-    req: { namespace: string; custom_body: string; delete_op: boolean; operation_id: string; kube_configs: string[] },
+    req: {
+      namespace: string;
+      custom_body: string;
+      delete_op: boolean;
+      operation_id: string;
+      kube_configs: string[];
+    },
     record: ApplyRecord,
   ): Promise<void> {
     const event = (type: 'INFO' | 'WARN' | 'ERROR', summary: string, extra: Record<string, string> = {}) =>
-      this.emit({ event_type: type, summary, operation_id: req.operation_id, component: 'adapter', component_name: 'TESTMESH', ...extra });
+      this.emit({
+        event_type: type,
+        summary,
+        operation_id: req.operation_id,
+        component: 'adapter',
+        component_name: 'TESTMESH',
+        ...extra,
+      });
     await delay(100);
     event('INFO', req.delete_op ? 'Removing manifest' : 'Applying manifest');
     await this.releasedPromise;
@@ -190,16 +212,22 @@ export class MeshAdapterServer {
       return;
     }
     const manifest = op.category === 'CUSTOM' ? req.custom_body : (op.manifest ?? '');
-    const result = await kubectlWith(req.kube_configs[0], [
-      req.delete_op ? 'delete' : 'apply',
-      '-n',
-      req.namespace || 'default',
-      '-f',
-      '-',
-      ...(req.delete_op ? ['--ignore-not-found'] : []),
-    ], manifest);
+    const result = await kubectlWith(
+      req.kube_configs[0],
+      [
+        req.delete_op ? 'delete' : 'apply',
+        '-n',
+        req.namespace || 'default',
+        '-f',
+        '-',
+        ...(req.delete_op ? ['--ignore-not-found'] : []),
+      ],
+      manifest,
+    );
     if (result.code === 0) {
-      event('INFO', `Manifest ${req.delete_op ? 'removed' : 'deployed'} successfully`, { details: result.stdout.trim() });
+      event('INFO', `Manifest ${req.delete_op ? 'removed' : 'deployed'} successfully`, {
+        details: result.stdout.trim(),
+      });
     } else {
       event('ERROR', `Error while ${req.delete_op ? 'removing' : 'applying'} the manifest`, {
         details: result.stderr.trim(),
@@ -251,7 +279,7 @@ function delay(ms: number): Promise<void> {
 }
 
 /** A gRPC server with a service that is not MeshService (grpc.health.v1.Health's Check, by hand). */
-export async function startOtherGrpcServer(): Promise<{ address: string; stop(): void }> {
+export async function startOtherGrpcServer(): Promise<{ address: string; stop: () => void }> {
   const server = new grpc.Server();
   server.addService(
     {
@@ -268,17 +296,21 @@ export async function startOtherGrpcServer(): Promise<{ address: string; stop():
     { Check: (_call: Call, cb: Callback) => cb(null, Buffer.from([8, 1])) },
   );
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return { address: `127.0.0.1:${port}`, stop: () => server.forceShutdown() };
 }
 
 /** A plain HTTP/1.1 server. */
-export async function startHttpServer(): Promise<{ address: string; stop(): void }> {
+export async function startHttpServer(): Promise<{ address: string; stop: () => void }> {
   const server: HttpServer = createHttpServer((_req, res) => res.end('hello, I am a web page\n'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { address: `127.0.0.1:${port}`, stop: () => {
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: () => {
       server.closeAllConnections();
       server.close();
     },
@@ -286,7 +318,7 @@ export async function startHttpServer(): Promise<{ address: string; stop(): void
 }
 
 /** Accepts TCP connections and never sends a byte. */
-export async function startHungServer(): Promise<{ address: string; stop(): void }> {
+export async function startHungServer(): Promise<{ address: string; stop: () => void }> {
   const sockets = new Set<Socket>();
   const server: TcpServer = createTcpServer((socket) => {
     sockets.add(socket);

@@ -12,7 +12,8 @@ export interface BuiltinAdapterEntry {
 const entries: BuiltinAdapterEntry[] = [];
 
 export function registerBuiltinAdapter(entry: BuiltinAdapterEntry): void {
-  if (entries.some((e) => e.name === entry.name)) throw new Error(`built-in adapter "${entry.name}" registered twice`);
+  if (entries.some((e) => e.name === entry.name))
+    throw new Error(`built-in adapter "${entry.name}" registered twice`);
   entries.push(entry);
 }
 

@@ -3,7 +3,13 @@
 // call waits with capped exponential backoff and jitter, telling onWait what it waits for, until the
 // caller's signal gives up. A connection that comes back may be a new adapter version, so its
 // capabilities (SupportedOperations, ComponentInfo) are read again after every reconnect.
-import { InterruptedError, MeshdeckError, OperationError, TimeoutError, UsageError } from '../../core/errors.js';
+import {
+  InterruptedError,
+  MeshdeckError,
+  OperationError,
+  TimeoutError,
+  UsageError,
+} from '../../core/errors.js';
 import { ADAPTER_BACKOFF, backoffDelay, sleep, type BackoffPolicy } from '../backoff.js';
 import type {
   AdapterEvent,
@@ -88,8 +94,12 @@ export class ExternalAdapter implements MeshAdapter {
   async operations(signal: AbortSignal): Promise<OperationInfo[]> {
     const cached = this.capabilities?.operations;
     if (cached) return cached;
-    const reply = await this.call<{ ops: WireSupportedOperation[]; error: string }>('SupportedOperations', signal);
-    if (reply.error) throw new OperationError(`adapter "${this.name}" could not list its operations: ${reply.error}`);
+    const reply = await this.call<{ ops: WireSupportedOperation[]; error: string }>(
+      'SupportedOperations',
+      signal,
+    );
+    if (reply.error)
+      throw new OperationError(`adapter "${this.name}" could not list its operations: ${reply.error}`);
     const operations = reply.ops.map(operationFromWire);
     if (this.capabilities) this.capabilities.operations = operations;
     return operations;
@@ -162,16 +172,21 @@ export class ExternalAdapter implements MeshAdapter {
       // Servers that send their headers when the stream starts tell us they are subscribed; others are
       // given a moment, since events sent before the subscription would be lost.
       await Promise.race([new Promise((r) => stream.once('metadata', r)), sleep(250, signal), ended]);
-      const reply = await this.unary<{ error: string; operation_id: string }>(client, 'ApplyOperation', signal, {
-        opName: request.operation,
-        namespace: request.namespace,
-        username: request.username ?? '',
-        custom_body: request.customBody ?? '',
-        delete_op: request.delete,
-        operation_id: request.operationId,
-        kube_configs: [request.cluster.kubeconfig],
-        version: request.version ?? '',
-      });
+      const reply = await this.unary<{ error: string; operation_id: string }>(
+        client,
+        'ApplyOperation',
+        signal,
+        {
+          opName: request.operation,
+          namespace: request.namespace,
+          username: request.username ?? '',
+          custom_body: request.customBody ?? '',
+          delete_op: request.delete,
+          operation_id: request.operationId,
+          kube_configs: [request.cluster.kubeconfig],
+          version: request.version ?? '',
+        },
+      );
       if (reply.error) {
         return { operationId: request.operationId, ok: false, events, error: reply.error };
       }
@@ -230,11 +245,14 @@ export class ExternalAdapter implements MeshAdapter {
       // Something that accepted the connection (a hung or slow server) is "connecting"; refused is not.
       const accepted =
         channelState === grpc.connectivityState.READY || channelState === grpc.connectivityState.CONNECTING;
-      this.state = failure.transient || signal.aborted ? (accepted ? 'connecting' : 'unreachable') : 'unreachable';
+      this.state =
+        failure.transient || signal.aborted ? (accepted ? 'connecting' : 'unreachable') : 'unreachable';
       if (signal.aborted) {
         throw this.gaveUp(
           signal,
-          accepted ? 'it accepted the connection but has not answered a gRPC call' : (lastReason ?? 'no answer'),
+          accepted
+            ? 'it accepted the connection but has not answered a gRPC call'
+            : (lastReason ?? 'no answer'),
         );
       }
       lastReason = failure.reason;
@@ -253,7 +271,12 @@ export class ExternalAdapter implements MeshAdapter {
     }
   }
 
-  private unary<T>(client: MeshServiceClient, method: string, signal: AbortSignal, request: object = {}): Promise<T> {
+  private unary<T>(
+    client: MeshServiceClient,
+    method: string,
+    signal: AbortSignal,
+    request: object = {},
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason as Error);
       const fn = client[method] as (
@@ -274,7 +297,11 @@ export class ExternalAdapter implements MeshAdapter {
   /** What a failed call means: wait and retry (the adapter is down or busy), or stop with a clear error. */
   private classify(err: unknown, signal: AbortSignal): Failure {
     if (signal.aborted) {
-      return { transient: false, reason: 'gave up', error: this.gaveUp(signal, 'no answer to a call in time') };
+      return {
+        transient: false,
+        reason: 'gave up',
+        error: this.gaveUp(signal, 'no answer to a call in time'),
+      };
     }
     if (err instanceof MeshdeckError) return { transient: false, reason: err.message, error: err };
     const status = err as Partial<grpc.ServiceError>;
@@ -318,9 +345,12 @@ export class ExternalAdapter implements MeshAdapter {
     return {
       transient: false,
       reason: why,
-      error: new OperationError(`the server at ${this.address} (adapter "${this.name}") is not a Meshery adapter: ${why}`, {
-        hint: `check the address; "meshdeck adapter remove ${this.name}" and add it again with the adapter's gRPC port`,
-      }),
+      error: new OperationError(
+        `the server at ${this.address} (adapter "${this.name}") is not a Meshery adapter: ${why}`,
+        {
+          hint: `check the address; "meshdeck adapter remove ${this.name}" and add it again with the adapter's gRPC port`,
+        },
+      ),
     };
   }
 
@@ -331,9 +361,12 @@ export class ExternalAdapter implements MeshAdapter {
       (reason instanceof MeshdeckError && reason instanceof TimeoutError) ||
       (reason instanceof Error && reason.name === 'TimeoutError');
     if (!timedOut) return reason instanceof MeshdeckError ? reason : new InterruptedError();
-    return new TimeoutError(`timed out waiting for adapter "${this.name}" at ${this.address}: ${lastProblem}`, {
-      hint: `check that the adapter runs and listens there ("meshdeck adapter status ${this.name}"), or allow longer with --timeout`,
-    });
+    return new TimeoutError(
+      `timed out waiting for adapter "${this.name}" at ${this.address}: ${lastProblem}`,
+      {
+        hint: `check that the adapter runs and listens there ("meshdeck adapter status ${this.name}"), or allow longer with --timeout`,
+      },
+    );
   }
 
   private drop(): void {

@@ -7,7 +7,12 @@
 import { connect } from 'node:net';
 import { sleep } from '../backoff.js';
 
-export async function sleepUntilListening(address: string, ms: number, signal: AbortSignal, everyMs = 200): Promise<void> {
+export async function sleepUntilListening(
+  address: string,
+  ms: number,
+  signal: AbortSignal,
+  everyMs = 200,
+): Promise<void> {
   const target = splitAddress(address);
   const end = Date.now() + ms;
   for (;;) {

@@ -19,7 +19,13 @@ let definition: grpc.ServiceDefinition | undefined;
 export function meshServiceDefinition(): grpc.ServiceDefinition {
   if (definition) return definition;
   const root = protobuf.parse(MESHOPS_PROTO, { keepCase: true }).root;
-  const pkg = fromJSON(root.toJSON(), { keepCase: true, enums: String, defaults: true, arrays: true, objects: true });
+  const pkg = fromJSON(root.toJSON(), {
+    keepCase: true,
+    enums: String,
+    defaults: true,
+    arrays: true,
+    objects: true,
+  });
   definition = pkg[MESH_SERVICE] as grpc.ServiceDefinition;
   return definition;
 }

@@ -3,7 +3,13 @@
 // report the outcome only as events with the operation's id, with no "finished" marker, so the end is the
 // first ERROR event, or the first INFO/WARN event that is not a progress line ("Deploying",
 // "Applying manifest...").
-import type { AdapterEvent, ComponentInfo, EventSeverity, OperationCategory, OperationInfo } from '../types.js';
+import type {
+  AdapterEvent,
+  ComponentInfo,
+  EventSeverity,
+  OperationCategory,
+  OperationInfo,
+} from '../types.js';
 
 export interface WireSupportedOperation {
   key: string;
@@ -47,7 +53,12 @@ export const WIRE_SEVERITY: Record<EventSeverity, string> = { info: 'INFO', warn
 
 export function operationFromWire(op: WireSupportedOperation): OperationInfo {
   // SupportedOperation carries no versions on the wire: an external adapter's operations take any.
-  return { key: op.key, description: op.value, category: CATEGORIES[String(op.category)] ?? 'custom', versions: [] };
+  return {
+    key: op.key,
+    description: op.value,
+    category: CATEGORIES[String(op.category)] ?? 'custom',
+    versions: [],
+  };
 }
 
 export function eventFromWire(e: WireEvent, at = new Date()): AdapterEvent {

@@ -21,7 +21,10 @@ export function adapterCommand(): CommandUnknownOpts {
       .addOption(new Option('--address <host:port>', "the adapter's gRPC address").makeOptionMandatory()),
     () => import('./add.js'),
   );
-  examples(add, ['meshdeck adapter add istio --address localhost:10000', 'meshdeck adapter add kuma --address [::1]:10007']);
+  examples(add, [
+    'meshdeck adapter add istio --address localhost:10000',
+    'meshdeck adapter add kuma --address [::1]:10007',
+  ]);
 
   const list = action(
     group
@@ -37,7 +40,7 @@ export function adapterCommand(): CommandUnknownOpts {
   const status = action(
     group
       .command('status')
-      .description("ping an adapter (MeshName) and show its component info and round-trip time")
+      .description('ping an adapter (MeshName) and show its component info and round-trip time')
       .argument('<name>', 'adapter name')
       .addOption(timeout('30s', 'the adapter to answer')),
     () => import('./status.js'),

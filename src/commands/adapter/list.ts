@@ -20,7 +20,12 @@ export async function run(inv: Invocation, opts: { timeout: string }): Promise<v
 }
 
 async function describe(adapter: MeshAdapter, signal: AbortSignal): Promise<AdapterRow> {
-  const row: AdapterRow = { name: adapter.name, kind: adapter.kind, address: adapter.address, state: 'connected' };
+  const row: AdapterRow = {
+    name: adapter.name,
+    kind: adapter.kind,
+    address: adapter.address,
+    state: 'connected',
+  };
   try {
     row.mesh = await adapter.meshName(signal);
     row.version = (await adapter.componentInfo(signal)).version;

@@ -23,7 +23,9 @@ export async function run(inv: Invocation, name: string, operation: string, opts
   const cluster = minimalKubeconfig(await clusterTarget(inv));
   const operationId = randomUUID();
   const outcome = await withAdapter(inv, name, (adapter) => {
-    inv.log.info(`running "${operation}" on adapter "${name}" (operation ${operationId}, namespace ${effective.namespace})`);
+    inv.log.info(
+      `running "${operation}" on adapter "${name}" (operation ${operationId}, namespace ${effective.namespace})`,
+    );
     return adapter.apply(
       {
         operation,
@@ -43,10 +45,13 @@ export async function run(inv: Invocation, name: string, operation: string, opts
   );
   if (!outcome.ok) {
     const last = outcome.events.filter((e) => e.severity === 'error').at(-1);
-    throw new OperationError(`operation "${operation}" on adapter "${name}" failed: ${outcome.error ?? 'error event'}`, {
-      hint: last?.suggestedRemediation,
-      details: last?.probableCause ? [`probable cause: ${last.probableCause}`] : [],
-    });
+    throw new OperationError(
+      `operation "${operation}" on adapter "${name}" failed: ${outcome.error ?? 'error event'}`,
+      {
+        hint: last?.suggestedRemediation,
+        details: last?.probableCause ? [`probable cause: ${last.probableCause}`] : [],
+      },
+    );
   }
   inv.log.success(`operation "${operation}" on adapter "${name}" succeeded`);
 }
@@ -57,7 +62,9 @@ function readBody(file: string): string {
   } catch (err) {
     const code = errnoCode(err);
     throw new UsageError(
-      code === 'ENOENT' ? `-f ${file}: no such file` : `-f ${file}: cannot read it (${(err as Error).message})`,
+      code === 'ENOENT'
+        ? `-f ${file}: no such file`
+        : `-f ${file}: cannot read it (${(err as Error).message})`,
       { hint: 'give the path of a YAML file for the custom operation' },
     );
   }

@@ -56,7 +56,10 @@ export const statusView: ListView<StatusRow> = {
     { header: 'git sha', value: (r) => r.info.gitSha, wide: true },
     {
       header: 'properties',
-      value: (r) => Object.entries(r.info.properties).map(([k, v]) => `${k}=${v}`).join(','),
+      value: (r) =>
+        Object.entries(r.info.properties)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
       wide: true,
     },
   ],

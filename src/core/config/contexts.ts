@@ -27,7 +27,9 @@ export interface ContextOverrides {
 }
 
 export function allContexts(config: MeshdeckConfig): ContextSpec[] {
-  const builtin = config.localAdapters ? { ...BUILTIN_CONTEXT, adapters: config.localAdapters } : BUILTIN_CONTEXT;
+  const builtin = config.localAdapters
+    ? { ...BUILTIN_CONTEXT, adapters: config.localAdapters }
+    : BUILTIN_CONTEXT;
   return [builtin, ...config.contexts];
 }
 

@@ -97,7 +97,9 @@ function contextToYaml(spec: ContextSpec): Record<string, unknown> {
     cluster: Object.keys(cluster).length > 0 ? cluster : undefined,
     provider: Object.keys(provider).length > 0 ? provider : undefined,
     namespace: spec.namespace,
-    adapters: spec.adapters?.length ? spec.adapters.map((a) => ({ name: a.name, address: a.address })) : undefined,
+    adapters: spec.adapters?.length
+      ? spec.adapters.map((a) => ({ name: a.name, address: a.address }))
+      : undefined,
   });
 }
 

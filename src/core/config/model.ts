@@ -87,7 +87,9 @@ export function adapterNameProblem(name: string): string | undefined {
 export function adapterAddressProblem(address: string): string | undefined {
   const hint = 'write host:port, e.g. localhost:10000 or [::1]:10000, without a scheme';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return `"${address}" has a scheme; ${hint}`;
-  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(address);
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(
+    address,
+  );
   if (!match) return `"${address}" is not host:port; ${hint}`;
   const port = Number(match[3]);
   if (port < 1 || port > 65535) return `"${address}": port ${match[3]} is outside 1-65535`;
