@@ -198,10 +198,11 @@ export class MeshAdapterServer {
         component_name: 'TESTMESH',
         ...extra,
       });
+    const instance = this.server;
     await delay(100);
     event('INFO', req.delete_op ? 'Removing manifest' : 'Applying manifest');
     await this.releasedPromise;
-    if (!this.server) return; // killed while holding: the operation dies with the process
+    if (this.server !== instance) return; // killed while holding: the operation dies with the process
     if (record.contextCounts.length !== 1 || record.contextCounts[0] !== 1) {
       event('ERROR', 'Error while reading the kubeconfig', {
         details: `expected one kubeconfig with one context, got ${JSON.stringify(record.contextCounts)}`,
