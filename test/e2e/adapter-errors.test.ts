@@ -79,7 +79,7 @@ describe('adapter errors', () => {
       /timed out waiting for adapter "hung" at 127\.0\.0\.1:\d+: it accepted the connection but has not answered/,
     );
     assert.ok(r.took < 15_000, `took ${r.took} ms`);
-    const list = await home.run(['adapter', 'list', '-o', 'json', '--timeout', '1s']);
+    const list = await home.run(['adapter', 'list', '-o', 'json']);
     const states = Object.fromEntries(
       JSON.parse(list.stdout).items.map((i: { name: string; state: string }) => [i.name, i.state]),
     );

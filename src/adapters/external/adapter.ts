@@ -242,9 +242,11 @@ export class ExternalAdapter implements MeshAdapter {
       }
       const channelState = this.client.getChannel().getConnectivityState(false);
       this.drop();
-      // Something that accepted the connection (a hung or slow server) is "connecting"; refused is not.
+      // Something that accepted the connection (a hung or slow server) is "connecting", and so is a first
+      // attempt still under way; refused (or anything that failed before) is not.
       const accepted =
-        channelState === grpc.connectivityState.READY || channelState === grpc.connectivityState.CONNECTING;
+        channelState === grpc.connectivityState.READY ||
+        (channelState === grpc.connectivityState.CONNECTING && lastReason === undefined);
       this.state =
         failure.transient || signal.aborted ? (accepted ? 'connecting' : 'unreachable') : 'unreachable';
       if (signal.aborted) {
