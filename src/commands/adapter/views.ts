@@ -9,6 +9,7 @@ import type {
 } from '../../adapters/types.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
+import type { Column } from '../../core/output/table.js';
 
 export interface AdapterRow {
   name: string;
@@ -22,15 +23,20 @@ export interface AdapterRow {
   problem?: string;
 }
 
+/** Who the adapter is and whether it answers: the first columns of list and status. */
+const identityColumns: Column<AdapterRow>[] = [
+  { header: 'name', value: (r) => r.name },
+  { header: 'kind', value: (r) => r.kind },
+  { header: 'address', value: (r) => r.address ?? '-' },
+  { header: 'state', value: (r) => r.state },
+  { header: 'mesh', value: (r) => r.mesh },
+  { header: 'version', value: (r) => r.version },
+];
+
 export const adapterView: ListView<AdapterRow> = {
   kind: 'Adapter',
   columns: [
-    { header: 'name', value: (r) => r.name },
-    { header: 'kind', value: (r) => r.kind },
-    { header: 'address', value: (r) => r.address ?? '-' },
-    { header: 'state', value: (r) => r.state },
-    { header: 'mesh', value: (r) => r.mesh },
-    { header: 'version', value: (r) => r.version },
+    ...identityColumns,
     { header: 'operations', value: (r) => r.operations, align: 'right' },
     { header: 'problem', value: (r) => r.problem, wide: true },
   ],
@@ -45,12 +51,7 @@ export interface StatusRow extends AdapterRow {
 export const statusView: ListView<StatusRow> = {
   kind: 'AdapterStatus',
   columns: [
-    { header: 'name', value: (r) => r.name },
-    { header: 'kind', value: (r) => r.kind },
-    { header: 'address', value: (r) => r.address ?? '-' },
-    { header: 'state', value: (r) => r.state },
-    { header: 'mesh', value: (r) => r.mesh },
-    { header: 'version', value: (r) => r.info.version },
+    ...identityColumns,
     { header: 'rtt', value: (r) => `${r.roundTripMs.toFixed(1)}ms`, align: 'right' },
     { header: 'component', value: (r) => `${r.info.type}/${r.info.name}`, wide: true },
     { header: 'git sha', value: (r) => r.info.gitSha, wide: true },
