@@ -86,10 +86,16 @@ export function groupsFor(
 
 /** The command tree; with argv, only the part that command line needs (see groupsFor). */
 export function buildProgram(argv?: readonly string[]) {
+  const groups = argv ? groupsFor(argv) : GROUPS;
+  // Commander reads the root's options anywhere on the line, so a root --version would take the
+  // --version of commands that have one (adapter run, mesh deploy): the root has it only when no group
+  // is named.
+  const namesGroup = groups.length === 1 && GROUPS.length > 1;
+  const root = new Command('meshdeck').description(
+    'Deploy, check and benchmark service meshes on Kubernetes, from one binary.',
+  );
   const program = addGlobalOptions(
-    new Command('meshdeck')
-      .description('Deploy, check and benchmark service meshes on Kubernetes, from one binary.')
-      .version(VERSION, '--version', 'print the meshdeck version')
+    (namesGroup ? root : root.version(VERSION, '--version', 'print the meshdeck version'))
       .helpOption('-h, --help', 'show help for a command')
       .showSuggestionAfterError(true)
       .exitOverride()
@@ -101,7 +107,7 @@ export function buildProgram(argv?: readonly string[]) {
     'meshdeck design apply -f ./k8s --wait',
   ]);
 
-  for (const [, build] of argv ? groupsFor(argv) : GROUPS) program.addCommand(inherit(build()));
+  for (const [, build] of groups) program.addCommand(inherit(build()));
   return program;
 }
 

@@ -135,9 +135,20 @@ describe('adapter lifecycle', () => {
 
   it('sends a kubeconfig holding only the selected context, and never shows it', async () => {
     const file = c.file('secret-check.yaml', configMap('secret-check', 'x'));
-    const r = await c.meshdeck(['adapter', 'run', 'testmesh', 'custom', '-f', file, '--verbose']);
+    const r = await c.meshdeck([
+      'adapter',
+      'run',
+      'testmesh',
+      'custom',
+      '-f',
+      file,
+      '--version',
+      'v9',
+      '--verbose',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const sent = server.applied.at(-1)!;
+    assert.equal(sent.version, 'v9', "the command's --version, not meshdeck's");
     assert.deepEqual(sent.contextCounts, [1]);
     const kubeconfig = parse(sent.kubeConfigs[0]);
     assert.deepEqual(

@@ -19,10 +19,10 @@ export async function run(inv: Invocation, name: string, operation: string, opts
   const signal = deadline(inv, opts.timeout);
   const customBody = opts.filename === undefined ? undefined : readBody(opts.filename);
   const { effective } = await inv.context();
-  // Resolved before the adapter is contacted: a bad kubeconfig is the user's to fix, not a wait.
-  const cluster = minimalKubeconfig(await clusterTarget(inv));
   const operationId = randomUUID();
-  const outcome = await withAdapter(inv, name, (adapter) => {
+  const outcome = await withAdapter(inv, name, async (adapter) => {
+    // Resolved before the adapter is contacted: a bad kubeconfig is the user's to fix, not a wait.
+    const cluster = minimalKubeconfig(await clusterTarget(inv));
     inv.log.info(
       `running "${operation}" on adapter "${name}" (operation ${operationId}, namespace ${effective.namespace})`,
     );
