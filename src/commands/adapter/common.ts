@@ -1,20 +1,23 @@
 // What the adapter commands share: the registry of the invocation's context, the command's deadline
 // (--timeout, or Ctrl-C), and how adapters and their events look on the terminal.
-import { AdapterRegistry } from '../../adapters/registry.js';
+import type { AdapterRegistry } from '../../adapters/registry.js';
 import type { AdapterEvent, MeshAdapter } from '../../adapters/types.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Invocation } from '../shared/invocation.js';
 
 /** The adapters of the context; what an unreachable external adapter waits for goes to stderr. */
-export async function adapterRegistry(inv: Invocation, quietWaits = false): Promise<AdapterRegistry> {
-  const { spec } = await inv.context();
-  return new AdapterRegistry(spec, { onWait: (m) => (quietWaits ? inv.log.debug(m) : inv.log.info(m)) });
+export function adapterRegistry(inv: Invocation, quietWaits = false): Promise<AdapterRegistry> {
+  return inv.factory.adapters({ onWait: (m) => (quietWaits ? inv.log.debug(m) : inv.log.info(m)) });
 }
 
-/** Fires on Ctrl-C or when --timeout runs out (a TimeoutError reason: exit 5). */
-export function deadline(inv: Invocation, timeout: string): AbortSignal {
-  const ms = parseDuration(timeout, '--timeout');
-  return AbortSignal.any([inv.signal, AbortSignal.timeout(Math.max(1, ms))]);
+/** --timeout in milliseconds (exit 2 when malformed). */
+export function parseTimeout(flags: { timeout: string }): number {
+  return Math.max(1, parseDuration(flags.timeout, '--timeout'));
+}
+
+/** Fires on Ctrl-C or when the timeout runs out (then calls end with exit 5). */
+export function deadline(inv: Invocation, timeoutMs: number): AbortSignal {
+  return AbortSignal.any([inv.signal, AbortSignal.timeout(timeoutMs)]);
 }
 
 /** Opens the adapter, runs the work and closes its connection whatever happens. */

@@ -1,13 +1,17 @@
 import type { MeshAdapter } from '../../adapters/types.js';
 import { isMeshdeckError } from '../../core/errors.js';
 import type { Invocation } from '../shared/invocation.js';
-import { adapterRegistry, deadline } from './common.js';
+import { adapterRegistry, deadline, parseTimeout } from './common.js';
 import { adapterView, type AdapterRow } from './views.js';
 
-export async function run(inv: Invocation, opts: { timeout: string }): Promise<void> {
+export function complete(_inv: Invocation, flags: { timeout: string }): { timeoutMs: number } {
+  return { timeoutMs: parseTimeout(flags) };
+}
+
+export async function run(inv: Invocation, { timeoutMs }: { timeoutMs: number }): Promise<void> {
   // A listing shows the state as it is: waits go to the debug log, unreachable adapters become rows.
   const registry = await adapterRegistry(inv, true);
-  const signal = deadline(inv, opts.timeout);
+  const signal = deadline(inv, timeoutMs);
   try {
     const rows = await Promise.all(
       registry.entries().map(async (entry) => describe(await registry.open(entry.name), signal)),

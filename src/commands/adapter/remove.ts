@@ -3,7 +3,11 @@ import { UsageError } from '../../core/errors.js';
 import { builtinAdapterEntries } from '../../adapters/builtin/index.js';
 import type { Invocation } from '../shared/invocation.js';
 
-export async function run(inv: Invocation, name: string, _opts: object): Promise<void> {
+export function complete(_inv: Invocation, name: string, _flags: object): { name: string } {
+  return { name };
+}
+
+export async function run(inv: Invocation, { name }: { name: string }): Promise<void> {
   const { spec } = await inv.context();
   if (builtinAdapterEntries().some((e) => e.name === name)) {
     throw new UsageError(`"${name}" is a built-in adapter; only external adapters can be removed`);

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { minimalKubeconfig } from '../../adapters/kubeconfig.js';
 import { OperationError, UsageError, errnoCode } from '../../core/errors.js';
-import { clusterTarget } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
-import { deadline, eventLines, withAdapter } from './common.js';
+import { deadline, eventLines, parseTimeout, withAdapter } from './common.js';
 import { runResultView } from './views.js';
 
 interface RunFlags {
@@ -15,14 +14,34 @@ interface RunFlags {
   timeout: string;
 }
 
-export async function run(inv: Invocation, name: string, operation: string, opts: RunFlags): Promise<void> {
-  const signal = deadline(inv, opts.timeout);
-  const customBody = opts.filename === undefined ? undefined : readBody(opts.filename);
+interface Options {
+  name: string;
+  operation: string;
+  version?: string;
+  delete: boolean;
+  customBody?: string;
+  timeoutMs: number;
+}
+
+export function complete(_inv: Invocation, name: string, operation: string, flags: RunFlags): Options {
+  return {
+    name,
+    operation,
+    version: flags.version,
+    delete: flags.delete,
+    customBody: flags.filename === undefined ? undefined : readBody(flags.filename),
+    timeoutMs: parseTimeout(flags),
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const { name, operation, customBody } = opts;
+  const signal = deadline(inv, opts.timeoutMs);
   const { effective } = await inv.context();
   const operationId = randomUUID();
   const outcome = await withAdapter(inv, name, async (adapter) => {
     // Resolved before the adapter is contacted: a bad kubeconfig is the user's to fix, not a wait.
-    const cluster = minimalKubeconfig(await clusterTarget(inv));
+    const cluster = minimalKubeconfig(await inv.factory.clusterTarget());
     inv.log.info(
       `running "${operation}" on adapter "${name}" (operation ${operationId}, namespace ${effective.namespace})`,
     );

@@ -1,10 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import type { Invocation } from '../shared/invocation.js';
-import { deadline, withAdapter } from './common.js';
+import { deadline, parseTimeout, withAdapter } from './common.js';
 import { statusView, type StatusRow } from './views.js';
 
-export async function run(inv: Invocation, name: string, opts: { timeout: string }): Promise<void> {
-  const signal = deadline(inv, opts.timeout);
+interface Options {
+  name: string;
+  timeoutMs: number;
+}
+
+export function complete(_inv: Invocation, name: string, flags: { timeout: string }): Options {
+  return { name, timeoutMs: parseTimeout(flags) };
+}
+
+export async function run(inv: Invocation, { name, timeoutMs }: Options): Promise<void> {
+  const signal = deadline(inv, timeoutMs);
   const row = await withAdapter(inv, name, async (adapter): Promise<StatusRow> => {
     // The first MeshName waits for the connection; the second one is the round trip.
     await adapter.meshName(signal);
