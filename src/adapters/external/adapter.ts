@@ -226,50 +226,53 @@ export class ExternalAdapter implements MeshAdapter {
     if (this.client && this.state === 'connected') return this.client;
     let lastReason: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      this.client ??= meshServiceClient(this.address, CHANNEL_OPTIONS);
+      const client = (this.client ??= meshServiceClient(this.address, CHANNEL_OPTIONS));
       let failure: Failure;
       try {
-        await this.unary<{ name: string }>(this.client, 'MeshName', signal);
-        if (this.waited) {
-          this.onWait(`adapter "${this.name}" at ${this.address} answers again; re-reading its capabilities`);
-        }
-        this.state = 'connected';
-        this.waited = false;
-        this.capabilities = {};
-        return this.client;
+        await this.unary<{ name: string }>(client, 'MeshName', signal);
+        this.markConnected();
+        return client;
       } catch (err) {
         failure = this.classify(err, signal);
       }
-      const channelState = this.client.getChannel().getConnectivityState(false);
-      this.drop();
-      // Something that accepted the connection (a hung or slow server) is "connecting", and so is a first
-      // attempt still under way; refused (or anything that failed before) is not.
+      const channel = client.getChannel().getConnectivityState(false);
+      // Something that accepted the TCP connection but has not completed the gRPC (HTTP/2) one: a hung or
+      // slow server, "connecting"; refused (or not even tried yet) is "unreachable".
       const accepted =
-        channelState === grpc.connectivityState.READY ||
-        (channelState === grpc.connectivityState.CONNECTING && lastReason === undefined);
-      this.state =
-        failure.transient || signal.aborted ? (accepted ? 'connecting' : 'unreachable') : 'unreachable';
+        channel === grpc.connectivityState.READY || channel === grpc.connectivityState.CONNECTING;
+      this.drop();
+      this.state = (failure.transient || signal.aborted) && accepted ? 'connecting' : 'unreachable';
       if (signal.aborted) {
-        throw this.gaveUp(
-          signal,
-          accepted
-            ? 'it accepted the connection but has not answered a gRPC call'
-            : (lastReason ?? 'no answer'),
-        );
+        const why = accepted ? HUNG : (lastReason ?? 'no answer yet');
+        throw this.gaveUp(signal, why);
       }
       lastReason = failure.reason;
       if (!failure.transient) throw failure.error ?? new OperationError(failure.reason);
-      const delay = backoffDelay(this.backoff, attempt);
-      this.waited = true;
-      this.onWait(
-        `waiting for adapter "${this.name}" at ${this.address} (${failure.reason}); next attempt in ${formatMs(delay)}`,
-      );
-      try {
-        if (failure.reason === REFUSED) await sleepUntilListening(this.address, delay, signal);
-        else await sleep(delay, signal);
-      } catch {
-        throw this.gaveUp(signal, failure.reason);
-      }
+      await this.pause(attempt, failure.reason, signal);
+    }
+  }
+
+  private markConnected(): void {
+    if (this.waited) {
+      this.onWait(`adapter "${this.name}" at ${this.address} answers again; re-reading its capabilities`);
+    }
+    this.state = 'connected';
+    this.waited = false;
+    this.capabilities = {};
+  }
+
+  /** The backoff wait before the next attempt, said on stderr. */
+  private async pause(attempt: number, reason: string, signal: AbortSignal): Promise<void> {
+    const delay = backoffDelay(this.backoff, attempt);
+    this.waited = true;
+    this.onWait(
+      `waiting for adapter "${this.name}" at ${this.address} (${reason}); next attempt in ${formatMs(delay)}`,
+    );
+    try {
+      if (reason === REFUSED) await sleepUntilListening(this.address, delay, signal);
+      else await sleep(delay, signal);
+    } catch {
+      throw this.gaveUp(signal, reason);
     }
   }
 
@@ -387,6 +390,7 @@ function outcomeOf(operationId: string, events: AdapterEvent[]): OperationOutcom
 }
 
 const REFUSED = 'connection refused';
+const HUNG = 'it accepted the connection but has not answered a gRPC call';
 
 function streamClosed(): grpc.ServiceError {
   return Object.assign(new Error('the adapter closed its event stream'), {

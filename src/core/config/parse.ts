@@ -187,14 +187,7 @@ export function parseConfig(source: string): ParsedConfig {
   }
 
   const local = top.get('local');
-  if (local && !(isScalar(local.value) && local.value.value === null)) {
-    const where = `the built-in context "${BUILTIN_CONTEXT_NAME}"`;
-    if (!isMap(local.value)) checker.error(local.value, `local (${where}) must be a mapping with adapters`);
-    else {
-      const adapters = checker.entries(local.value, 'local', LOCAL_KEYS).get('adapters');
-      if (adapters) config.localAdapters = parseAdapters(checker, adapters.value, `${where}: adapters`);
-    }
-  }
+  if (local) config.localAdapters = parseLocal(checker, local.value);
 
   if (config.currentContext && config.currentContext !== BUILTIN_CONTEXT_NAME) {
     const names = config.contexts.map((c) => c.name);
@@ -251,6 +244,18 @@ function parseContext(checker: Checker, node: Node | null, index: number): Conte
   const adapters = fields.get('adapters');
   if (adapters) spec.adapters = parseAdapters(checker, adapters.value, `${label}: adapters`);
   return spec;
+}
+
+/** `local:`, the settings of the built-in context (which has no entry in contexts). */
+function parseLocal(checker: Checker, node: Node | null): AdapterRef[] | undefined {
+  if (isScalar(node) && node.value === null) return undefined;
+  const where = `the built-in context "${BUILTIN_CONTEXT_NAME}"`;
+  if (!isMap(node)) {
+    checker.error(node, `local (${where}) must be a mapping with adapters`);
+    return undefined;
+  }
+  const adapters = checker.entries(node, 'local', LOCAL_KEYS).get('adapters');
+  return adapters ? parseAdapters(checker, adapters.value, `${where}: adapters`) : undefined;
 }
 
 function parseAdapters(checker: Checker, node: Node | null, where: string): AdapterRef[] {
