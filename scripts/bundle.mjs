@@ -102,6 +102,9 @@ const heavy = [
   'execa',
   'pg',
   '@electric-sql/pglite',
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
+  'protobufjs',
 ];
 const heavyInRuntime = Object.keys(analysis.metafile.inputs).filter((p) =>
   heavy.some((h) => p.startsWith(`node_modules/${h}/`)),

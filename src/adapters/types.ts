@@ -84,6 +84,9 @@ export interface ApplyOptions {
 
 export type AdapterKind = 'built-in' | 'external';
 
+/** Whether an adapter answers: built-in ones always do; an external one may be down or not answering. */
+export type ConnectionState = 'connected' | 'connecting' | 'unreachable';
+
 /** A mesh adapter. Every call honours its signal and fails with a typed error, never hangs. */
 export interface MeshAdapter {
   /** The name it is registered under in meshdeck (e.g. "istio", or the name given to `adapter add`). */
@@ -99,6 +102,8 @@ export interface MeshAdapter {
   componentInfo(signal: AbortSignal): Promise<ComponentInfo>;
   /** Runs an operation to its end: resolves when the adapter reports the outcome. */
   apply(request: OperationRequest, options: ApplyOptions): Promise<OperationOutcome>;
+  /** The state after the last call (external adapters); built-in adapters, without it, are connected. */
+  connectionState?(): ConnectionState;
   /** Releases connections; the adapter may be used again after (it reconnects). */
   close(): Promise<void>;
 }

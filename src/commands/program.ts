@@ -4,6 +4,7 @@ import { stderr, stdout } from '../core/output/sink.js';
 import { VERSION } from '../core/version.js';
 import { analyzeCommand } from './analyze/index.js';
 import { checkCommand } from './check/index.js';
+import { adapterCommand } from './adapter/index.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
 import { contextCommand } from './context/index.js';
@@ -43,6 +44,7 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['check', checkCommand],
   ['analyze', analyzeCommand],
   ['cluster', clusterCommand],
+  ['adapter', adapterCommand],
   ['sandbox', sandboxCommand],
   ['login', loginCommand],
   ['logout', logoutCommand],
@@ -88,10 +90,16 @@ export function groupsFor(
 
 /** The command tree; with argv, only the part that command line needs (see groupsFor). */
 export function buildProgram(argv?: readonly string[]) {
+  const groups = argv ? groupsFor(argv) : GROUPS;
+  // Commander reads the root's options anywhere on the line, so a root --version would take the
+  // --version of commands that have one (adapter run, mesh deploy): the root has it only when no group
+  // is named.
+  const namesGroup = groups.length === 1 && GROUPS.length > 1;
+  const root = new Command('meshdeck').description(
+    'Deploy, check and benchmark service meshes on Kubernetes, from one binary.',
+  );
   const program = addGlobalOptions(
-    new Command('meshdeck')
-      .description('Deploy, check and benchmark service meshes on Kubernetes, from one binary.')
-      .version(VERSION, '--version', 'print the meshdeck version')
+    (namesGroup ? root : root.version(VERSION, '--version', 'print the meshdeck version'))
       .helpOption('-h, --help', 'show help for a command')
       .showSuggestionAfterError(true)
       .exitOverride()
@@ -103,7 +111,7 @@ export function buildProgram(argv?: readonly string[]) {
     'meshdeck design apply -f ./k8s --wait',
   ]);
 
-  for (const [, build] of argv ? groupsFor(argv) : GROUPS) program.addCommand(inherit(build()));
+  for (const [, build] of groups) program.addCommand(inherit(build()));
   return program;
 }
 

@@ -65,7 +65,7 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
       provider: provider !== undefined,
       sandbox,
     });
-    const adapters = await registeredAdapters();
+    const adapters = await registeredAdapters(inv);
     const report = await runUntilHealthy(
       categories,
       () =>
@@ -98,8 +98,10 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
 }
 
 /** The adapter registry is wired here once it exists; until then no adapter is registered. */
-async function registeredAdapters(): Promise<readonly MeshAdapter[]> {
-  return [];
+/** Every adapter of the context, built in and external; each check bounds its own wait for them. */
+async function registeredAdapters(inv: Invocation): Promise<readonly MeshAdapter[]> {
+  const registry = await inv.factory.adapters({ onWait: (m) => inv.log.debug(m), callTimeoutMs: 5000 });
+  return Promise.all(registry.entries().map((e) => registry.open(e.name)));
 }
 
 function roundContext(

@@ -27,7 +27,10 @@ export interface ContextOverrides {
 }
 
 export function allContexts(config: MeshdeckConfig): ContextSpec[] {
-  return [BUILTIN_CONTEXT, ...config.contexts];
+  const builtin = config.localAdapters
+    ? { ...BUILTIN_CONTEXT, adapters: config.localAdapters }
+    : BUILTIN_CONTEXT;
+  return [builtin, ...config.contexts];
 }
 
 export function currentContextName(config: MeshdeckConfig): string {

@@ -1,7 +1,13 @@
 // Changes to config.yaml are made on the parsed YAML document, not on a re-serialised object, so the
 // user's comments, key order and unknown keys survive every write.
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { CONFIG_API_VERSION, CONFIG_KIND, type ContextSpec } from './model.js';
+import {
+  BUILTIN_CONTEXT_NAME,
+  CONFIG_API_VERSION,
+  CONFIG_KIND,
+  type AdapterRef,
+  type ContextSpec,
+} from './model.js';
 
 export class ConfigEditor {
   readonly doc: Document;
@@ -37,6 +43,35 @@ export class ConfigEditor {
     return true;
   }
 
+  /** Records an external adapter in a context (the built-in one keeps its adapters under `local:`). */
+  addAdapter(context: string, adapter: AdapterRef): void {
+    const path = this.adaptersPath(context);
+    if (!path) return;
+    const list = this.doc.getIn(path, true) as Node | undefined;
+    const node = this.doc.createNode({ name: adapter.name, address: adapter.address });
+    if (isSeq(list)) list.add(node);
+    else this.doc.setIn(path, this.doc.createNode([{ name: adapter.name, address: adapter.address }]));
+  }
+
+  removeAdapter(context: string, name: string): boolean {
+    const path = this.adaptersPath(context);
+    const list = path && (this.doc.getIn(path, true) as Node | undefined);
+    if (!path || !isSeq(list)) return false;
+    const index = list.items.findIndex((item) => {
+      const n = isMap(item) ? item.get('name', true) : undefined;
+      return isScalar(n) && n.value === name;
+    });
+    if (index < 0) return false;
+    this.doc.deleteIn([...path, index]);
+    return true;
+  }
+
+  private adaptersPath(context: string): (string | number)[] | undefined {
+    if (context === BUILTIN_CONTEXT_NAME) return ['local', 'adapters'];
+    const index = this.indexOf(context);
+    return index < 0 ? undefined : ['contexts', index, 'adapters'];
+  }
+
   toString(): string {
     return this.doc.toString({ lineWidth: 0 });
   }
@@ -62,6 +97,9 @@ function contextToYaml(spec: ContextSpec): Record<string, unknown> {
     cluster: Object.keys(cluster).length > 0 ? cluster : undefined,
     provider: Object.keys(provider).length > 0 ? provider : undefined,
     namespace: spec.namespace,
+    adapters: spec.adapters?.length
+      ? spec.adapters.map((a) => ({ name: a.name, address: a.address }))
+      : undefined,
   });
 }
 

@@ -22,6 +22,13 @@ export interface ProviderRef {
   builtin?: boolean;
 }
 
+/** An external mesh adapter (Meshery's MeshService over gRPC) recorded in a context. */
+export interface AdapterRef {
+  name: string;
+  /** host:port, dialled with plaintext gRPC as Meshery does. */
+  address: string;
+}
+
 export interface ContextSpec {
   name: string;
   cluster: ClusterRef;
@@ -29,11 +36,15 @@ export interface ContextSpec {
   namespace: string;
   /** True only for the built-in context. */
   builtin?: boolean;
+  /** External adapters added with `meshdeck adapter add`. */
+  adapters?: AdapterRef[];
 }
 
 export interface MeshdeckConfig {
   currentContext?: string;
   contexts: ContextSpec[];
+  /** External adapters of the built-in context, which has no entry in contexts (top-level `local:`). */
+  localAdapters?: AdapterRef[];
 }
 
 export const BUILTIN_CONTEXT: ContextSpec = Object.freeze({
@@ -60,6 +71,28 @@ export function namespaceProblem(namespace: string): string | undefined {
   if (!NAMESPACE_PATTERN.test(namespace)) {
     return `"${namespace}" is not a valid namespace: lower-case letters, digits and -, at most 63 characters`;
   }
+  return undefined;
+}
+
+export const ADAPTER_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function adapterNameProblem(name: string): string | undefined {
+  if (!ADAPTER_NAME_PATTERN.test(name)) {
+    return `"${name}" is not a valid adapter name: lower-case letters, digits and -, at most 63 characters`;
+  }
+  return undefined;
+}
+
+/** Why an adapter address is not host:port (gRPC dials it in plaintext, as Meshery does), or undefined. */
+export function adapterAddressProblem(address: string): string | undefined {
+  const hint = 'write host:port, e.g. localhost:10000 or [::1]:10000, without a scheme';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return `"${address}" has a scheme; ${hint}`;
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(
+    address,
+  );
+  if (!match) return `"${address}" is not host:port; ${hint}`;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return `"${address}": port ${match[3]} is outside 1-65535`;
   return undefined;
 }
 

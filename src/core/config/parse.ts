@@ -6,9 +6,12 @@ import {
   BUILTIN_CONTEXT_NAME,
   CONFIG_API_VERSION,
   CONFIG_KIND,
+  adapterAddressProblem,
+  adapterNameProblem,
   contextNameProblem,
   namespaceProblem,
   providerUrlProblem,
+  type AdapterRef,
   type ClusterRef,
   type ContextSpec,
   type MeshdeckConfig,
@@ -32,8 +35,10 @@ export interface ParsedConfig {
   currentContextAt?: { line: number; col: number };
 }
 
-const TOP_KEYS = ['apiVersion', 'kind', 'current-context', 'contexts'];
-const CONTEXT_KEYS = ['name', 'cluster', 'provider', 'namespace'];
+const TOP_KEYS = ['apiVersion', 'kind', 'current-context', 'contexts', 'local'];
+const CONTEXT_KEYS = ['name', 'cluster', 'provider', 'namespace', 'adapters'];
+const LOCAL_KEYS = ['adapters'];
+const ADAPTER_KEYS = ['name', 'address'];
 const CLUSTER_KEYS = ['sandbox', 'kubeconfig', 'context'];
 const PROVIDER_KEYS = ['url', 'builtin'];
 
@@ -181,6 +186,9 @@ export function parseConfig(source: string): ParsedConfig {
     }
   }
 
+  const local = top.get('local');
+  if (local) config.localAdapters = parseLocal(checker, local.value);
+
   if (config.currentContext && config.currentContext !== BUILTIN_CONTEXT_NAME) {
     const names = config.contexts.map((c) => c.name);
     if (!names.includes(config.currentContext)) {
@@ -233,7 +241,56 @@ function parseContext(checker: Checker, node: Node | null, index: number): Conte
       else spec.namespace = ns;
     }
   }
+  const adapters = fields.get('adapters');
+  if (adapters) spec.adapters = parseAdapters(checker, adapters.value, `${label}: adapters`);
   return spec;
+}
+
+/** `local:`, the settings of the built-in context (which has no entry in contexts). */
+function parseLocal(checker: Checker, node: Node | null): AdapterRef[] | undefined {
+  if (isScalar(node) && node.value === null) return undefined;
+  const where = `the built-in context "${BUILTIN_CONTEXT_NAME}"`;
+  if (!isMap(node)) {
+    checker.error(node, `local (${where}) must be a mapping with adapters`);
+    return undefined;
+  }
+  const adapters = checker.entries(node, 'local', LOCAL_KEYS).get('adapters');
+  return adapters ? parseAdapters(checker, adapters.value, `${where}: adapters`) : undefined;
+}
+
+function parseAdapters(checker: Checker, node: Node | null, where: string): AdapterRef[] {
+  if (isScalar(node) && node.value === null) return [];
+  if (!isSeq(node)) {
+    checker.error(node, `${where} must be a list of adapters (each "- name: ...", "address: host:port")`);
+    return [];
+  }
+  const result: AdapterRef[] = [];
+  node.items.forEach((item, index) => {
+    const at = `${where}[${index}]`;
+    if (!isMap(item)) {
+      checker.error(item as Node, `${at} must be a mapping with name and address`);
+      return;
+    }
+    const fields = checker.entries(item, at, ADAPTER_KEYS);
+    const nameField = fields.get('name');
+    const addressField = fields.get('address');
+    if (!nameField || !addressField) {
+      checker.error(item, `${at} needs both name and address`);
+      return;
+    }
+    const name = checker.string(nameField.value, `${at}.name`);
+    const address = checker.string(addressField.value, `${at}.address`);
+    if (name === undefined || address === undefined) return;
+    const problem = adapterNameProblem(name);
+    if (problem) return checker.error(nameField.value, `${at}.name: ${problem}`);
+    const addressProblem = adapterAddressProblem(address);
+    if (addressProblem) return checker.error(addressField.value, `${at}.address: ${addressProblem}`);
+    if (result.some((a) => a.name === name)) {
+      return checker.error(nameField.value, `${where}: adapter "${name}" is defined twice`);
+    }
+    result.push({ name, address });
+  });
+  return result;
 }
 
 function parseCluster(checker: Checker, node: Node | null, where: string): ClusterRef {
