@@ -7,3 +7,27 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+
+/**
+ * A signal that aborts with `signal` or after `ms`, whichever comes first; dispose() when done. Built on a
+ * controller and a plain timer: a composite of AbortSignal.timeout() did not fire here when nothing else
+ * held the timeout signal (a check waited on a dead adapter far past its limit).
+ */
+export function withDeadline(
+  signal: AbortSignal,
+  ms: number,
+  why: string,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new Error(why)), ms);
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}

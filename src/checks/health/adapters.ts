@@ -1,5 +1,6 @@
 // adapters: every registered adapter answers its liveness ping (MeshName) and tells its version.
 import type { MeshAdapter } from '../../adapters/types.js';
+import { withDeadline } from '../../core/abort.js';
 import type { Category, SubResult } from '../framework.js';
 import { rollUp } from '../framework.js';
 import type { CheckContext } from './context.js';
@@ -7,7 +8,8 @@ import type { CheckContext } from './context.js';
 const PING_TIMEOUT_MS = 5000;
 
 async function ping(adapter: MeshAdapter, signal: AbortSignal): Promise<SubResult> {
-  const timed = AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]);
+  const deadline = withDeadline(signal, PING_TIMEOUT_MS, `no answer within ${PING_TIMEOUT_MS / 1000} s`);
+  const timed = deadline.signal;
   const where = adapter.address ? ` at ${adapter.address}` : '';
   try {
     const mesh = await adapter.meshName(timed);
@@ -22,8 +24,10 @@ async function ping(adapter: MeshAdapter, signal: AbortSignal): Promise<SubResul
     return {
       name: adapter.name,
       outcome: 'failed',
-      message: `${adapter.kind} adapter${where}: ${(err as Error).message}`,
+      message: `${adapter.kind} adapter${where}: ${timed.aborted ? `no answer within ${PING_TIMEOUT_MS / 1000} s` : (err as Error).message}`,
     };
+  } finally {
+    deadline.dispose();
   }
 }
 
