@@ -112,6 +112,25 @@ describe('meshdeck check', () => {
     assert.match(r.stdout, /\[\+\] control-plane workloads are ready/);
   });
 
+  it('fails adapters/live when a registered adapter is down, with the hint, and exits 3', async () => {
+    const port = await closedPort();
+    const home = { env: { MESHDECK_CONTEXT: 'adapter-down' } };
+    assert.equal((await c.meshdeck(['context', 'create', 'adapter-down'])).code, 0);
+    const add = await c.meshdeck(['adapter', 'add', 'gone', '--address', `127.0.0.1:${port}`], home);
+    assert.equal(add.code, 0, add.stderr);
+    const started = Date.now();
+    const r = await c.meshdeck(['check'], home);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[-\] registered adapters answer: 1 of 1 failed: gone/);
+    assert.match(
+      r.stdout,
+      new RegExp(`\\[-\\] gone: external adapter at 127\\.0\\.0\\.1:${port}: no answer within 5 s`),
+    );
+    assert.match(r.stdout, /hint: start the adapter \(meshdeck adapter status shows its address\)/);
+    assert.match(r.stdout, /\[\+\] control-plane workloads are ready/, 'the other categories still ran');
+    assert.ok(Date.now() - started < 60_000, 'the ping is bounded, not a wait without end');
+  });
+
   it('fails control-plane/certificates when a webhook certificate has expired', async () => {
     await kubectlApply(c, istioControlPlane({ caPem: expiredCert('istiod.istio-system.svc') }));
     try {
