@@ -8,6 +8,7 @@ import { contextCommand } from './context/index.js';
 import { demoCommand } from './demo/index.js';
 import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
+import { meshCommand } from './mesh/index.js';
 import { logoutCommand } from './logout/index.js';
 import { perfCommand } from './perf/index.js';
 import { providerCommand } from './provider/index.js';
@@ -37,6 +38,7 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['demo', demoCommand],
   ['context', contextCommand],
   ['design', designCommand],
+  ['mesh', meshCommand],
   ['perf', perfCommand],
   ['cluster', clusterCommand],
   ['sandbox', sandboxCommand],
@@ -84,10 +86,14 @@ export function groupsFor(
 
 /** The command tree; with argv, only the part that command line needs (see groupsFor). */
 export function buildProgram(argv?: readonly string[]) {
+  const root = new Command('meshdeck').description(
+    'Deploy, check and benchmark service meshes on Kubernetes, from one binary.',
+  );
+  // The root's --version only without a command: commands such as `mesh deploy --version V` have their own.
+  const groups = argv ? groupsFor(argv) : GROUPS;
+  if (groups.length !== 1) root.version(VERSION, '--version', 'print the meshdeck version');
   const program = addGlobalOptions(
-    new Command('meshdeck')
-      .description('Deploy, check and benchmark service meshes on Kubernetes, from one binary.')
-      .version(VERSION, '--version', 'print the meshdeck version')
+    root
       .helpOption('-h, --help', 'show help for a command')
       .showSuggestionAfterError(true)
       .exitOverride()
@@ -99,7 +105,7 @@ export function buildProgram(argv?: readonly string[]) {
     'meshdeck design apply -f ./k8s --wait',
   ]);
 
-  for (const [, build] of argv ? groupsFor(argv) : GROUPS) program.addCommand(inherit(build()));
+  for (const [, build] of groups) program.addCommand(inherit(build()));
   return program;
 }
 

@@ -1,0 +1,21 @@
+// The built-in mesh adapters: each mesh's lifecycle definition, and the MeshAdapter every one of them is
+// seen through by the adapter registry (src/adapters/registry.ts imports builtinAdapters()).
+import type { MeshAdapter } from '../types.js';
+import type { MeshLifecycle } from '../lifecycle/types.js';
+import { BuiltinMeshAdapter } from './adapter.js';
+import { cilium } from './cilium/index.js';
+import { consul } from './consul/index.js';
+import { istio } from './istio/index.js';
+import { kuma } from './kuma/index.js';
+import { linkerd } from './linkerd/index.js';
+
+export const BUILTIN_MESHES: readonly MeshLifecycle[] = [istio, linkerd, kuma, consul, cilium];
+
+export function builtinMesh(name: string): MeshLifecycle | undefined {
+  return BUILTIN_MESHES.find((m) => m.name === name);
+}
+
+/** One MeshAdapter per built-in mesh. */
+export function builtinAdapters(): MeshAdapter[] {
+  return BUILTIN_MESHES.map((m) => new BuiltinMeshAdapter(m, BUILTIN_MESHES));
+}
