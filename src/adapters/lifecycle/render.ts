@@ -32,6 +32,11 @@ export function designNames(mesh: string, revision: string) {
   };
 }
 
+/** Designs are versioned semantically: edge-26.8.3 becomes 0.0.0-edge-26.8.3. */
+function designVersion(version: string): string {
+  return /^\d+\.\d+\.\d+/.test(version) ? version : `0.0.0-${version.replace(/[^0-9A-Za-z.-]/g, '-')}`;
+}
+
 export function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -43,7 +48,7 @@ export function splitRender(
   version: string,
   revision: string,
 ): RenderedMesh {
-  const loaded = loadDesign([{ name: source, text }], { name: `mesh-${mesh.name}`, version });
+  const loaded = loadDesign([{ name: source, text }], { name: `mesh-${mesh.name}`, version: designVersion(version) });
   const errors = loaded.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
   const all = loaded.design.objects;
@@ -54,7 +59,7 @@ export function splitRender(
   if (mesh.createsNamespace) shared.unshift(synthetic({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: mesh.namespace } }));
   const as = (name: string, objects: DesignObject[]): LoadedDesign => ({
     ...loaded.design,
-    meta: { name, version },
+    meta: { name, version: designVersion(version) },
     objects,
     components: [],
   });
