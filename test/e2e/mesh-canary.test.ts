@@ -20,7 +20,10 @@ before(async () => {
   env = { MESHDECK_RELEASE_MIRROR: releases.url };
   for (const ns of NAMESPACES) {
     assert.equal((await c.kubectl(['create', 'namespace', ns])).code, 0);
-    assert.equal((await c.kubectl(['create', 'deployment', 'web', '-n', ns, '--image=nginx', '--replicas=2'])).code, 0);
+    assert.equal(
+      (await c.kubectl(['create', 'deployment', 'web', '-n', ns, '--image=nginx', '--replicas=2'])).code,
+      0,
+    );
   }
   const d = await mesh(['deploy', 'istio', '--version', '1.29.6', '--wait']);
   assert.equal(d.code, 0, d.stderr);
@@ -45,12 +48,25 @@ async function assertAllOnDefault() {
     assert.equal(labels['istio-injection'], 'enabled');
     assert.equal(labels['istio.io/rev'], undefined);
   }
-  const deployments = (await c.get(['deployments', '-n', 'istio-system'])).items.map((d: { metadata: { name: string } }) => d.metadata.name);
+  const deployments = (await c.get(['deployments', '-n', 'istio-system'])).items.map(
+    (d: { metadata: { name: string } }) => d.metadata.name,
+  );
   assert.deepEqual(deployments, ['istiod']);
   const pods = (await c.get(['pods', '-A', '-l', 'istio.io/rev=1-30-3'])).items;
-  assert.deepEqual(pods.map((p: { metadata: { name: string } }) => p.metadata.name), [], 'no pod is left on the new revision');
-  const records = (await c.get(['configmaps', '-n', 'istio-system', '-l', 'app.kubernetes.io/managed-by=meshdeck'])).items;
-  assert.deepEqual(records.map((r: { data: { version: string; revision: string } }) => `${r.data.revision}:${r.data.version}`), ['default:1.29.6']);
+  assert.deepEqual(
+    pods.map((p: { metadata: { name: string } }) => p.metadata.name),
+    [],
+    'no pod is left on the new revision',
+  );
+  const records = (
+    await c.get(['configmaps', '-n', 'istio-system', '-l', 'app.kubernetes.io/managed-by=meshdeck'])
+  ).items;
+  assert.deepEqual(
+    records.map(
+      (r: { data: { version: string; revision: string } }) => `${r.data.revision}:${r.data.version}`,
+    ),
+    ['default:1.29.6'],
+  );
 }
 
 /** Answers 200 until its second burst of requests (a gap of 300 ms starts a new one), then 503. */
@@ -70,15 +86,29 @@ async function degradingTarget(): Promise<{ url: string; server: Server; bursts:
 describe('mesh upgrade --canary (Istio revisions)', () => {
   it('a new revision that never becomes ready is rolled back: exit 3 naming the check, nothing left on it', async () => {
     const r = await mesh([
-      'upgrade', 'istio', '--version', '1.30.3', '--canary', '--steps', '2', '--timeout', '3s', '-o', 'json',
-      '--set', 'values.pilot.podAnnotations.sandbox\\.meshdeck\\.dev/fault=never-ready',
+      'upgrade',
+      'istio',
+      '--version',
+      '1.30.3',
+      '--canary',
+      '--steps',
+      '2',
+      '--timeout',
+      '3s',
+      '-o',
+      'json',
+      '--set',
+      'values.pilot.podAnnotations.sandbox\\.meshdeck\\.dev/fault=never-ready',
     ]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /error: canary check control-plane-ready failed: rolled back to revision default/);
     const report = JSON.parse(r.stdout);
     assert.equal(report.outcome, 'rolled-back');
     assert.equal(report.failedCheck, 'control-plane-ready');
-    assert.deepEqual(report.steps.map((s: { action: string }) => s.action), ['install', 'rollback']);
+    assert.deepEqual(
+      report.steps.map((s: { action: string }) => s.action),
+      ['install', 'rollback'],
+    );
     await assertAllOnDefault();
   });
 
@@ -86,14 +116,32 @@ describe('mesh upgrade --canary (Istio revisions)', () => {
     const target = await degradingTarget();
     try {
       const r = await mesh([
-        'upgrade', 'istio', '--version', '1.30.3', '--canary', '--steps', '2', '--timeout', '30s',
-        '--gate', target.url, '--assert', 'errors<1%', '--gate-duration', '500ms', '-o', 'json',
+        'upgrade',
+        'istio',
+        '--version',
+        '1.30.3',
+        '--canary',
+        '--steps',
+        '2',
+        '--timeout',
+        '30s',
+        '--gate',
+        target.url,
+        '--assert',
+        'errors<1%',
+        '--gate-duration',
+        '500ms',
+        '-o',
+        'json',
       ]);
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /canary check perf-gate failed/);
       assert.match(r.stderr, /\[\+\] perf-gate: errors<1%/, 'step 1 passed its gate');
       const report = JSON.parse(r.stdout);
-      assert.deepEqual(report.steps.map((s: { action: string; ok: boolean }) => `${s.action}:${s.ok}`), ['install:true', 'move:true', 'move:false', 'rollback:true']);
+      assert.deepEqual(
+        report.steps.map((s: { action: string; ok: boolean }) => `${s.action}:${s.ok}`),
+        ['install:true', 'move:true', 'move:false', 'rollback:true'],
+      );
       assert.deepEqual(report.steps[3].namespaces, ['n1', 'n2', 'n3', 'n4']);
       assert.equal(target.bursts(), 2);
       await assertAllOnDefault();
@@ -103,7 +151,17 @@ describe('mesh upgrade --canary (Istio revisions)', () => {
   });
 
   it('a healthy canary moves namespaces in steps, then removes the old revision', async () => {
-    const r = await mesh(['upgrade', 'istio', '--version', '1.30.3', '--canary', '--steps', '2', '--timeout', '30s']);
+    const r = await mesh([
+      'upgrade',
+      'istio',
+      '--version',
+      '1.30.3',
+      '--canary',
+      '--steps',
+      '2',
+      '--timeout',
+      '30s',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^step 2 move n1,n2 passed/m);
     assert.match(r.stdout, /^step 3 move n3,n4 passed/m);
@@ -114,7 +172,10 @@ describe('mesh upgrade --canary (Istio revisions)', () => {
       assert.equal(labels['istio-injection'], undefined);
     }
     assert.equal(await c.get(['deployment', 'istiod', '-n', 'istio-system']), undefined);
-    assert.equal((await c.get(['deployment', 'istiod-1-30-3', '-n', 'istio-system'])).status.readyReplicas, 1);
+    assert.equal(
+      (await c.get(['deployment', 'istiod-1-30-3', '-n', 'istio-system'])).status.readyReplicas,
+      1,
+    );
     const record = await c.get(['configmap', 'meshdeck-mesh-istio-1-30-3', '-n', 'istio-system']);
     assert.equal(record.metadata.labels['meshdeck.io/revision'], '1-30-3');
     assert.equal(record.data.version, '1.30.3');

@@ -26,8 +26,7 @@ before(async () => {
   c = await ClusterHome.start();
   releases = await MeshReleases.start();
   env = { MESHDECK_RELEASE_MIRROR: releases.url };
-  for (const ns of ['shop'])
-    assert.equal((await c.kubectl(['create', 'namespace', ns])).code, 0);
+  for (const ns of ['shop']) assert.equal((await c.kubectl(['create', 'namespace', ns])).code, 0);
   assert.equal((await c.kubectl(['apply', '-f', c.file('web.yaml', WEB('shop'))])).code, 0);
 });
 after(async () => {
@@ -41,8 +40,15 @@ describe('mesh: Istio end to end', () => {
   it('lists the built-in meshes and their versions', async () => {
     const r = await mesh(['list', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const items = JSON.parse(r.stdout).items as Array<{ name: string; versions: string[]; installer: string }>;
-    assert.deepEqual(items.map((i) => i.name), ['istio', 'linkerd', 'kuma', 'consul', 'cilium']);
+    const items = JSON.parse(r.stdout).items as Array<{
+      name: string;
+      versions: string[];
+      installer: string;
+    }>;
+    assert.deepEqual(
+      items.map((i) => i.name),
+      ['istio', 'linkerd', 'kuma', 'consul', 'cilium'],
+    );
     assert.equal(items[0].installer, 'istioctl');
     assert.ok(items[0].versions.includes('1.30.3'));
   });
@@ -58,24 +64,48 @@ describe('mesh: Istio end to end', () => {
   it('deploys with the downloaded, checksum-verified istioctl and waits until istiod is ready', async () => {
     const r = await mesh(['deploy', 'istio', '--wait', '--timeout', '60s']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /customresourcedefinition\.apiextensions\.k8s\.io\/virtualservices\.networking\.istio\.io created/);
-    assert.match(r.stdout, /mutatingwebhookconfiguration\.admissionregistration\.k8s\.io\/istio-sidecar-injector created/);
+    assert.match(
+      r.stdout,
+      /customresourcedefinition\.apiextensions\.k8s\.io\/virtualservices\.networking\.istio\.io created/,
+    );
+    assert.match(
+      r.stdout,
+      /mutatingwebhookconfiguration\.admissionregistration\.k8s\.io\/istio-sidecar-injector created/,
+    );
     assert.match(r.stderr, /Istio 1\.30\.3 deployed/);
     const istiod = await c.get(['deployment', 'istiod', '-n', 'istio-system']);
     assert.equal(istiod.status.readyReplicas, 1);
     assert.equal(istiod.spec.template.spec.containers[0].image, 'docker.io/istio/pilot:1.30.3');
     // The official asset path and its .sha256 were fetched (from the mirror).
-    assert.ok(releases.requests.some((p) => p === '/github.com/istio/istio/releases/download/1.30.3/istioctl-1.30.3-linux-amd64.tar.gz' || p.endsWith('/istioctl-1.30.3-linux-arm64.tar.gz')));
+    assert.ok(
+      releases.requests.some(
+        (p) =>
+          p === '/github.com/istio/istio/releases/download/1.30.3/istioctl-1.30.3-linux-amd64.tar.gz' ||
+          p.endsWith('/istioctl-1.30.3-linux-arm64.tar.gz'),
+      ),
+    );
     assert.ok(releases.requests.some((p) => p.endsWith('.tar.gz.sha256')));
   });
 
   it('records the install in a labelled ConfigMap (the contract meshdeck check reads)', async () => {
     const cm = await c.get(['configmap', 'meshdeck-mesh-istio', '-n', 'istio-system']);
     assert.deepEqual(
-      { managedBy: cm.metadata.labels['app.kubernetes.io/managed-by'], mesh: cm.metadata.labels['meshdeck.io/mesh'], rev: cm.metadata.labels['meshdeck.io/revision'] },
+      {
+        managedBy: cm.metadata.labels['app.kubernetes.io/managed-by'],
+        mesh: cm.metadata.labels['meshdeck.io/mesh'],
+        rev: cm.metadata.labels['meshdeck.io/revision'],
+      },
       { managedBy: 'meshdeck', mesh: 'istio', rev: 'default' },
     );
-    assert.deepEqual(Object.keys(cm.data).sort(), ['installedAt', 'installedBy', 'manifestDigest', 'mesh', 'revision', 'simulated', 'version']);
+    assert.deepEqual(Object.keys(cm.data).sort(), [
+      'installedAt',
+      'installedBy',
+      'manifestDigest',
+      'mesh',
+      'revision',
+      'simulated',
+      'version',
+    ]);
     assert.equal(cm.data.version, '1.30.3');
     assert.equal(cm.data.simulated, 'true');
     assert.match(cm.data.manifestDigest, /^[0-9a-f]{64}$/);
@@ -85,7 +115,9 @@ describe('mesh: Istio end to end', () => {
   it('deploying the same version again changes nothing; another version is an upgrade (exit 2)', async () => {
     const again = await mesh(['deploy', 'istio', '-o', 'json']);
     assert.equal(again.code, 0, again.stderr);
-    const actions = new Set((JSON.parse(again.stdout).objects as Array<{ action: string }>).map((o) => o.action));
+    const actions = new Set(
+      (JSON.parse(again.stdout).objects as Array<{ action: string }>).map((o) => o.action),
+    );
     assert.deepEqual([...actions], ['unchanged']);
     const other = await mesh(['deploy', 'istio', '--version', '1.29.6']);
     assert.equal(other.code, 2);

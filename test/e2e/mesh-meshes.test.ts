@@ -64,16 +64,26 @@ describe('mesh: every built-in mesh through the same lifecycle', () => {
   it('Linkerd: CRDs then the control plane, annotation injection, a status with its proxies', async () => {
     const d = await mesh(['deploy', 'linkerd', '--version', 'edge-26.6.3', '--wait', '--timeout', '60s']);
     assert.equal(d.code, 0, d.stderr);
-    assert.match(d.stdout, /customresourcedefinition\.apiextensions\.k8s\.io\/servers\.policy\.linkerd\.io created/);
+    assert.match(
+      d.stdout,
+      /customresourcedefinition\.apiextensions\.k8s\.io\/servers\.policy\.linkerd\.io created/,
+    );
     assert.match(d.stdout, /deployment\.apps\/linkerd-destination -n linkerd created/);
-    assert.ok(releases.requests.some((p) => p.startsWith('/api.github.com/repos/linkerd/linkerd2/releases/tags/edge-26.6.3')));
+    assert.ok(
+      releases.requests.some((p) =>
+        p.startsWith('/api.github.com/repos/linkerd/linkerd2/releases/tags/edge-26.6.3'),
+      ),
+    );
     const i = await mesh(['inject', 'shop', '--mesh', 'linkerd', '--restart']);
     assert.equal(i.code, 0, i.stderr);
     assert.equal((await c.get(['namespace', 'shop'])).metadata.annotations['linkerd.io/inject'], 'enabled');
     const s = JSON.parse((await mesh(['status', 'linkerd', '-o', 'json'])).stdout);
     assert.equal(s.meshes[0].revisions[0].version, 'edge-26.6.3');
     assert.equal(s.meshes[0].revisions[0].ready, true);
-    assert.deepEqual(s.namespaces.map((n: { namespace: string }) => n.namespace), ['shop']);
+    assert.deepEqual(
+      s.namespaces.map((n: { namespace: string }) => n.namespace),
+      ['shop'],
+    );
   });
 
   it('two meshes whose injectors would take the same pods: the second deploy is refused (exit 3)', async () => {
@@ -85,10 +95,25 @@ describe('mesh: every built-in mesh through the same lifecycle', () => {
   });
 
   it('Linkerd has no revisions: a canary upgrades in place and moves namespaces step by step', async () => {
-    const r = await mesh(['upgrade', 'linkerd', '--version', 'edge-26.8.3', '--canary', '--steps', '1', '--timeout', '30s', '-o', 'json']);
+    const r = await mesh([
+      'upgrade',
+      'linkerd',
+      '--version',
+      'edge-26.8.3',
+      '--canary',
+      '--steps',
+      '1',
+      '--timeout',
+      '30s',
+      '-o',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(report.steps.map((s: { action: string }) => s.action), ['upgrade', 'move']);
+    assert.deepEqual(
+      report.steps.map((s: { action: string }) => s.action),
+      ['upgrade', 'move'],
+    );
     assert.equal(report.outcome, 'upgraded');
     const dest = await c.get(['deployment', 'linkerd-destination', '-n', 'linkerd']);
     assert.equal(dest.spec.template.spec.containers[0].image, 'cr.l5d.io/linkerd/controller:edge-26.8.3');
@@ -132,7 +157,10 @@ describe('mesh: every built-in mesh through the same lifecycle', () => {
   it('Kuma and Cilium deploy and remove; Cilium never deletes kube-system', async () => {
     const k = await mesh(['deploy', 'kuma', '--wait', '--timeout', '60s']);
     assert.equal(k.code, 0, k.stderr);
-    assert.equal((await c.get(['deployment', 'kuma-control-plane', '-n', 'kuma-system'])).status.readyReplicas, 1);
+    assert.equal(
+      (await c.get(['deployment', 'kuma-control-plane', '-n', 'kuma-system'])).status.readyReplicas,
+      1,
+    );
     const ci = await mesh(['deploy', 'cilium', '--wait', '--timeout', '60s']);
     assert.equal(ci.code, 0, ci.stderr);
     assert.ok(await c.get(['daemonset', 'cilium', '-n', 'kube-system']));

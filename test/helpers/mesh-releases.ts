@@ -36,7 +36,9 @@ export class MeshReleases {
   static installer(dir: string, tool: string, version: string): string {
     const path = join(dir, tool);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path, readFileSync(FAKE_INSTALLER, 'utf8').replace('__VERSION__', version), { mode: 0o755 });
+    writeFileSync(path, readFileSync(FAKE_INSTALLER, 'utf8').replace('__VERSION__', version), {
+      mode: 0o755,
+    });
     chmodSync(path, 0o755);
     return path;
   }
@@ -68,7 +70,15 @@ export class MeshReleases {
           const name = basename(new URL(asset.url).pathname);
           const c = asset.checksum;
           if (c.kind === 'github-release')
-            this.put(c.url, Buffer.from(JSON.stringify({ tag_name: version, assets: [{ name: c.assetName, digest: `sha256:${sha256(body)}` }] })));
+            this.put(
+              c.url,
+              Buffer.from(
+                JSON.stringify({
+                  tag_name: version,
+                  assets: [{ name: c.assetName, digest: `sha256:${sha256(body)}` }],
+                }),
+              ),
+            );
           else if (c.url.endsWith('.sha256sum')) this.put(c.url, Buffer.from(`${sha256(body)}  ${name}\n`));
           else this.put(c.url, Buffer.from(`${sha256(body)} ${name}\n`));
         }
@@ -97,11 +107,15 @@ export class MeshReleases {
         res.writeHead(404).end('not found');
         return;
       }
-      if ([...this.corrupted].some((p) => path.includes(p) && !/\.sha256(sum)?$|\/releases\/tags\//.test(path))) {
+      if (
+        [...this.corrupted].some((p) => path.includes(p) && !/\.sha256(sum)?$|\/releases\/tags\//.test(path))
+      ) {
         body = Buffer.from(body);
         body[body.length - 1] ^= 0xff;
       }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length })
+        .end(body);
     });
     return new Promise((resolve) =>
       this.server.listen(0, '127.0.0.1', () => {

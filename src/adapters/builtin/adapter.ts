@@ -47,7 +47,12 @@ export class BuiltinMeshAdapter implements MeshAdapter {
 
   operations(): Promise<OperationInfo[]> {
     return Promise.resolve([
-      { key: this.mesh.name, description: `${this.mesh.title} control plane`, category: 'install', versions: [...this.mesh.versions] },
+      {
+        key: this.mesh.name,
+        description: `${this.mesh.title} control plane`,
+        category: 'install',
+        versions: [...this.mesh.versions],
+      },
       {
         key: LABEL_NAMESPACE,
         description: `turn ${this.mesh.title} injection on (or off, as a delete) for the namespace`,
@@ -62,7 +67,11 @@ export class BuiltinMeshAdapter implements MeshAdapter {
       type: 'adapter',
       name: `meshdeck-${this.mesh.name}`,
       version: VERSION,
-      properties: { mesh: this.mesh.name, installer: this.mesh.installer.binary, defaultVersion: this.mesh.versions[0] },
+      properties: {
+        mesh: this.mesh.name,
+        installer: this.mesh.installer.binary,
+        defaultVersion: this.mesh.versions[0],
+      },
     });
   }
 
@@ -141,7 +150,9 @@ export class BuiltinMeshAdapter implements MeshAdapter {
       await injectNamespace(ctx, this.mesh, request.namespace, { disable: request.delete, timeoutMs });
       return;
     }
-    throw new Error(`${this.mesh.name} has no operation "${request.operation}" (it has ${this.mesh.name}, ${LABEL_NAMESPACE})`);
+    throw new Error(
+      `${this.mesh.name} has no operation "${request.operation}" (it has ${this.mesh.name}, ${LABEL_NAMESPACE})`,
+    );
   }
 
   close(): Promise<void> {

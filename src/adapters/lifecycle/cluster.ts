@@ -50,7 +50,12 @@ export async function serverVersion(client: ClusterClient): Promise<string> {
 export async function isSimulated(client: ClusterClient): Promise<boolean> {
   try {
     const nodes = await listAll(client, 'v1', 'Node');
-    return nodes.length > 0 && nodes.every((n) => String((n.spec as { providerID?: string })?.providerID ?? '').startsWith('sandbox://'));
+    return (
+      nodes.length > 0 &&
+      nodes.every((n) =>
+        String((n.spec as { providerID?: string })?.providerID ?? '').startsWith('sandbox://'),
+      )
+    );
   } catch {
     return false;
   }

@@ -105,9 +105,11 @@ export async function checkCoexistence(
   if (live.length === 0) return;
   const namespaces = await listAll(ctx.client, 'v1', 'Namespace');
   const own = new Set([mesh.namespace, ...foreign.map((m) => m.namespace)]);
-  const conflicts = findConflicts(namespaces, [...injectorWebhooks(mesh, rendered.objects), ...live], own).filter(
-    (c) => c.a.mesh === mesh.name || c.b.mesh === mesh.name,
-  );
+  const conflicts = findConflicts(
+    namespaces,
+    [...injectorWebhooks(mesh, rendered.objects), ...live],
+    own,
+  ).filter((c) => c.a.mesh === mesh.name || c.b.mesh === mesh.name);
   if (conflicts.length > 0)
     throw new ProblemFoundError(
       `${mesh.title}'s sidecar injector would overlap another mesh's in ${conflicts.length} namespace${conflicts.length === 1 ? '' : 's'}`,
@@ -131,7 +133,15 @@ export async function installControlPlane(
   const reports = [];
   // A server dry run checks everything at once: the control plane's namespace may come with the shared part.
   const designs: Array<[LoadedDesign, boolean]> = dryRun
-    ? [[{ ...rendered.controlPlane, objects: [...rendered.crds.objects, ...rendered.base.objects, ...rendered.controlPlane.objects] }, false]]
+    ? [
+        [
+          {
+            ...rendered.controlPlane,
+            objects: [...rendered.crds.objects, ...rendered.base.objects, ...rendered.controlPlane.objects],
+          },
+          false,
+        ],
+      ]
     : [
         [rendered.crds, false],
         [rendered.base, false],
@@ -167,7 +177,11 @@ export async function installControlPlane(
           );
         },
       });
-      ready.push(...statuses.filter((s) => s.target.resource.kind !== 'CustomResourceDefinition').map((s) => s.target.what));
+      ready.push(
+        ...statuses
+          .filter((s) => s.target.resource.kind !== 'CustomResourceDefinition')
+          .map((s) => s.target.what),
+      );
     }
   }
   let record: InstallRecord | undefined;
@@ -212,7 +226,9 @@ export async function deployMesh(
   if (same && same.version !== options.version)
     throw new UsageError(
       `${mesh.title} ${same.version} is installed${revision === DEFAULT_REVISION ? '' : ` as revision ${revision}`}; deploying ${options.version} over it is an upgrade`,
-      { hint: `meshdeck mesh upgrade ${mesh.name} --version ${options.version}${mesh.revisions ? ' [--canary]' : ''}` },
+      {
+        hint: `meshdeck mesh upgrade ${mesh.name} --version ${options.version}${mesh.revisions ? ' [--canary]' : ''}`,
+      },
     );
   if (!same && existing.length > 0 && !mesh.revisions)
     throw new UsageError(`${mesh.title} is already installed (${existing[0].version})`, {

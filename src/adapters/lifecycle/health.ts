@@ -25,8 +25,15 @@ function failure(name: HealthCheck['name'], err: unknown): HealthCheck {
 async function controlPlaneWorkloads(ctx: LifecycleContext, design: string): Promise<Workload[]> {
   const out: Workload[] = [];
   for (const kind of ['Deployment', 'DaemonSet', 'StatefulSet'])
-    for (const object of await listAll(ctx.client, 'apps/v1', kind, { labelSelector: ownedBySelector(design) }))
-      out.push({ kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '', object });
+    for (const object of await listAll(ctx.client, 'apps/v1', kind, {
+      labelSelector: ownedBySelector(design),
+    }))
+      out.push({
+        kind,
+        namespace: object.metadata.namespace ?? '',
+        name: object.metadata.name ?? '',
+        object,
+      });
   return out;
 }
 
@@ -37,10 +44,18 @@ export async function controlPlaneReady(
 ): Promise<HealthCheck> {
   const workloads = await controlPlaneWorkloads(ctx, design);
   if (workloads.length === 0)
-    return { name: 'control-plane-ready', ok: false, message: `no control-plane workloads of ${design} found` };
+    return {
+      name: 'control-plane-ready',
+      ok: false,
+      message: `no control-plane workloads of ${design} found`,
+    };
   try {
     await waitForRollouts(ctx, workloads, timeoutMs);
-    return { name: 'control-plane-ready', ok: true, message: `${workloads.map((w) => w.name).join(', ')} ready` };
+    return {
+      name: 'control-plane-ready',
+      ok: true,
+      message: `${workloads.map((w) => w.name).join(', ')} ready`,
+    };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return failure('control-plane-ready', err);
@@ -54,7 +69,11 @@ export async function workloadsReady(
 ): Promise<HealthCheck> {
   try {
     await waitForRollouts(ctx, workloads, timeoutMs);
-    return { name: 'workloads-ready', ok: true, message: `${workloads.length} workload${workloads.length === 1 ? '' : 's'} rolled out` };
+    return {
+      name: 'workloads-ready',
+      ok: true,
+      message: `${workloads.length} workload${workloads.length === 1 ? '' : 's'} rolled out`,
+    };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return failure('workloads-ready', err);
@@ -64,7 +83,11 @@ export async function workloadsReady(
 async function podsOf(ctx: LifecycleContext, namespaces: readonly string[]): Promise<LiveObject[]> {
   const out: LiveObject[] = [];
   for (const ns of namespaces)
-    out.push(...(await listAll(ctx.client, 'v1', 'Pod', { namespace: ns })).filter((p) => !p.metadata.deletionTimestamp));
+    out.push(
+      ...(await listAll(ctx.client, 'v1', 'Pod', { namespace: ns })).filter(
+        (p) => !p.metadata.deletionTimestamp,
+      ),
+    );
   return out;
 }
 
@@ -83,15 +106,27 @@ export async function proxiesAt(
   const name = (p: LiveObject) => `${p.metadata.namespace}/${p.metadata.name}`;
   const notReady = pods.filter((p) => !podStatus(p).ready);
   if (notReady.length > 0)
-    return { name: 'proxy-version', ok: false, message: `${notReady.length} pod(s) not ready: ${notReady.slice(0, 3).map(name).join(', ')}` };
-  if (!mesh.proxy.container) return { name: 'proxy-version', ok: true, message: `${pods.length} pods ready (no sidecars in ${mesh.title})` };
+    return {
+      name: 'proxy-version',
+      ok: false,
+      message: `${notReady.length} pod(s) not ready: ${notReady.slice(0, 3).map(name).join(', ')}`,
+    };
+  if (!mesh.proxy.container)
+    return {
+      name: 'proxy-version',
+      ok: true,
+      message: `${pods.length} pods ready (no sidecars in ${mesh.title})`,
+    };
   const versions = pods.map((p) => ({ pod: p, version: mesh.proxy.versionOf(podMeta(p)) }));
   const wrong = versions.filter((v) => v.version && v.version !== expected);
   if (wrong.length > 0)
     return {
       name: 'proxy-version',
       ok: false,
-      message: `${wrong.length} pod(s) run another proxy version than ${expected}: ${wrong.slice(0, 3).map((w) => `${name(w.pod)} (${w.version})`).join(', ')}`,
+      message: `${wrong.length} pod(s) run another proxy version than ${expected}: ${wrong
+        .slice(0, 3)
+        .map((w) => `${name(w.pod)} (${w.version})`)
+        .join(', ')}`,
     };
   const missing = versions.filter((v) => !v.version);
   if (missing.length > 0) {
@@ -101,7 +136,14 @@ export async function proxiesAt(
         ok: true,
         message: `${pods.length} pods ready; no sidecars: this sandbox does not call admission webhooks, so injection is not simulated`,
       };
-    return { name: 'proxy-version', ok: false, message: `${missing.length} pod(s) without a ${mesh.proxy.container} sidecar: ${missing.slice(0, 3).map((m) => name(m.pod)).join(', ')}` };
+    return {
+      name: 'proxy-version',
+      ok: false,
+      message: `${missing.length} pod(s) without a ${mesh.proxy.container} sidecar: ${missing
+        .slice(0, 3)
+        .map((m) => name(m.pod))
+        .join(', ')}`,
+    };
   }
   return { name: 'proxy-version', ok: true, message: `${pods.length} pods ready with proxy ${expected}` };
 }
@@ -113,9 +155,12 @@ export async function noCrashLoops(
 ): Promise<HealthCheck> {
   const pods = await podsOf(ctx, namespaces);
   for (const w of await controlPlaneWorkloads(ctx, controlPlaneDesign)) {
-    const selector = (w.object.spec as { selector?: { matchLabels?: Record<string, string> } })?.selector?.matchLabels;
+    const selector = (w.object.spec as { selector?: { matchLabels?: Record<string, string> } })?.selector
+      ?.matchLabels;
     if (!selector) continue;
-    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const labelSelector = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     pods.push(...(await listAll(ctx.client, 'v1', 'Pod', { namespace: w.namespace, labelSelector })));
   }
   const bad = pods.filter((p) => {
@@ -126,13 +171,21 @@ export async function noCrashLoops(
     return {
       name: 'no-crash-loops',
       ok: false,
-      message: `${bad.length} pod(s) restarting: ${bad.slice(0, 3).map((p) => `${p.metadata.namespace}/${p.metadata.name} (${podStatus(p).restarts} restarts)`).join(', ')}`,
+      message: `${bad.length} pod(s) restarting: ${bad
+        .slice(0, 3)
+        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (${podStatus(p).restarts} restarts)`)
+        .join(', ')}`,
     };
   return { name: 'no-crash-loops', ok: true, message: `${pods.length} pods, no restarts` };
 }
 
 /** Every workload of the given namespaces, ready (used after a rollback's restarts, best effort). */
-export async function settle(ctx: LifecycleContext, workloads: readonly Workload[], timeoutMs: number, signal: AbortSignal) {
+export async function settle(
+  ctx: LifecycleContext,
+  workloads: readonly Workload[],
+  timeoutMs: number,
+  signal: AbortSignal,
+) {
   if (workloads.length === 0) return;
   const targets = await Promise.all(
     workloads.map(async (w) => ({

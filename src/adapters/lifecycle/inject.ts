@@ -60,7 +60,9 @@ export async function setInjection(
   const resource = await ctx.client.resource('v1', 'Namespace');
   const live = await ctx.client.get(resource, undefined, namespace);
   if (!live)
-    throw new UsageError(`namespace "${namespace}" does not exist`, { hint: 'kubectl create namespace ' + namespace });
+    throw new UsageError(`namespace "${namespace}" does not exist`, {
+      hint: 'kubectl create namespace ' + namespace,
+    });
   if (mesh.injection.scope === 'pod-template') {
     const patched = await patchTemplates(ctx, namespace, patch);
     return { labels: labelsOf(live), annotations: annotationsOf(live), patched };

@@ -198,7 +198,10 @@ async function publishedDigest(source: ChecksumSource, options: InstallerOptions
     }
   } else {
     const lines = text.split('\n').filter((l) => l.trim());
-    const named = lines.length > 1 ? lines.find((l) => l.trim().split(/\s+/)[1]?.replace(/^\*/, '') === basenameOf(source.url)) : undefined;
+    const named =
+      lines.length > 1
+        ? lines.find((l) => l.trim().split(/\s+/)[1]?.replace(/^\*/, '') === basenameOf(source.url))
+        : undefined;
     digest = (named ?? lines[0])?.trim().split(/\s+/)[0];
   }
   if (!digest || !/^[0-9a-f]{64}$/i.test(digest))
@@ -241,4 +244,3 @@ export async function renderWith(
   }
   return parts.map((p) => (p.startsWith('---') ? p : `---\n${p}`)).join('');
 }
-

@@ -14,8 +14,14 @@ import { meshStatus } from './status.js';
 import type { MeshLifecycle } from './types.js';
 
 /** Polls the namespaces among the deleted objects until they are gone (their finalizers done). */
-async function untilGone(ctx: LifecycleContext, results: readonly ObjectResult[], timeoutMs: number): Promise<void> {
-  const namespaces = results.filter((r) => r.action === 'deleted' && r.ref.kind === 'Namespace').map((r) => r.ref.name);
+async function untilGone(
+  ctx: LifecycleContext,
+  results: readonly ObjectResult[],
+  timeoutMs: number,
+): Promise<void> {
+  const namespaces = results
+    .filter((r) => r.action === 'deleted' && r.ref.kind === 'Namespace')
+    .map((r) => r.ref.name);
   if (namespaces.length === 0) return;
   const resource = await ctx.client.resource('v1', 'Namespace');
   const deadline = Date.now() + timeoutMs;
@@ -63,14 +69,21 @@ export async function removeMesh(
   const status = await meshStatus(ctx, [mesh]);
   const injected = status.namespaces.filter((n) => n.injected || Object.keys(n.proxies).length > 0);
   const stillInjected = injected.map(
-    (n) => `${n.namespace}: ${n.injected ? 'injection on' : 'injection off'}, ${Object.values(n.proxies).reduce((a, b) => a + b, 0)} pod(s) with a proxy`,
+    (n) =>
+      `${n.namespace}: ${n.injected ? 'injection on' : 'injection off'}, ${Object.values(n.proxies).reduce((a, b) => a + b, 0)} pod(s) with a proxy`,
   );
   if (injected.length > 0 && !options.force)
-    throw new ProblemFoundError(`${mesh.title} still has workloads in ${injected.length} namespace${injected.length === 1 ? '' : 's'}`, {
-      details: stillInjected,
-      hint: `take them out first (meshdeck mesh inject NS --mesh ${mesh.name} --disable --restart), or remove anyway with --force`,
-    });
-  if (injected.length > 0) ctx.log.warn(`removing ${mesh.title} while workloads still use it (--force): their proxies lose the control plane`);
+    throw new ProblemFoundError(
+      `${mesh.title} still has workloads in ${injected.length} namespace${injected.length === 1 ? '' : 's'}`,
+      {
+        details: stillInjected,
+        hint: `take them out first (meshdeck mesh inject NS --mesh ${mesh.name} --disable --restart), or remove anyway with --force`,
+      },
+    );
+  if (injected.length > 0)
+    ctx.log.warn(
+      `removing ${mesh.title} while workloads still use it (--force): their proxies lose the control plane`,
+    );
   const results: ObjectResult[] = [];
   const remove = async (design: string) => {
     results.push(
@@ -91,7 +104,9 @@ export async function removeMesh(
   await remove(names.base);
   if (options.purgeCrds) await remove(names.crds);
   else if (crds.length > 0)
-    ctx.log.info(`${crds.length} CustomResourceDefinitions kept (with the resources of their kinds); --purge-crds removes them`);
+    ctx.log.info(
+      `${crds.length} CustomResourceDefinitions kept (with the resources of their kinds); --purge-crds removes them`,
+    );
   return {
     mesh: mesh.name,
     revisions: records.map((r) => r.revision),

@@ -48,7 +48,10 @@ export function splitRender(
   version: string,
   revision: string,
 ): RenderedMesh {
-  const loaded = loadDesign([{ name: source, text }], { name: `mesh-${mesh.name}`, version: designVersion(version) });
+  const loaded = loadDesign([{ name: source, text }], {
+    name: `mesh-${mesh.name}`,
+    version: designVersion(version),
+  });
   const errors = loaded.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
   const all = loaded.design.objects;
@@ -56,7 +59,8 @@ export function splitRender(
   const crds = all.filter((o) => o.object.kind === 'CustomResourceDefinition');
   const shared = all.filter((o) => o.object.kind !== 'CustomResourceDefinition' && mesh.isShared(o.object));
   const own = all.filter((o) => !mesh.isShared(o.object) && o.object.kind !== 'CustomResourceDefinition');
-  if (mesh.createsNamespace) shared.unshift(synthetic({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: mesh.namespace } }));
+  if (mesh.createsNamespace)
+    shared.unshift(synthetic({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: mesh.namespace } }));
   const as = (name: string, objects: DesignObject[]): LoadedDesign => ({
     ...loaded.design,
     meta: { name, version: designVersion(version) },

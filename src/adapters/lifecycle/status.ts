@@ -76,7 +76,9 @@ async function revisionStatus(
   }
   const webhooks = mwcs
     .filter((m) => labelsOf(m)['meshdeck.io/design'] === design)
-    .flatMap((m) => ((m.webhooks as Array<{ name: string }> | undefined) ?? []).map((w) => `${m.metadata.name}/${w.name}`));
+    .flatMap((m) =>
+      ((m.webhooks as Array<{ name: string }> | undefined) ?? []).map((w) => `${m.metadata.name}/${w.name}`),
+    );
   return {
     revision: record.revision,
     version: record.version,
@@ -110,7 +112,13 @@ export async function meshStatus(
   for (const mesh of meshes) {
     const mine = records.filter((r) => r.mesh === mesh.name);
     const revisions = await Promise.all(mine.map((r) => revisionStatus(ctx, mesh, r, mwcs)));
-    report.meshes.push({ mesh: mesh.name, title: mesh.title, installed: mine.length > 0, namespace: mesh.namespace, revisions });
+    report.meshes.push({
+      mesh: mesh.name,
+      title: mesh.title,
+      installed: mine.length > 0,
+      namespace: mesh.namespace,
+      revisions,
+    });
     if (mine.length === 0) continue;
     const versions = new Set(mine.map((r) => mesh.proxy.expected(r.version)));
     for (const ns of namespaces) {
@@ -119,7 +127,9 @@ export async function meshStatus(
       const nsPods = (podsByNs.get(name) ?? []).filter((p) => podStatus(p) && !p.metadata.deletionTimestamp);
       let requested = mesh.injection.requested({ labels: labelsOf(ns), annotations: annotationsOf(ns) });
       if (mesh.injection.scope === 'pod-template' && !requested) {
-        const asked = nsPods.find((p) => mesh.injection.requested({ labels: labelsOf(p), annotations: annotationsOf(p) }));
+        const asked = nsPods.find((p) =>
+          mesh.injection.requested({ labels: labelsOf(p), annotations: annotationsOf(p) }),
+        );
         if (asked) requested = { revision: mine[0].revision };
       }
       const proxies: Record<string, number> = {};

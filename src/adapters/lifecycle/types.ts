@@ -90,9 +90,10 @@ export interface InjectionModel {
   /** The patch that turns it off. */
   disable(): MetadataPatch;
   /** Whether this metadata (a namespace's, or a pod template's) asks for injection, and for which revision. */
-  requested(meta: { labels: Record<string, string>; annotations: Record<string, string> }):
-    | { revision: string }
-    | undefined;
+  requested(meta: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  }): { revision: string } | undefined;
 }
 
 /** How a pod's proxy shows: its container and version, from the metadata the mesh's injector writes. */

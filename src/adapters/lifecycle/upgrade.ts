@@ -11,12 +11,20 @@
 // check), then the data plane moves namespace group by namespace group (rolling restarts), inside the skew
 // the mesh allows (the procedure Linkerd and Kuma document). A failed check re-applies the previous version
 // and restarts the namespaces already moved.
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { InterruptedError, ProblemFoundError, UsageError, OperationError } from '../../core/errors.js';
 import { deleteDesign } from '../../k8s/apply/delete.js';
 import { annotationsOf, isSimulated, labelsOf, listAll } from './cluster.js';
 import type { LifecycleContext } from './context.js';
 import { checkVersion, installControlPlane } from './deploy.js';
-import { controlPlaneReady, noCrashLoops, proxiesAt, settle, workloadsReady, type HealthCheck } from './health.js';
+import {
+  controlPlaneReady,
+  noCrashLoops,
+  proxiesAt,
+  settle,
+  workloadsReady,
+  type HealthCheck,
+} from './health.js';
 import { setInjection } from './inject.js';
 import { deleteRecord, readRecords, writeRecord, type InstallRecord } from './record.js';
 import { DEFAULT_REVISION, designNames, emptyDesign } from './render.js';
@@ -73,17 +81,25 @@ export class UpgradeFailed extends Error {
 async function current(ctx: LifecycleContext, mesh: MeshLifecycle): Promise<InstallRecord> {
   const records = await readRecords(ctx.client, mesh.name);
   if (records.length === 0)
-    throw new OperationError(`${mesh.title} is not installed in this cluster`, { hint: `meshdeck mesh deploy ${mesh.name}` });
+    throw new OperationError(`${mesh.title} is not installed in this cluster`, {
+      hint: `meshdeck mesh deploy ${mesh.name}`,
+    });
   if (records.length > 1)
     throw new UsageError(
       `${mesh.title} has ${records.length} revisions installed (${records.map((r) => `${r.revision}: ${r.version}`).join(', ')})`,
-      { hint: 'an upgrade starts from one revision: remove the other first (meshdeck mesh status shows them)' },
+      {
+        hint: 'an upgrade starts from one revision: remove the other first (meshdeck mesh status shows them)',
+      },
     );
   return records[0];
 }
 
 /** Namespaces in the mesh (on the given revision, where the mesh has them), sorted. */
-async function meshNamespaces(ctx: LifecycleContext, mesh: MeshLifecycle, revision: string): Promise<string[]> {
+async function meshNamespaces(
+  ctx: LifecycleContext,
+  mesh: MeshLifecycle,
+  revision: string,
+): Promise<string[]> {
   const namespaces = await listAll(ctx.client, 'v1', 'Namespace');
   const out = new Set<string>();
   for (const ns of namespaces) {
@@ -93,7 +109,13 @@ async function meshNamespaces(ctx: LifecycleContext, mesh: MeshLifecycle, revisi
   if (mesh.injection.scope === 'pod-template') {
     for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'])
       for (const w of await listAll(ctx.client, 'apps/v1', kind)) {
-        const meta = (w.spec as { template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } })?.template?.metadata;
+        const meta = (
+          w.spec as {
+            template?: {
+              metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+            };
+          }
+        )?.template?.metadata;
         if (mesh.injection.requested({ labels: meta?.labels ?? {}, annotations: meta?.annotations ?? {} }))
           out.add(w.metadata.namespace ?? '');
       }
@@ -110,11 +132,7 @@ function chunks<T>(items: readonly T[], n: number): T[][] {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
+  return setTimeoutPromise(ms, undefined, { signal });
 }
 
 export async function upgradeMesh(
@@ -126,13 +144,18 @@ export async function upgradeMesh(
   const from = await current(ctx, mesh);
   const mode = options.canary ? 'canary' : 'in-place';
   const problem = mesh.upgradeProblem(from.version, options.version, mode);
-  if (problem) throw new ProblemFoundError(`upgrade precheck failed: ${problem}`, { hint: 'meshdeck mesh list shows the versions' });
+  if (problem)
+    throw new ProblemFoundError(`upgrade precheck failed: ${problem}`, {
+      hint: 'meshdeck mesh list shows the versions',
+    });
   const revisioned = options.canary && mesh.revisions;
   let revision = from.revision;
   if (revisioned) {
     revision = options.revision ?? mesh.revisionFor(options.version);
     if (revision === from.revision)
-      throw new UsageError(`the new revision must differ from the installed one ("${revision}")`, { hint: 'name another with --revision' });
+      throw new UsageError(`the new revision must differ from the installed one ("${revision}")`, {
+        hint: 'name another with --revision',
+      });
   } else if (options.revision !== undefined && options.revision !== from.revision) {
     throw new UsageError(`--revision is for a canary upgrade of a mesh with revisions (Istio --canary)`);
   }
@@ -169,7 +192,9 @@ class CanaryRun {
   private log(step: StepLog) {
     this.report.steps.push(step);
     const what = step.namespaces.length > 0 ? ` (${step.namespaces.join(', ')})` : '';
-    this.ctx.log.info(`step ${step.step} ${step.action}${what}: ${step.ok ? 'passed' : 'FAILED'} in ${(step.durationMs / 1000).toFixed(1)}s`);
+    this.ctx.log.info(
+      `step ${step.step} ${step.action}${what}: ${step.ok ? 'passed' : 'FAILED'} in ${(step.durationMs / 1000).toFixed(1)}s`,
+    );
     for (const c of step.checks) this.ctx.log.info(`  [${c.ok ? '+' : '-'}] ${c.name}: ${c.message}`);
   }
 
@@ -220,11 +245,17 @@ class CanaryRun {
       set: this.options.set,
       timeoutMs: this.options.timeoutMs,
       previous: this.from,
-      others: revisioned ? [] : [],
     });
     const checks = [await controlPlaneReady(this.ctx, design, this.options.timeoutMs)];
     if (checks[0].ok) checks.push(await noCrashLoops(this.ctx, [], design));
-    const step: StepLog = { step: 1, action: revisioned ? 'install' : 'upgrade', namespaces: [], checks, ok: checks.every((c) => c.ok), durationMs: Date.now() - t };
+    const step: StepLog = {
+      step: 1,
+      action: revisioned ? 'install' : 'upgrade',
+      namespaces: [],
+      checks,
+      ok: checks.every((c) => c.ok),
+      durationMs: Date.now() - t,
+    };
     this.log(step);
     const bad = checks.find((c) => !c.ok);
     if (bad) throw new StepFailed(bad);
@@ -245,10 +276,19 @@ class CanaryRun {
     };
     await add(controlPlaneReady(this.ctx, design, this.options.timeoutMs));
     await add(workloadsReady(this.ctx, restarted, this.options.timeoutMs));
-    await add(proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version), this.simulated));
+    await add(
+      proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version), this.simulated),
+    );
     await add(noCrashLoops(this.ctx, group, design));
     if (this.options.gates && checks.every((c) => c.ok)) checks.push(...(await this.options.gates(n)));
-    const step: StepLog = { step: n + 1, action: 'move', namespaces: group, checks, ok: checks.every((c) => c.ok), durationMs: Date.now() - t };
+    const step: StepLog = {
+      step: n + 1,
+      action: 'move',
+      namespaces: group,
+      checks,
+      ok: checks.every((c) => c.ok),
+      durationMs: Date.now() - t,
+    };
     this.log(step);
     const bad = checks.find((c) => !c.ok);
     if (bad) throw new StepFailed(bad);
@@ -257,9 +297,25 @@ class CanaryRun {
   private async promote() {
     const t = Date.now();
     const old = designNames(this.mesh.name, this.from.revision).controlPlane;
-    await deleteDesign(this.ctx.client, emptyDesign(old), { timeoutMs: this.options.timeoutMs, signal: this.ctx.signal });
+    await deleteDesign(this.ctx.client, emptyDesign(old), {
+      timeoutMs: this.options.timeoutMs,
+      signal: this.ctx.signal,
+    });
     await deleteRecord(this.ctx.client, this.from);
-    this.log({ step: this.report.steps.length + 1, action: 'promote', namespaces: [], checks: [{ name: 'control-plane-ready', ok: true, message: `revision ${this.from.revision} removed; ${this.revision} serves every namespace` }], ok: true, durationMs: Date.now() - t });
+    this.log({
+      step: this.report.steps.length + 1,
+      action: 'promote',
+      namespaces: [],
+      checks: [
+        {
+          name: 'control-plane-ready',
+          ok: true,
+          message: `revision ${this.from.revision} removed; ${this.revision} serves every namespace`,
+        },
+      ],
+      ok: true,
+      durationMs: Date.now() - t,
+    });
   }
 
   /** Puts the cluster back as it was; runs to its end even after Ctrl-C (with a signal of its own). */
@@ -267,15 +323,21 @@ class CanaryRun {
     const t = Date.now();
     const signal = new AbortController().signal;
     const ctx: LifecycleContext = { ...this.ctx, signal };
-    this.ctx.log.warn(`rolling back: ${this.moved.length} namespace(s) back to ${revisioned ? `revision ${this.from.revision}` : this.from.version}`);
+    this.ctx.log.warn(
+      `rolling back: ${this.moved.length} namespace(s) back to ${revisioned ? `revision ${this.from.revision}` : this.from.version}`,
+    );
     const restarted: Workload[] = [];
     if (!revisioned && this.installed) {
       await installControlPlane(ctx, this.mesh, {
         version: this.from.version,
         revision: this.from.revision,
         timeoutMs: this.options.timeoutMs,
-        previous: this.from.previousVersion ? { ...this.from, version: this.from.previousVersion } : undefined,
-      }).catch((err) => this.ctx.log.warn(`re-applying ${this.from.version} failed: ${(err as Error).message}`));
+        previous: this.from.previousVersion
+          ? { ...this.from, version: this.from.previousVersion }
+          : undefined,
+      }).catch((err) =>
+        this.ctx.log.warn(`re-applying ${this.from.version} failed: ${(err as Error).message}`),
+      );
       await writeRecord(ctx.client, this.from);
     }
     for (const ns of [...this.moved].reverse()) {
@@ -291,7 +353,14 @@ class CanaryRun {
       const records = await readRecords(ctx.client, this.mesh.name);
       for (const r of records) if (r.revision === this.revision) await deleteRecord(ctx.client, r);
     }
-    this.log({ step: this.report.steps.length + 1, action: 'rollback', namespaces: [...this.moved], checks: [], ok: true, durationMs: Date.now() - t });
+    this.log({
+      step: this.report.steps.length + 1,
+      action: 'rollback',
+      namespaces: [...this.moved],
+      checks: [],
+      ok: true,
+      durationMs: Date.now() - t,
+    });
   }
 }
 
@@ -313,8 +382,17 @@ export async function rollbackMesh(
       hint: 'meshdeck mesh status shows what is installed',
     });
   if (mesh.revisions) {
-    const back = from.previousRevision && from.previousRevision !== from.revision ? from.previousRevision : mesh.revisionFor(from.previousVersion);
-    return upgradeMesh(ctx, mesh, { ...options, version: from.previousVersion, canary: true, revision: back === from.revision ? DEFAULT_REVISION : back, steps: 1 });
+    const back =
+      from.previousRevision && from.previousRevision !== from.revision
+        ? from.previousRevision
+        : mesh.revisionFor(from.previousVersion);
+    return upgradeMesh(ctx, mesh, {
+      ...options,
+      version: from.previousVersion,
+      canary: true,
+      revision: back === from.revision ? DEFAULT_REVISION : back,
+      steps: 1,
+    });
   }
   return upgradeMesh(ctx, mesh, { ...options, version: from.previousVersion, canary: true, steps: 1 });
 }

@@ -11,20 +11,29 @@ export function perfGates(
   durationMs: number,
 ): GateRunner | undefined {
   if (!url) {
-    if (asserts.length > 0) throw new UsageError('--assert needs --gate URL to load-test', { hint: "--gate http://svc/ --assert 'p99<=50ms'" });
+    if (asserts.length > 0)
+      throw new UsageError('--assert needs --gate URL to load-test', {
+        hint: "--gate http://svc/ --assert 'p99<=50ms'",
+      });
     return undefined;
   }
-  if (asserts.length === 0) throw new UsageError('--gate needs at least one --assert', { hint: "e.g. --assert 'errors<1%'" });
+  if (asserts.length === 0)
+    throw new UsageError('--gate needs at least one --assert', { hint: "e.g. --assert 'errors<1%'" });
   return async (step) => {
-    const [{ parseGate }, { evaluateGates }, { runLoadTest }, { resolveSpec, settingsFromFlags }] = await Promise.all([
-      import('../../perf/gates/parse.js'),
-      import('../../perf/gates/evaluate.js'),
-      import('../../perf/run.js'),
-      import('../../perf/spec/options.js'),
-    ]);
+    const [{ parseGate }, { evaluateGates }, { runLoadTest }, { resolveSpec, settingsFromFlags }] =
+      await Promise.all([
+        import('../../perf/gates/parse.js'),
+        import('../../perf/gates/evaluate.js'),
+        import('../../perf/run.js'),
+        import('../../perf/spec/options.js'),
+      ]);
     const gates = asserts.map(parseGate);
     const spec = resolveSpec(await settingsFromFlags(url, { connections: '4' }), { duration_ms: durationMs });
-    const result = await runLoadTest(spec, { name: `mesh-canary-step-${step}` }, { signal: inv.signal, warn: (m) => inv.log.warn(m) });
+    const result = await runLoadTest(
+      spec,
+      { name: `mesh-canary-step-${step}` },
+      { signal: inv.signal, warn: (m) => inv.log.warn(m) },
+    );
     return evaluateGates(result, gates).map((v) => ({
       name: 'perf-gate' as const,
       ok: v.passed,

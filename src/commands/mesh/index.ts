@@ -9,7 +9,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const installerOption = () =>
   new Option('--installer <path>', "the mesh's installer (istioctl, linkerd, kumactl, helm) to render with");
 const setOption = () =>
-  new Option('--set <path=value>', 'a value for the installer (repeatable), e.g. values.pilot.replicaCount=2').argParser(collect);
+  new Option(
+    '--set <path=value>',
+    'a value for the installer (repeatable), e.g. values.pilot.replicaCount=2',
+  ).argParser(collect);
 const timeoutOption = (what: string, value = '5m') => new Option('--timeout <duration>', what).default(value);
 
 export function meshCommand(): CommandUnknownOpts {
@@ -22,8 +25,9 @@ export function meshCommand(): CommandUnknownOpts {
     'meshdeck mesh inject shop --mesh istio --restart',
   ]);
 
-  const list = action(group.command('list').description('the built-in meshes and the versions each can install'), () =>
-    import('./list.js'),
+  const list = action(
+    group.command('list').description('the built-in meshes and the versions each can install'),
+    () => import('./list.js'),
   );
   outputs(list, DATA_FORMATS);
   examples(list, ['meshdeck mesh list', 'meshdeck mesh list -o json']);
@@ -56,24 +60,38 @@ export function meshCommand(): CommandUnknownOpts {
   const status = action(
     group
       .command('status')
-      .description('control planes (readiness, versions, revisions, webhooks), data plane per namespace, conflicts')
+      .description(
+        'control planes (readiness, versions, revisions, webhooks), data plane per namespace, conflicts',
+      )
       .argument('[mesh]', 'one mesh (default: every built-in mesh)'),
     () => import('./status.js'),
   );
   outputs(status, DATA_FORMATS);
-  examples(status, ['meshdeck mesh status', 'meshdeck mesh status istio -o wide', 'meshdeck mesh status -o json']);
+  examples(status, [
+    'meshdeck mesh status',
+    'meshdeck mesh status istio -o wide',
+    'meshdeck mesh status -o json',
+  ]);
 
   const upgrade = action(
     group
       .command('upgrade')
-      .description('upgrade in place after the prechecks, or --canary: move namespaces step by step, health-gated, rolled back on failure')
+      .description(
+        'upgrade in place after the prechecks, or --canary: move namespaces step by step, health-gated, rolled back on failure',
+      )
       .argument('<mesh>', 'istio, linkerd, kuma, consul or cilium')
       .requiredOption('--version <version>', 'the version to upgrade to')
-      .addOption(new Option('--canary', 'a canary upgrade (Istio: a new revision beside the old one)').default(false))
+      .addOption(
+        new Option('--canary', 'a canary upgrade (Istio: a new revision beside the old one)').default(false),
+      )
       .addOption(new Option('--steps <n>', 'how many steps the namespaces move in').default('1'))
-      .addOption(new Option('--revision <name>', 'Istio: the new revision (default: from the version, e.g. 1-30-3)'))
+      .addOption(
+        new Option('--revision <name>', 'Istio: the new revision (default: from the version, e.g. 1-30-3)'),
+      )
       .addOption(new Option('--gate <url>', 'after each step, load-test this URL and check --assert gates'))
-      .addOption(new Option('--assert <gate>', "a perf gate, e.g. 'p99<=50ms' (repeatable)").argParser(collect))
+      .addOption(
+        new Option('--assert <gate>', "a perf gate, e.g. 'p99<=50ms' (repeatable)").argParser(collect),
+      )
       .addOption(new Option('--gate-duration <duration>', 'how long each gate run lasts').default('3s'))
       .addOption(new Option('--pause <duration>', 'wait after each successful step').default('0s'))
       .addOption(setOption())
@@ -106,7 +124,12 @@ export function meshCommand(): CommandUnknownOpts {
       .description('remove what meshdeck installed for a mesh (refused while workloads are in it)')
       .argument('<mesh>', 'istio, linkerd, kuma, consul or cilium')
       .addOption(new Option('--force', 'remove even while workloads are injected').default(false))
-      .addOption(new Option('--purge-crds', "also delete the mesh's CRDs (and every resource of their kinds), last").default(false))
+      .addOption(
+        new Option(
+          '--purge-crds',
+          "also delete the mesh's CRDs (and every resource of their kinds), last",
+        ).default(false),
+      )
       .addOption(timeoutOption('limit for waiting until everything is gone')),
     () => import('./remove.js'),
   );
@@ -121,7 +144,9 @@ export function meshCommand(): CommandUnknownOpts {
       .requiredOption('--mesh <mesh>', 'istio, linkerd, kuma, consul or cilium')
       .addOption(new Option('--revision <name>', 'Istio: the revision (default: the installed one)'))
       .addOption(new Option('--disable', 'turn injection off').default(false))
-      .addOption(new Option('--restart', 'restart the workloads so their pods are replaced now').default(false))
+      .addOption(
+        new Option('--restart', 'restart the workloads so their pods are replaced now').default(false),
+      )
       .addOption(timeoutOption('limit for the restart')),
     () => import('./inject.js'),
   );

@@ -22,7 +22,9 @@ export async function run(inv: Invocation, namespace: string, opts: InjectFlags)
       timeoutMs,
     });
     if (isTable(inv)) {
-      inv.out.write(`namespace/${namespace} ${mesh.name} injection ${report.injection}${report.revision ? ` (revision ${report.revision})` : ''}\n`);
+      inv.out.write(
+        `namespace/${namespace} ${mesh.name} injection ${report.injection}${report.revision ? ` (revision ${report.revision})` : ''}\n`,
+      );
       for (const w of report.restarted) inv.out.write(`${w} -n ${namespace} restarted\n`);
     } else await document(inv, 'MeshInjectResult', { ...report });
     if (!opts.restart && report.restarted.length === 0 && mesh.restartNote) inv.log.info(mesh.restartNote);

@@ -6,11 +6,17 @@ import type { Invocation } from '../shared/invocation.js';
 
 export function objectLines(inv: Invocation, results: readonly ObjectResult[], dryRun = false): void {
   for (const r of results)
-    inv.out.write(`${r.what} ${r.action}${dryRun && r.action !== 'failed' ? ' (server dry run)' : ''}${r.message ? `: ${r.message}` : ''}\n`);
+    inv.out.write(
+      `${r.what} ${r.action}${dryRun && r.action !== 'failed' ? ' (server dry run)' : ''}${r.message ? `: ${r.message}` : ''}\n`,
+    );
 }
 
 export function objectData(results: readonly ObjectResult[]) {
-  return results.map((r) => ({ object: r.what, action: r.action, ...(r.message ? { message: r.message } : {}) }));
+  return results.map((r) => ({
+    object: r.what,
+    action: r.action,
+    ...(r.message ? { message: r.message } : {}),
+  }));
 }
 
 export async function document(inv: Invocation, kind: string, body: Record<string, unknown>): Promise<void> {

@@ -22,6 +22,8 @@ export async function run(inv: Invocation, name: string, opts: RemoveFlags): Pro
         crdsKept: report.crdsKept,
         objects: objectData(report.results),
       });
-    inv.log.success(`${mesh.title} removed: ${report.results.filter((r) => r.action === 'deleted').length} objects deleted`);
+    inv.log.success(
+      `${mesh.title} removed: ${report.results.filter((r) => r.action === 'deleted').length} objects deleted`,
+    );
   });
 }

@@ -3,11 +3,19 @@ import type { Invocation } from '../shared/invocation.js';
 import { findMesh, timeoutOf, withLifecycle } from './common.js';
 import { printReport, summary } from './upgrade.js';
 
-export async function run(inv: Invocation, name: string, opts: { installer?: string; timeout: string }): Promise<void> {
+export async function run(
+  inv: Invocation,
+  name: string,
+  opts: { installer?: string; timeout: string },
+): Promise<void> {
   const mesh = findMesh(name);
   await withLifecycle(inv, opts, async (ctx) => {
     try {
-      const report = await rollbackMesh(ctx, mesh, { steps: 1, timeoutMs: timeoutOf(opts.timeout), pauseMs: 0 });
+      const report = await rollbackMesh(ctx, mesh, {
+        steps: 1,
+        timeoutMs: timeoutOf(opts.timeout),
+        pauseMs: 0,
+      });
       await printReport(inv, report);
       inv.log.success(summary(report));
     } catch (err) {

@@ -20,22 +20,40 @@ export async function run(inv: Invocation, name: string | undefined, _opts: obje
     const rows: Row[] = report.meshes.flatMap((m) => m.revisions.map((rev) => ({ mesh: m.mesh, rev })));
     const sim = report.simulated ? ' (simulated)' : '';
     if (rows.length === 0) inv.log.info(`no mesh installed by meshdeck${name ? ` (${name})` : ''}${sim}`);
-    else
-      inv.out.write(
-        renderTables(inv, rows, report.namespaces, report.simulated),
-      );
+    else inv.out.write(renderTables(inv, rows, report.namespaces, report.simulated));
     for (const c of report.conflicts) inv.log.warn(`conflict: ${c}`);
   });
 }
 
-function renderTables(inv: Invocation, rows: Row[], namespaces: NamespaceStatus[], simulated: boolean): string {
+function renderTables(
+  inv: Invocation,
+  rows: Row[],
+  namespaces: NamespaceStatus[],
+  simulated: boolean,
+): string {
   const wide = inv.format === 'wide';
   const pad = (cells: string[][]) => {
     const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-    return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join('').trimEnd()).join('\n') + '\n';
+    return (
+      cells
+        .map((r) =>
+          r
+            .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3)))
+            .join('')
+            .trimEnd(),
+        )
+        .join('\n') + '\n'
+    );
   };
   const cp = [
-    ['MESH', 'REVISION', 'VERSION', 'READY', 'CONTROL PLANE', ...(wide ? ['WEBHOOKS', 'INSTALLED', 'BY'] : [])],
+    [
+      'MESH',
+      'REVISION',
+      'VERSION',
+      'READY',
+      'CONTROL PLANE',
+      ...(wide ? ['WEBHOOKS', 'INSTALLED', 'BY'] : []),
+    ],
     ...rows.map(({ mesh, rev }) => [
       mesh,
       rev.revision,
@@ -55,7 +73,9 @@ function renderTables(inv: Invocation, rows: Row[], namespaces: NamespaceStatus[
         n.injected ? 'enabled' : 'disabled',
         n.revision ?? '-',
         String(n.pods),
-        Object.entries(n.proxies).map(([v, c]) => `${c}x ${v}`).join(', ') || '-',
+        Object.entries(n.proxies)
+          .map(([v, c]) => `${c}x ${v}`)
+          .join(', ') || '-',
         n.skew ? 'yes' : 'no',
       ]),
     ];

@@ -33,7 +33,12 @@ export async function run(inv: Invocation, name: string, opts: UpgradeFlags): Pr
   const steps = parseSteps(opts.steps);
   if (!opts.canary && (opts.steps !== '1' || opts.gate))
     throw new UsageError('--steps and --gate are for a canary upgrade', { hint: 'add --canary' });
-  const gates = perfGates(inv, opts.gate, opts.assert ?? [], parseDuration(opts.gateDuration, '--gate-duration'));
+  const gates = perfGates(
+    inv,
+    opts.gate,
+    opts.assert ?? [],
+    parseDuration(opts.gateDuration, '--gate-duration'),
+  );
   await withLifecycle(inv, opts, async (ctx) => {
     try {
       const report = await upgradeMesh(ctx, mesh, {

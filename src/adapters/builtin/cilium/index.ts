@@ -17,11 +17,17 @@ export const cilium: MeshLifecycle = {
   installer: HELM_INSTALLER,
   renderCommands: (r) => [
     [
-      'template', 'cilium', 'cilium',
-      '--repo', r.mirror('https://helm.cilium.io'),
-      '--version', r.version,
-      '--namespace', r.namespace,
-      '--kube-version', r.kubeVersion,
+      'template',
+      'cilium',
+      'cilium',
+      '--repo',
+      r.mirror('https://helm.cilium.io'),
+      '--version',
+      r.version,
+      '--namespace',
+      r.namespace,
+      '--kube-version',
+      r.kubeVersion,
       ...r.set.flatMap((s) => ['--set', s]),
     ],
   ],
@@ -30,7 +36,8 @@ export const cilium: MeshLifecycle = {
     scope: 'namespace',
     enable: () => ({ labels: { 'io.cilium/mtls-enabled': 'true' } }),
     disable: () => ({ labels: { 'io.cilium/mtls-enabled': null } }),
-    requested: ({ labels }) => (labels['io.cilium/mtls-enabled'] === 'true' ? { revision: 'default' } : undefined),
+    requested: ({ labels }) =>
+      labels['io.cilium/mtls-enabled'] === 'true' ? { revision: 'default' } : undefined,
   },
   proxy: {
     versionOf: () => undefined,

@@ -31,7 +31,14 @@ export const istio: MeshLifecycle = {
   renderCommands: (r) => {
     // The minimal profile: istiod only. Gateways are the user's (Istio recommends installing them apart), so
     // two revisions never both own one gateway.
-    const args = ['manifest', 'generate', '--set', 'profile=minimal', '--set', `values.global.istioNamespace=${r.namespace}`];
+    const args = [
+      'manifest',
+      'generate',
+      '--set',
+      'profile=minimal',
+      '--set',
+      `values.global.istioNamespace=${r.namespace}`,
+    ];
     if (r.revision) args.push('--revision', r.revision);
     for (const s of r.set) args.push('--set', s);
     return [args];

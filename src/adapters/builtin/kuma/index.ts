@@ -20,13 +20,25 @@ export const kuma: MeshLifecycle = {
     asset: (v, p) => {
       const file = `kuma-${v}-${p.os}-${p.arch}.tar.gz`;
       const url = `https://packages.konghq.com/public/kuma-binaries-release/raw/names/kuma-${p.os}-${p.arch}/versions/${v}/${file}`;
-      return { url, archive: 'tar.gz', member: `kuma-${v}/bin/kumactl`, checksum: { kind: 'file', url: `${url}.sha256` } };
+      return {
+        url,
+        archive: 'tar.gz',
+        member: `kuma-${v}/bin/kumactl`,
+        checksum: { kind: 'file', url: `${url}.sha256` },
+      };
     },
     versionCommand: ['version'],
     parseVersion: (out) => /Client:\s*Kuma\s+(\S+)/.exec(out)?.[1],
   },
   renderCommands: (r) => [
-    ['install', 'control-plane', '--without-kubernetes-connection', '--namespace', r.namespace, ...r.set.flatMap((s) => ['--set', s])],
+    [
+      'install',
+      'control-plane',
+      '--without-kubernetes-connection',
+      '--namespace',
+      r.namespace,
+      ...r.set.flatMap((s) => ['--set', s]),
+    ],
   ],
   isShared: (o) => o.kind === 'CustomResourceDefinition',
   injection: {
@@ -34,7 +46,9 @@ export const kuma: MeshLifecycle = {
     enable: () => ({ labels: { 'kuma.io/sidecar-injection': 'enabled' } }),
     disable: () => ({ labels: { 'kuma.io/sidecar-injection': null } }),
     requested: ({ labels }) =>
-      ['enabled', 'true'].includes(labels['kuma.io/sidecar-injection'] ?? '') ? { revision: 'default' } : undefined,
+      ['enabled', 'true'].includes(labels['kuma.io/sidecar-injection'] ?? '')
+        ? { revision: 'default' }
+        : undefined,
   },
   proxy: {
     container: 'kuma-sidecar',
@@ -45,7 +59,8 @@ export const kuma: MeshLifecycle = {
     expected: (v) => v,
   },
   isInjectorWebhook: (name) => name.endsWith('kuma-injector.kuma.io'),
-  upgradeProblem: (from, to) => minorSkewProblem('Kuma', from, to, 2, 'Kuma upgrades at most two minor versions at a time'),
+  upgradeProblem: (from, to) =>
+    minorSkewProblem('Kuma', from, to, 2, 'Kuma upgrades at most two minor versions at a time'),
   revisionFor: () => 'default',
   restartNote: 'Kuma injects at pod creation: restart workloads (--restart)',
 };

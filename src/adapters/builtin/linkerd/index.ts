@@ -13,7 +13,8 @@ function edge(version: string): number[] | undefined {
 export const linkerd: MeshLifecycle = {
   name: 'linkerd',
   title: 'Linkerd',
-  description: 'Linkerd (linkerd CLI, edge releases; in-place upgrades, data plane moved namespace by namespace)',
+  description:
+    'Linkerd (linkerd CLI, edge releases; in-place upgrades, data plane moved namespace by namespace)',
   versions: ['edge-26.8.3', 'edge-26.6.3'],
   namespace: 'linkerd',
   createsNamespace: false,
@@ -24,13 +25,24 @@ export const linkerd: MeshLifecycle = {
     installerVersion: (v) => v,
     rendersAnyVersion: false,
     asset: (v, p) => {
-      const suffix = p.os === 'darwin' ? (p.arch === 'arm64' ? 'darwin-arm64' : 'darwin') : p.os === 'windows' ? 'windows.exe' : `${p.os}-${p.arch}`;
+      const suffix =
+        p.os === 'darwin'
+          ? p.arch === 'arm64'
+            ? 'darwin-arm64'
+            : 'darwin'
+          : p.os === 'windows'
+            ? 'windows.exe'
+            : `${p.os}-${p.arch}`;
       const name = `linkerd2-cli-${v}-${suffix}`;
       // Since edge-25.9.4 releases ship no .sha256 files: the digest GitHub publishes for the asset is used.
       return {
         url: `https://github.com/linkerd/linkerd2/releases/download/${v}/${name}`,
         archive: 'raw',
-        checksum: { kind: 'github-release', url: `https://api.github.com/repos/linkerd/linkerd2/releases/tags/${v}`, assetName: name },
+        checksum: {
+          kind: 'github-release',
+          url: `https://api.github.com/repos/linkerd/linkerd2/releases/tags/${v}`,
+          assetName: name,
+        },
       };
     },
     versionCommand: ['version', '--client', '--short'],
@@ -48,7 +60,8 @@ export const linkerd: MeshLifecycle = {
     scope: 'namespace',
     enable: () => ({ annotations: { 'linkerd.io/inject': 'enabled' } }),
     disable: () => ({ annotations: { 'linkerd.io/inject': null } }),
-    requested: ({ annotations }) => (annotations['linkerd.io/inject'] === 'enabled' ? { revision: 'default' } : undefined),
+    requested: ({ annotations }) =>
+      annotations['linkerd.io/inject'] === 'enabled' ? { revision: 'default' } : undefined,
   },
   proxy: {
     container: 'linkerd-proxy',
