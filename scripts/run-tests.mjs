@@ -1,8 +1,8 @@
 // npm test: the whole suite on the compiled output. Unit tests sit beside their modules (dist/src/**),
 // end-to-end and fidelity tests under dist/test/. Each file runs in its own process.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,12 @@ function testFiles(dir) {
   return out;
 }
 
-const filter = process.argv[2];
-const files = [...testFiles(join(root, 'dist/src')), ...testFiles(join(root, 'dist/test'))]
+// `--unit`: only the unit tests beside the modules (the fast inner loop, npm run test:unit).
+const unitOnly = process.argv.includes('--unit');
+const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const roots = unitOnly ? ['dist/src'] : ['dist/src', 'dist/test'];
+const files = roots
+  .flatMap((dir) => testFiles(join(root, dir)))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 
@@ -28,8 +32,14 @@ const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, available
 const args = ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec'];
 if (process.env.COVERAGE) args.push('--experimental-test-coverage');
 
-// ink suppresses intermediate renders when CI is set, which the TUI tests need to see.
-const env = { ...process.env, CI: 'false' };
+// Tests that need an optional program (test/helpers/programs.ts) skip without it on a developer's
+// machine and fail without it in CI, which installs them all (.ci/run).
+const ci = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+const skipDir = mkdtempSync(join(tmpdir(), 'meshdeck-skips-'));
+const skipLog = join(skipDir, 'skips.tsv');
+// The tests' children see CI unset, so meshdeck behaves in them as on a developer's machine.
+const env = { ...process.env, CI: 'false', MESHDECK_TEST_SKIP_LOG: skipLog };
+if (ci) env.MESHDECK_TEST_REQUIRE_PROGRAMS = '1';
 delete env.NO_COLOR;
 delete env.FORCE_COLOR;
 // *.solo.test.js files measure time (latency accuracy, held rates) and need the cores to themselves:
@@ -45,4 +55,18 @@ for (const [batch, batchArgs] of [
   const result = spawnSync(process.execPath, [...batchArgs, ...batch], { stdio: 'inherit', env, cwd: root });
   if (result.status !== 0) status = result.status ?? 1;
 }
+printSkips();
+rmSync(skipDir, { recursive: true, force: true });
 process.exit(status);
+
+/** Lists the tests skipped for a missing program, with what to install. */
+function printSkips() {
+  if (!existsSync(skipLog)) return;
+  const lines = readFileSync(skipLog, 'utf8').trim().split('\n').filter(Boolean);
+  if (lines.length === 0) return;
+  console.log(`\n${lines.length} test(s) skipped: this machine lacks a program they drive (CI installs it)`);
+  for (const line of lines) {
+    const [name, reason] = line.split('\t');
+    console.log(`  - ${name}: ${reason}`);
+  }
+}

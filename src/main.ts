@@ -4,6 +4,7 @@ import { ExitCode, InterruptedError, MeshdeckError } from './core/errors.js';
 import { colorEnabled, palette } from './core/output/color.js';
 import { stderr } from './core/output/sink.js';
 import { setActionHost } from './commands/shared/command.js';
+import { spellSettingsAsFlags } from './commands/shared/flags/settings.js';
 import { sniffGlobals } from './commands/shared/globals.js';
 import { Invocation } from './commands/shared/invocation.js';
 import { buildProgram } from './commands/program.js';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  spellSettingsAsFlags();
   setActionHost({
     createInvocation: (command, globals, format) =>
       new Invocation(command, globals, format, controller.signal),

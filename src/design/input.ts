@@ -3,13 +3,14 @@
 import { UsageError } from '../core/errors.js';
 import { loadDesign, type LoadResult } from './load.js';
 import { readSources, type ReadSourcesOptions } from './sources.js';
+import { setting } from '../core/settings.js';
 
 export interface DesignInput {
   /** A design kept by the provider. */
   name?: string;
   /** -f values. */
   files: readonly string[];
-  /** --name: names (or renames) the design. */
+  /** Names (or renames) the design. */
   rename?: string;
   version?: string;
 }
@@ -40,7 +41,7 @@ export async function loadDesignInput(
   });
   if (input.rename === undefined && loaded.design.format === 'manifests' && input.files[0] === '-') {
     throw new UsageError('plain manifests from stdin need a design name', {
-      hint: 'add --name NAME: meshdeck labels what it applies with the design name, to find it again',
+      hint: `add ${setting('name')} NAME: meshdeck labels what it applies with the design name, to find it again`,
     });
   }
   return loaded;

@@ -13,22 +13,9 @@ export interface Origin {
   col: number;
 }
 
-/** Any Kubernetes object as written by the user: only apiVersion, kind and metadata are interpreted. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+import type { KubeObject } from '../kube/object.js';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
+export type { KubeObject, ObjectMeta } from '../kube/object.js';
 
 export const MESHES = ['istio', 'linkerd', 'kuma', 'consul', 'cilium'] as const;
 export type MeshName = (typeof MESHES)[number];

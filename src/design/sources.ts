@@ -3,6 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { OperationError, UsageError, errnoCode } from '../core/errors.js';
+import { setting } from '../core/settings.js';
 
 export interface SourceText {
   /** The path as the user wrote it, the URL, or "stdin". */
@@ -181,7 +182,7 @@ async function fetchUrl(url: string, options: ReadSourcesOptions): Promise<strin
     if (options.signal?.aborted) throw options.signal.reason;
     if (timeout.aborted) {
       throw new OperationError(`fetching ${url} timed out after ${options.timeoutMs / 1000}s`, {
-        hint: 'check that the server is reachable, or allow longer with --request-timeout',
+        hint: `check that the server is reachable, or allow longer with ${setting('request-timeout')}`,
       });
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;

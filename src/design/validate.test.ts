@@ -184,7 +184,7 @@ metadata: {name: w}
       [undefined, undefined, 'ns'],
     );
     // -n wins over the design's own namespace (here none) and the context's.
-    const flagged = validateDesign(design, { defaultNamespace: 'ns', namespaceFlag: 'flag' });
+    const flagged = validateDesign(design, { defaultNamespace: 'ns', namespaceOverride: 'flag' });
     assert.equal(flagged.objects[2].object.metadata.namespace, 'flag');
     const online = validateDesign(design, {
       defaultNamespace: 'ns',

@@ -16,6 +16,7 @@ import {
 } from './names.js';
 import { describeRef, kindGroup, refKey, refOf, splitApiVersion } from './object-ref.js';
 import { kindsDeclaredBy, offlineScope } from './scopes.js';
+import { setting } from '../core/settings.js';
 
 /** Labels and annotations meshdeck writes itself to mark what a design owns. */
 export const RESERVED_PREFIX = 'meshdeck.io/';
@@ -23,8 +24,8 @@ export const RESERVED_PREFIX = 'meshdeck.io/';
 export interface ValidateOptions {
   /** Namespace given to namespaced objects that name none. */
   defaultNamespace: string;
-  /** -n given on the command line: wins over the design's own namespace. */
-  namespaceFlag?: string;
+  /** Where every namespaced object goes, over the design's own namespace (kubectl's -n). */
+  namespaceOverride?: string;
   /** Whether a kind is namespaced; from discovery when a cluster is at hand. */
   namespaced?: (apiVersion: string, kind: string) => boolean | undefined;
 }
@@ -72,7 +73,7 @@ export function validateDesign(design: LoadedDesign, options: ValidateOptions): 
   const offline = offlineScope(declared);
   const namespaced = (apiVersion: string, kind: string) =>
     options.namespaced?.(apiVersion, kind) ?? offline(apiVersion, kind);
-  const defaultNamespace = options.namespaceFlag ?? (design.meta.namespace || options.defaultNamespace);
+  const defaultNamespace = options.namespaceOverride ?? (design.meta.namespace || options.defaultNamespace);
 
   const seen = new Map<string, DesignObject>();
   const objects: DesignObject[] = [];
@@ -129,7 +130,7 @@ function validateMeta(design: LoadedDesign, issues: DesignIssue[]): void {
         'design-name',
         'the design has no name',
         design.metaAt('name'),
-        'set metadata.name (or give --name)',
+        `set metadata.name (or give ${setting('name')})`,
       ),
     );
   } else {

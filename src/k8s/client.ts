@@ -1,26 +1,18 @@
 // The cluster client every operation uses: resources found through discovery, then get, list (all pages),
 // server-side apply, delete, watch and access reviews, all through one transport (retries, typed errors).
-import type { KubeObject } from '../design/model.js';
+import type { KubeObject } from '../kube/object.js';
 import { describeRef, kindGroup, refOf } from '../design/object-ref.js';
 import { UsageError } from '../core/errors.js';
 import type { Discovery } from './discovery/discovery.js';
 import type { ApiResource } from './discovery/resources.js';
 import { KubeApiError } from './http/errors.js';
 import type { KubeTransport, Query } from './http/transport.js';
-import { LineSplitter, parseWatchLine, type WatchEvent } from './watch/lines.js';
+import { LineSplitter, parseWatchLine, type WatchEvent } from './http/watch-lines.js';
 
 export const FIELD_MANAGER = 'meshdeck';
 
+/** An object read from the server: its metadata (uid, resourceVersion ...) and status are set. */
 export interface LiveObject extends KubeObject {
-  metadata: KubeObject['metadata'] & {
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    deletionTimestamp?: string;
-    finalizers?: string[];
-    ownerReferences?: Array<{ uid: string; kind: string; name: string; controller?: boolean }>;
-    managedFields?: unknown[];
-  };
   status?: Record<string, unknown>;
 }
 
@@ -62,8 +54,6 @@ export class ClusterClient {
     readonly discovery: Discovery,
     /** The namespace namespaced objects without one go to. */
     readonly namespace: string,
-    /** Whether it was given with -n (then it wins over a design's own namespace). */
-    readonly namespaceFromFlag = false,
   ) {}
 
   get describe(): string {

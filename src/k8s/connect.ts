@@ -12,8 +12,6 @@ export interface ConnectOptions {
   cluster: ClusterRef;
   /** The namespace of the context (or -n). */
   namespace: string;
-  /** Whether -n gave it. */
-  namespaceFromFlag?: boolean;
   env: Env;
   /** meshdeck's cache folder, for discovery. */
   cacheDir?: string;
@@ -60,7 +58,7 @@ export function connect(options: ConnectOptions): Connection {
     onPartial: options.onPartialDiscovery,
   });
   return {
-    client: new ClusterClient(transport, discovery, options.namespace, options.namespaceFromFlag),
+    client: new ClusterClient(transport, discovery, options.namespace),
     target,
     close: () => transport.close(),
   };

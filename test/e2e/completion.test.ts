@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, after, describe, it } from 'node:test';
+import { FISH, ZSH, needPrograms } from '../helpers/programs.js';
 import { BIN, TestHome, runProcess } from '../helpers/cli.js';
 
 const home = new TestHome();
@@ -66,7 +67,8 @@ describe('completion scripts', () => {
     ]);
   });
 
-  it('zsh: the script parses and hands the right words to meshdeck', async () => {
+  it('zsh: the script parses and hands the right words to meshdeck', async (t) => {
+    if (!needPrograms(t, ZSH)) return;
     const script = (await home.run(['completion', 'zsh'], { env })).stdout;
     const syntax = await runProcess('zsh', ['-n', '-c', script], { env });
     assert.equal(syntax.code, 0, syntax.stderr);
@@ -77,7 +79,8 @@ describe('completion scripts', () => {
     assert.deepEqual(r.stdout.trim().split('\n').sort(), ['prod-east', 'prod-west']);
   });
 
-  it('fish: completes through complete -C', async () => {
+  it('fish: completes through complete -C', async (t) => {
+    if (!needPrograms(t, FISH)) return;
     const script = (await home.run(['completion', 'fish'], { env })).stdout;
     const file = join(home.root, 'meshdeck.fish');
     writeFileSync(file, script);

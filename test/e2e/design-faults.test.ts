@@ -3,7 +3,7 @@
 // with every object there exactly once, as the sandbox itself records.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Errors } from '../../src/sandbox/api/status.js';
+import { Errors } from '../../src/sandbox/base/status.js';
 import { LiveProcess } from '../helpers/provider.js';
 import { ClusterHome } from '../helpers/cluster.js';
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
+import { WRK, needPrograms } from '../helpers/programs.js';
 import { countingTarget } from './perf-targets.js';
 
 const home = new TestHome();
@@ -26,7 +27,8 @@ async function runJson(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('--load-generator', () => {
-  it('wrk: runs the real wrk and reads its numbers into the same result model', async () => {
+  it('wrk: runs the real wrk and reads its numbers into the same result model', async (t) => {
+    if (!needPrograms(t, WRK)) return;
     const before = target.arrivals.length;
     const { result } = await runJson([
       '-g',

@@ -1,28 +1,21 @@
 // The OS keychain for real: a private D-Bus session with gnome-keyring (Secret Service) unlocked, as on a
 // desktop. Without a session bus meshdeck falls back to the credentials file, and says so with --verbose.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BIN, TestHome, runProcess } from '../helpers/cli.js';
+import { DBUS_SESSION, GNOME_KEYRING, needPrograms } from '../helpers/programs.js';
 import { providerFixture, tokensFor } from '../helpers/provider.js';
 
 const home = new TestHome();
 after(() => home.cleanup());
 
-function installed(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
-}
-
 describe('credentials in the OS keychain', () => {
   const provider = providerFixture('pglite');
 
-  it('stores, uses and deletes the token in Secret Service, and writes no credentials file', async () => {
-    assert.ok(
-      installed('dbus-run-session') && installed('gnome-keyring-daemon'),
-      'needs dbus and gnome-keyring (scripts/ci-packages.txt): apt-get install dbus gnome-keyring',
-    );
+  it('stores, uses and deletes the token in Secret Service, and writes no credentials file', async (t) => {
+    if (!needPrograms(t, DBUS_SESSION, GNOME_KEYRING)) return;
     const url = provider.server().url;
     const { access_token } = await tokensFor(url);
     const m = `"${process.execPath}" "${BIN}"`;

@@ -2,26 +2,28 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
+import { addRequestTimeoutFlag } from '../shared/flags/cluster.js';
 
 export function clusterCommand(): CommandUnknownOpts {
   const group = new Command('cluster').description('look at the cluster of the current context');
   examples(group, ['meshdeck cluster snapshot', 'meshdeck cluster snapshot -o json']);
 
   const snapshot = action(
-    group
-      .command('snapshot')
-      .description(
-        'namespaces and their sidecar injection, workloads, pods with sidecars, services, mesh CRDs and resources',
-      )
-      .addOption(new Option('--watch', 'keep watching and print each change (Ctrl-C ends it)').default(false))
-      .addOption(
-        new Option('--from-cache', 'print the last snapshot taken, without contacting the cluster').default(
-          false,
+    addRequestTimeoutFlag(
+      group
+        .command('snapshot')
+        .description(
+          'namespaces and their sidecar injection, workloads, pods with sidecars, services, mesh CRDs and resources',
+        )
+        .addOption(
+          new Option('--watch', 'keep watching and print each change (Ctrl-C ends it)').default(false),
+        )
+        .addOption(
+          new Option('--from-cache', 'print the last snapshot taken, without contacting the cluster').default(
+            false,
+          ),
         ),
-      )
-      .addOption(
-        new Option('--request-timeout <duration>', 'limit for each request to the cluster').default('30s'),
-      ),
+    ),
     () => import('./snapshot.js'),
   );
   outputs(snapshot, DATA_FORMATS);

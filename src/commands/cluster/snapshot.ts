@@ -1,30 +1,41 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseDuration } from '../../core/duration.js';
 import { loadSnapshot, saveSnapshot } from '../../k8s/snapshot/cache.js';
 import type { Snapshot } from '../../k8s/snapshot/model.js';
 import { renderSnapshot } from '../../k8s/snapshot/render.js';
 import { LiveSnapshot, takeSnapshot, type SnapshotEvent } from '../../k8s/snapshot/snapshot.js';
 import type { Invocation } from '../shared/invocation.js';
-import { clusterTarget, openCluster } from './connection.js';
+import { parseRequestTimeout } from '../shared/flags/cluster.js';
 
-interface SnapshotFlags {
+interface Options {
   watch: boolean;
   fromCache: boolean;
-  requestTimeout: string;
+  requestTimeoutMs: number;
+  /** One namespace (-n), or all. */
+  namespace?: string;
 }
 
-export async function run(inv: Invocation, opts: SnapshotFlags): Promise<void> {
-  const namespace = inv.globals.namespace;
+export function complete(
+  inv: Invocation,
+  flags: { watch: boolean; fromCache: boolean; requestTimeout: string },
+): Options {
+  return {
+    watch: flags.watch,
+    fromCache: flags.fromCache,
+    requestTimeoutMs: parseRequestTimeout(flags),
+    namespace: inv.globals.namespace,
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const namespace = opts.namespace;
   if (opts.fromCache) {
-    const target = await clusterTarget(inv);
+    const target = await inv.factory.clusterTarget();
     const cached = await loadSnapshot(inv.paths.cacheDir, target.cluster.server);
     inv.log.warn(`showing the snapshot taken at ${cached.takenAt}, not the live cluster`);
     await print(inv, cached);
     return;
   }
-  const connection = await openCluster(inv, {
-    requestTimeoutMs: parseDuration(opts.requestTimeout, '--request-timeout'),
-  });
+  const connection = await inv.factory.cluster({ requestTimeoutMs: opts.requestTimeoutMs });
   const cluster = { server: connection.target.cluster.server, context: connection.target.context.name };
   const onSkipped = (what: string, reason: string) =>
     inv.log.warn(`${what} left out of the snapshot: ${reason}`);

@@ -1,6 +1,16 @@
 import type { Invocation } from '../shared/invocation.js';
 import { SCRIPTS } from './scripts.js';
 
-export async function run(inv: Invocation, shell: 'bash' | 'zsh' | 'fish', _opts: object): Promise<void> {
+type Shell = 'bash' | 'zsh' | 'fish';
+
+interface Options {
+  shell: Shell;
+}
+
+export function complete(_inv: Invocation, shell: Shell, _flags: object): Options {
+  return { shell };
+}
+
+export async function run(inv: Invocation, { shell }: Options): Promise<void> {
   inv.out.write(SCRIPTS[shell]);
 }

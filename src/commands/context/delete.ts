@@ -2,7 +2,15 @@ import { deleteContext } from '../../core/config/context-ops.js';
 import { BUILTIN_CONTEXT_NAME } from '../../core/config/model.js';
 import type { Invocation } from '../shared/invocation.js';
 
-export async function run(inv: Invocation, name: string, _opts: object): Promise<void> {
+interface Options {
+  name: string;
+}
+
+export function complete(_inv: Invocation, name: string, _flags: object): Options {
+  return { name };
+}
+
+export async function run(inv: Invocation, { name }: Options): Promise<void> {
   const wasCurrent = await deleteContext(inv.paths.configFile, name);
   inv.log.success(`context "${name}" deleted`);
   if (wasCurrent)

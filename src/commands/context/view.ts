@@ -2,7 +2,16 @@ import { currentContextName, findContext, unknownContext } from '../../core/conf
 import type { Invocation } from '../shared/invocation.js';
 import { contextView } from './view-model.js';
 
-export async function run(inv: Invocation, name: string | undefined, _opts: object): Promise<void> {
+interface Options {
+  /** Undefined for the current context. */
+  name?: string;
+}
+
+export function complete(_inv: Invocation, name: string | undefined, _flags: object): Options {
+  return { name };
+}
+
+export async function run(inv: Invocation, { name }: Options): Promise<void> {
   const { config } = await inv.config();
   const spec = name === undefined ? (await inv.context()).spec : findContext(config, name);
   if (!spec) throw unknownContext(config, name ?? '');

@@ -7,22 +7,23 @@ import { fileURLToPath } from 'node:url';
 import { OperationError } from '../../core/errors.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
 import { connect, type Connection } from '../../k8s/connect.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
-import { findRunningSandbox } from '../../sandbox/local/state.js';
-import { openLocalSandbox } from '../../sandbox/local/lifecycle.js';
-import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
-import { SANDBOX_CONTEXT } from '../../sandbox/kubeconfig.js';
-import { resolveSpec, settingsFromFlags } from '../../perf/spec/options.js';
-import { parseGate } from '../../perf/gates/parse.js';
-import { readDesign, resultLine } from '../design/common.js';
-import { progressLine } from '../design/apply.js';
-import { executeRun } from '../perf/execute.js';
-import { openDesignLibrary, publishDesign } from '../design/library.js';
-import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
-import { publishDocument } from '../../provider/client/publish.js';
-import type { PerfResult } from '../../perf/result/model.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
+import {
+  findRunningSandbox,
+  openLocalSandbox,
+  SANDBOX_CONTEXT,
+  userKubeconfigPath,
+} from '../../sandbox/index.js';
+import { resolveSpec, type RunSettings } from '../../perf/spec/options.js';
+import { parseGate, type Gate } from '../../perf/gates/parse.js';
+import type { PerfStores } from '../../perf/store/types.js';
 import type { LoadedDesign } from '../../design/model.js';
+import { publishDesign, readDesign, resultLine } from '../shared/design.js';
+import type { DesignSource } from '../shared/flags/design-input.js';
+import { parseLoadFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
+import { executeRun } from '../shared/perf-run.js';
+import { progressLine } from '../shared/progress.js';
 import { untilAborted } from '../../core/abort.js';
 
 interface DemoFlags {
@@ -30,6 +31,20 @@ interface DemoFlags {
   duration: string;
   assert?: string[];
   keep?: boolean;
+}
+
+interface Options {
+  /** The sample design. */
+  source: DesignSource;
+  /** Rate, duration and connections; the URL comes once the sample runs. */
+  load: RunSettings;
+  gates: Gate[];
+  /** As typed, for the progress line. */
+  rate: string;
+  duration: string;
+  keep: boolean;
+  /** --kubeconfig: the file that gets the meshdeck-sandbox context when the demo starts one. */
+  kubeconfigFlag?: string;
 }
 
 const DEFAULT_GATES = ['p99<=50ms', 'errors<1%'];
@@ -49,18 +64,25 @@ function fixture(...parts: string[]): string {
   });
 }
 
-export async function run(inv: Invocation, flags: DemoFlags): Promise<void> {
-  // Bad flags fail now, before anything is started.
-  const gates = flags.assert ?? DEFAULT_GATES;
-  gates.forEach(parseGate);
-  await settingsFromFlags('http://127.0.0.1/', flags);
-  const design = await readDesign(inv, undefined, {
-    filename: [fixture('designs', 'echo-demo.yaml')],
-    recursive: false,
-    requestTimeout: '30s',
-  });
+/** Bad flags fail here, before anything is started. */
+export async function complete(inv: Invocation, flags: DemoFlags): Promise<Options> {
+  const gates = (flags.assert ?? DEFAULT_GATES).map(parseGate);
+  const load = await parseLoadFlags(undefined, { ...flags, connections: '16' });
+  return {
+    source: { files: [fixture('designs', 'echo-demo.yaml')], recursive: false, requestTimeoutMs: 30_000 },
+    load,
+    gates,
+    rate: flags.rate,
+    duration: flags.duration,
+    keep: flags.keep === true,
+    kubeconfigFlag: inv.globals.kubeconfig,
+  };
+}
 
-  const sandbox = await useSandbox(inv);
+export async function run(inv: Invocation, flags: Options): Promise<void> {
+  const design = await readDesign(inv, flags.source);
+
+  const sandbox = await useSandbox(inv, flags.kubeconfigFlag);
   let connection: Connection | undefined;
   try {
     connection = connect({
@@ -96,12 +118,12 @@ export async function run(inv: Invocation, flags: DemoFlags): Promise<void> {
     inv.log.info(
       `benchmarking ${url} (service ${SERVICE} -n ${NAMESPACE}): ${flags.rate} req/s for ${flags.duration}`,
     );
-    const spec = resolveSpec(await settingsFromFlags(url, { ...flags, connections: '16' }));
+    const spec = resolveSpec(flags.load, { url });
     await executeRun(
       inv,
       spec,
       { name: design.meta.name, labels: { design: design.meta.name, cluster: 'sandbox' } },
-      { gates, save: true, kept: (result) => keepResult(inv, result) },
+      { gates: flags.gates, stores: await resultStores(inv) },
     );
     if (flags.keep && sandbox.owned) await keepRunning(inv, sandbox.kubeconfig, url);
   } finally {
@@ -117,31 +139,25 @@ export async function run(inv: Invocation, flags: DemoFlags): Promise<void> {
  */
 async function keepDesign(inv: Invocation, design: LoadedDesign): Promise<void> {
   try {
-    await publishDesign(inv, await openDesignLibrary(inv), design, {});
+    await publishDesign(inv, await inv.factory.designLibrary(), design, {});
   } catch (err) {
     inv.log.warn(`design "${design.meta.name}" not kept with the provider: ${(err as Error).message}`);
   }
 }
 
-async function keepResult(inv: Invocation, result: PerfResult): Promise<void> {
-  const provider = await contextProvider(inv);
-  // A Remote Provider you are signed in to got it already from the perf stores (see perf/store/open.ts).
-  if (provider.url !== undefined) return;
+/** The perf stores, with the built-in provider too: the demo has it running for its design anyway. */
+async function resultStores(inv: Invocation): Promise<PerfStores> {
   try {
-    const outcome = await publishDocument(
-      sessionHost(inv),
-      provider,
-      'performance-results',
-      { name: result.name, data: result },
-      syncLog(inv),
-    );
-    if (outcome.status === 'created')
-      inv.log.success(`result ${result.id.slice(0, 8)} kept with the provider`);
-    else if (outcome.status === 'queued') inv.log.warn(`result queued for the provider: ${outcome.reason}`);
-    else if (outcome.status === 'not-signed-in')
-      inv.log.warn(`result not sent to ${outcome.provider}: not signed in (meshdeck login)`);
+    return await inv.factory.perfStores({
+      builtinProvider: true,
+      onPushed: (_kind, name, outcome) => {
+        if (outcome.status === 'queued') inv.log.warn(`result queued for the provider: ${outcome.reason}`);
+        else if (outcome.status === 'created') inv.log.success(`result "${name}" kept with the provider`);
+      },
+    });
   } catch (err) {
     inv.log.warn(`result not kept with the provider: ${(err as Error).message}`);
+    return inv.factory.perfStores();
   }
 }
 
@@ -153,7 +169,7 @@ interface DemoSandbox {
 }
 
 /** The sandbox `meshdeck sandbox start` runs, else one in this process for as long as the demo lasts. */
-async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
+async function useSandbox(inv: Invocation, kubeconfigFlag: string | undefined): Promise<DemoSandbox> {
   const running = await findRunningSandbox({ stateDir: inv.paths.stateDir });
   if (running) {
     inv.log.info(`using the running sandbox at ${running.url} (pid ${running.pid})`);
@@ -163,7 +179,7 @@ async function useSandbox(inv: Invocation): Promise<DemoSandbox> {
   const local = await openLocalSandbox({
     stateDir: inv.paths.stateDir,
     port: 0,
-    userKubeconfig: userKubeconfigPath(inv.globals.kubeconfig, inv.env),
+    userKubeconfig: userKubeconfigPath(kubeconfigFlag, inv.env),
     onError: (err) => inv.log.debug(`sandbox: ${err instanceof Error ? err.message : String(err)}`),
   });
   return { kubeconfig: local.state.kubeconfig, owned: true, close: () => local.close() };

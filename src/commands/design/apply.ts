@@ -1,17 +1,13 @@
-import { parseDuration } from '../../core/duration.js';
 import { applyDesign, failuresError } from '../../k8s/apply/apply.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
-import type { WaitStatus } from '../../k8s/wait/wait.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
+import { parseConcurrency } from '../shared/flags/cluster.js';
+import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';
+import { parseWaitFlags, type WaitOptions } from '../shared/flags/wait.js';
 import type { Invocation } from '../shared/invocation.js';
-import {
-  countActions,
-  resultPrinter,
-  resultsDocument,
-  withDesignOnCluster,
-  type InputFlags,
-} from './common.js';
+import { progressLine } from '../shared/progress.js';
+import { countActions, resultPrinter, resultsDocument, withDesignOnCluster } from './common.js';
 
-interface ApplyFlags extends InputFlags {
+interface ApplyFlags extends DesignInputFlags {
   dryRun: 'none' | 'server';
   prune: boolean;
   forceConflicts: boolean;
@@ -20,15 +16,37 @@ interface ApplyFlags extends InputFlags {
   concurrency: string;
 }
 
-export async function run(inv: Invocation, name: string | undefined, opts: ApplyFlags): Promise<void> {
-  const timeoutMs = parseDuration(opts.timeout, '--timeout');
-  const dryRun = opts.dryRun === 'server';
-  await withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
+interface Options extends WaitOptions {
+  source: DesignSource;
+  dryRun: boolean;
+  prune: boolean;
+  forceConflicts: boolean;
+  concurrency: number;
+  /** -n: the namespace for objects that name none, over the design's. */
+  namespace?: string;
+}
+
+export function complete(inv: Invocation, design: string | undefined, flags: ApplyFlags): Options {
+  return {
+    source: parseDesignInput(design, flags),
+    dryRun: flags.dryRun === 'server',
+    prune: flags.prune,
+    forceConflicts: flags.forceConflicts,
+    concurrency: parseConcurrency(flags),
+    namespace: inv.globals.namespace,
+    ...parseWaitFlags(flags),
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const { dryRun, timeoutMs } = opts;
+  await withDesignOnCluster(inv, opts, async ({ design, connection, concurrency }) => {
     const printer = resultPrinter(inv, dryRun);
     const report = await applyDesign(connection.client, design, {
       dryRun,
       prune: opts.prune,
       force: opts.forceConflicts,
+      namespace: opts.namespace,
       concurrency,
       signal: inv.signal,
       onWarning: (m) => inv.log.warn(m),
@@ -54,11 +72,4 @@ export async function run(inv: Invocation, name: string | undefined, opts: Apply
     inv.log.clearProgress();
     inv.log.success(`${statuses.length} workload${statuses.length === 1 ? '' : 's'} ready`);
   });
-}
-
-/** "waiting: 2/3 ready; deployment.apps/web -n shop: 1 of 3 updated replicas are available". */
-export function progressLine(statuses: readonly WaitStatus[], goal: string): string {
-  const done = statuses.filter((s) => s.state === 'ready').length;
-  const next = statuses.find((s) => s.state !== 'ready');
-  return `waiting: ${done}/${statuses.length} ${goal}${next ? `; ${next.target.what}: ${next.message}` : ''}`;
 }

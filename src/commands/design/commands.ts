@@ -1,46 +1,21 @@
 // The design commands that work with clusters and the design library (import, validate, apply, diff,
 // delete, list, view). Kept apart from the group's index so other design commands live in their own files.
-import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
 import { completeArgs } from '../shared/complete-args.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** -f (repeatable), -R, --name and --request-timeout: where a design comes from. */
-function withInput<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
-  cmd: Command<Args, Opts, Globals>,
-) {
-  return cmd
-    .addOption(
-      new Option(
-        '-f, --filename <source>',
-        'file, folder, URL or - (stdin) with manifests or a design; repeatable',
-      )
-        .argParser(collect)
-        .default([] as string[]),
-    )
-    .addOption(new Option('-R, --recursive', 'read folders given with -f recursively').default(false))
-    .addOption(
-      new Option('--name <name>', 'name of the design (plain manifests are named after their first file)'),
-    )
-    .addOption(
-      new Option('--request-timeout <duration>', 'limit for each request to the cluster or a URL').default(
-        '30s',
-      ),
-    );
-}
+import { addConcurrencyFlag } from '../shared/flags/cluster.js';
+import { addDesignInputFlags } from '../shared/flags/design-input.js';
+import { addNoWaitFlags, addWaitFlags } from '../shared/flags/wait.js';
 
 const dryRunOption = () =>
   new Option('--dry-run <mode>', 'server: have the cluster check everything and change nothing')
     .choices(['none', 'server'] as const)
     .default('none' as const);
 
-const concurrencyOption = () => new Option('--concurrency <n>', 'requests in flight at once').default('16');
-
 export function addDesignCommands(group: Command): void {
   const importCmd = action(
-    withInput(
+    addDesignInputFlags(
       group
         .command('import')
         .description(
@@ -69,7 +44,7 @@ export function addDesignCommands(group: Command): void {
   ]);
 
   const validate = action(
-    withInput(
+    addDesignInputFlags(
       group
         .command('validate')
         .description(
@@ -84,31 +59,32 @@ export function addDesignCommands(group: Command): void {
   examples(validate, ['meshdeck design validate -f app.yaml', 'meshdeck design validate shop -o json']);
 
   const apply = action(
-    withInput(
-      group
-        .command('apply')
-        .description('apply a design to the cluster with server-side apply (field manager meshdeck)')
-        .argument('[design]', 'a design from the library (or give -f)'),
-    )
-      .addOption(dryRunOption())
-      .addOption(
-        new Option('--prune', 'delete objects this design applied before and no longer contains').default(
-          false,
-        ),
-      )
-      .addOption(
-        new Option(
-          '--force-conflicts',
-          'take over fields other managers own, and objects of other designs',
-        ).default(false),
-      )
-      .addOption(
-        new Option('--wait', 'wait until workloads are ready (kubectl rollout status semantics)').default(
-          false,
-        ),
-      )
-      .addOption(new Option('--timeout <duration>', 'limit for --wait').default('5m'))
-      .addOption(concurrencyOption()),
+    addConcurrencyFlag(
+      addWaitFlags(
+        addDesignInputFlags(
+          group
+            .command('apply')
+            .description('apply a design to the cluster with server-side apply (field manager meshdeck)')
+            .argument('[design]', 'a design from the library (or give -f)'),
+        )
+          .addOption(dryRunOption())
+          .addOption(
+            new Option('--prune', 'delete objects this design applied before and no longer contains').default(
+              false,
+            ),
+          )
+          .addOption(
+            new Option(
+              '--force-conflicts',
+              'take over fields other managers own, and objects of other designs',
+            ).default(false),
+          ),
+        {
+          wait: 'wait until workloads are ready (kubectl rollout status semantics)',
+          timeout: 'limit for --wait',
+        },
+      ),
+    ),
     () => import('./apply.js'),
   );
   outputs(apply, ['table', 'json', 'yaml']);
@@ -119,28 +95,31 @@ export function addDesignCommands(group: Command): void {
   ]);
 
   const diff = action(
-    withInput(
-      group
-        .command('diff')
-        .description('show what applying the design would change; exit 3 when the cluster has drifted')
-        .argument('[design]', 'a design from the library (or give -f)'),
-    ).addOption(concurrencyOption()),
+    addConcurrencyFlag(
+      addDesignInputFlags(
+        group
+          .command('diff')
+          .description('show what applying the design would change; exit 3 when the cluster has drifted')
+          .argument('[design]', 'a design from the library (or give -f)'),
+      ),
+    ),
     () => import('./diff.js'),
   );
   outputs(diff, ['diff', 'json', 'yaml']);
   examples(diff, ['meshdeck design diff shop', 'meshdeck design diff -f app.yaml -o json']);
 
   const del = action(
-    withInput(
-      group
-        .command('delete')
-        .description('delete the objects the design owns, and wait until they are gone')
-        .argument('[design]', 'a design from the library (or give -f)'),
-    )
-      .addOption(new Option('--no-wait', 'return once deletion is requested'))
-      .addOption(new Option('--timeout <duration>', 'limit for waiting on finalizers').default('5m'))
-      .addOption(dryRunOption())
-      .addOption(concurrencyOption()),
+    addConcurrencyFlag(
+      addNoWaitFlags(
+        addDesignInputFlags(
+          group
+            .command('delete')
+            .description('delete the objects the design owns, and wait until they are gone')
+            .argument('[design]', 'a design from the library (or give -f)'),
+        ),
+        { noWait: 'return once deletion is requested', timeout: 'limit for waiting on finalizers' },
+      ).addOption(dryRunOption()),
+    ),
     () => import('./delete.js'),
   );
   outputs(del, ['table', 'json', 'yaml']);

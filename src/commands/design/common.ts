@@ -1,58 +1,13 @@
-// What the design actions share: reading the design the user named, reporting its problems, and the
+// What the design actions that work on a cluster share: the design read and the cluster opened, and the
 // result lines and summaries of apply and delete.
-import { issuesError, formatIssueLine } from '../../design/issues.js';
-import { loadDesignInput } from '../../design/input.js';
-import type { LoadResult } from '../../design/load.js';
 import type { LoadedDesign } from '../../design/model.js';
-import type { ReadSourcesOptions } from '../../design/sources.js';
-import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import { location } from '../../core/output/frame.js';
 import type { Action, ObjectResult } from '../../k8s/apply/apply.js';
 import type { Connection } from '../../k8s/connect.js';
-import { openCluster } from '../cluster/connection.js';
+import { readDesign, resultLine } from '../shared/design.js';
+import type { DesignSource } from '../shared/flags/design-input.js';
 import type { Invocation } from '../shared/invocation.js';
-import { openDesignLibrary } from './library.js';
-
-export interface InputFlags {
-  filename: string[];
-  recursive: boolean;
-  name?: string;
-  requestTimeout: string;
-}
-
-export function readOptions(inv: Invocation, flags: InputFlags): ReadSourcesOptions {
-  return {
-    recursive: flags.recursive,
-    timeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
-    signal: inv.signal,
-    stdin: () => process.stdin,
-  };
-}
-
-/** The design named by the argument or -f; input errors stop here (exit 2), warnings are printed. */
-export async function readDesign(
-  inv: Invocation,
-  design: string | undefined,
-  flags: InputFlags,
-  version?: string,
-): Promise<LoadedDesign> {
-  const loaded = await loadDesignInput(
-    { name: design, files: flags.filename, rename: flags.name, version },
-    readOptions(inv, flags),
-    byName(inv),
-  );
-  const errors = loaded.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) throw issuesError(errors, loaded.design.sources);
-  for (const w of loaded.issues) if (w.severity === 'warning') inv.log.warn(formatIssueLine(w));
-  return loaded.design;
-}
-
-/** Finds a named design in the library of the context's provider. */
-export function byName(inv: Invocation): (name: string) => Promise<LoadResult> {
-  return async (name) => (await openDesignLibrary(inv)).load(name);
-}
 
 export interface DesignOnCluster {
   design: LoadedDesign;
@@ -60,19 +15,19 @@ export interface DesignOnCluster {
   concurrency: number;
 }
 
-/** Checks the flags, reads the design, opens the cluster, does the work, and closes the cluster. */
+/** Reads the design, opens the cluster, does the work, and closes the cluster. */
 export async function withDesignOnCluster<T>(
   inv: Invocation,
-  name: string | undefined,
-  flags: InputFlags & { concurrency: string },
+  o: { source: DesignSource; concurrency: number },
   work: (run: DesignOnCluster) => Promise<T>,
 ): Promise<T> {
-  const concurrency = parseConcurrency(flags.concurrency);
-  const requestTimeoutMs = parseDuration(flags.requestTimeout, '--request-timeout');
-  const design = await readDesign(inv, name, flags);
-  const connection = await openCluster(inv, { requestTimeoutMs, concurrency });
+  const design = await readDesign(inv, o.source);
+  const connection = await inv.factory.cluster({
+    requestTimeoutMs: o.source.requestTimeoutMs,
+    concurrency: o.concurrency,
+  });
   try {
-    return await work({ design, connection, concurrency });
+    return await work({ design, connection, concurrency: o.concurrency });
   } finally {
     connection.close();
   }
@@ -88,20 +43,6 @@ export function resultPrinter(
     inv.log.clearProgress();
     for (const r of results) inv.out.write(`${resultLine(r, dryRun)}\n`);
   };
-}
-
-export function parseConcurrency(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new UsageError(`--concurrency "${text}" must be a whole number from 1 to 256`);
-  }
-  return n;
-}
-
-/** "deployment.apps/web -n shop configured (server dry run)", kubectl's shape. */
-export function resultLine(r: ObjectResult, dryRun: boolean): string {
-  const note = r.message ? `: ${r.message}` : '';
-  return `${r.what} ${r.action}${dryRun && r.action !== 'failed' ? ' (server dry run)' : ''}${note}`;
 }
 
 const ORDER: Action[] = [

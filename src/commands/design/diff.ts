@@ -1,18 +1,36 @@
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
-import { diffDesign } from '../../k8s/diff/diff.js';
+import { diffDesign } from '../../k8s/apply/diff.js';
 import type { Invocation } from '../shared/invocation.js';
-import { withDesignOnCluster, type InputFlags } from './common.js';
+import { parseConcurrency } from '../shared/flags/cluster.js';
+import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';
+import { withDesignOnCluster } from './common.js';
 
-export async function run(
+interface Options {
+  source: DesignSource;
+  concurrency: number;
+  /** -n: the namespace for objects that name none, over the design's. */
+  namespace?: string;
+}
+
+export function complete(
   inv: Invocation,
-  name: string | undefined,
-  opts: InputFlags & { concurrency: string },
-): Promise<number> {
-  return withDesignOnCluster(inv, name, opts, async ({ design, connection, concurrency }) => {
+  design: string | undefined,
+  flags: DesignInputFlags & { concurrency: string },
+): Options {
+  return {
+    source: parseDesignInput(design, flags),
+    concurrency: parseConcurrency(flags),
+    namespace: inv.globals.namespace,
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<number> {
+  return withDesignOnCluster(inv, opts, async ({ design, connection, concurrency }) => {
     const colors = inv.stdoutColor ? inv.log.colors : undefined;
     const entries = await diffDesign(connection.client, design, {
       concurrency,
+      namespace: opts.namespace,
       color: colors,
       onWarning: (m) => inv.log.warn(m),
     });

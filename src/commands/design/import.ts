@@ -1,16 +1,30 @@
-import type { DesignEntry } from '../../provider/client/designs.js';
+import type { DesignEntry } from '../../provider/client/sync/designs.js';
 import type { Invocation } from '../shared/invocation.js';
-import { readDesign, type InputFlags } from './common.js';
-import { openDesignLibrary, publishDesign } from './library.js';
+import { publishDesign, readDesign } from '../shared/design.js';
+import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';
 import { designView } from './view-model.js';
 import { toDocument } from '../../design/model.js';
 
-export async function run(
-  inv: Invocation,
-  opts: InputFlags & { designVersion?: string; force?: boolean },
-): Promise<void> {
-  const design = await readDesign(inv, undefined, opts, opts.designVersion);
-  const library = await openDesignLibrary(inv);
+interface Options {
+  source: DesignSource;
+  version?: string;
+  force: boolean;
+}
+
+export function complete(
+  _inv: Invocation,
+  flags: DesignInputFlags & { designVersion?: string; force?: boolean },
+): Options {
+  return {
+    source: parseDesignInput(undefined, flags),
+    version: flags.designVersion,
+    force: flags.force === true,
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const design = await readDesign(inv, opts.source, opts.version);
+  const library = await inv.factory.designLibrary();
   const from = design.format === 'meshery' ? ' from a Meshery design' : '';
   inv.log.info(
     `design "${design.meta.name}" ${design.meta.version} read${from}: ${design.objects.length} objects, ${design.components.length} components`,

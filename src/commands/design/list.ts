@@ -1,9 +1,11 @@
+import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
-import { openDesignLibrary } from './library.js';
 import { designView } from './view-model.js';
 
-export async function run(inv: Invocation, _opts: object): Promise<void> {
-  const library = await openDesignLibrary(inv);
+export const complete = noOptions;
+
+export async function run(inv: Invocation): Promise<void> {
+  const library = await inv.factory.designLibrary();
   const { entries } = await library.list((name, problem) =>
     inv.log.warn(`design "${name}" left out: ${problem}`),
   );

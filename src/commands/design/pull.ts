@@ -9,14 +9,25 @@ import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { toYaml } from '../../core/output/yaml-text.js';
 import { contentHash } from '../../provider/client/sync/content.js';
 import type { Invocation } from '../shared/invocation.js';
-import { openDesignLibrary } from './library.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
-export async function run(
-  inv: Invocation,
+interface Options extends ProviderOptions {
+  name: string;
+  file?: string;
+  force: boolean;
+}
+
+export function complete(
+  _inv: Invocation,
   name: string,
-  opts: { file?: string; force?: true; provider?: string },
-): Promise<void> {
-  const library = await openDesignLibrary(inv, { provider: opts.provider });
+  flags: { file?: string; force?: true; provider?: string },
+): Options {
+  return { name, file: flags.file, force: flags.force === true, ...parseProviderFlag(flags) };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const name = opts.name;
+  const library = await inv.factory.designLibrary({ provider: opts.providerUrl });
   // What the file was last synced as, read before the pull moves it.
   const base = await library.engine.bases.get('designs', name);
   const { entry, issues } = await library.load(name);

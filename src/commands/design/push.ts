@@ -1,18 +1,29 @@
+import { publishDesign, readDesign } from '../shared/design.js';
+import { parseRequestTimeout } from '../shared/flags/cluster.js';
+import type { DesignSource } from '../shared/flags/design-input.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 import type { Invocation } from '../shared/invocation.js';
-import { readDesign } from './common.js';
-import { openDesignLibrary, publishDesign } from './library.js';
 
-export async function run(
-  inv: Invocation,
+interface Options extends ProviderOptions {
+  source: DesignSource;
+  force: boolean;
+}
+
+export function complete(
+  _inv: Invocation,
   file: string,
-  opts: { force?: true; provider?: string; requestTimeout: string },
-): Promise<void> {
-  // The same reading and rules as import: a design file, a Meshery design, or plain manifests.
-  const design = await readDesign(inv, undefined, {
-    filename: [file],
-    recursive: false,
-    requestTimeout: opts.requestTimeout,
-  });
-  const library = await openDesignLibrary(inv, { provider: opts.provider });
+  flags: { force?: true; provider?: string; requestTimeout: string },
+): Options {
+  return {
+    // The same reading and rules as import: a design file, a Meshery design, or plain manifests.
+    source: { files: [file], recursive: false, requestTimeoutMs: parseRequestTimeout(flags) },
+    force: flags.force === true,
+    ...parseProviderFlag(flags),
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const design = await readDesign(inv, opts.source);
+  const library = await inv.factory.designLibrary({ provider: opts.providerUrl });
   await publishDesign(inv, library, design, { force: opts.force });
 }

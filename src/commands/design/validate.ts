@@ -1,5 +1,4 @@
 import { sortIssues, type DesignIssue } from '../../design/issues.js';
-import { loadDesignInput } from '../../design/input.js';
 import { validateDesign } from '../../design/validate.js';
 import { ExitCode, InterruptedError, MeshdeckError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
@@ -7,9 +6,9 @@ import { location } from '../../core/output/frame.js';
 import type { ListView } from '../../core/output/printer.js';
 import { inspectDesign } from '../../k8s/apply/prepare.js';
 import { DEFAULT_RETRY } from '../../k8s/http/retry.js';
-import { openCluster } from '../cluster/connection.js';
+import { loadDesignSource } from '../shared/design.js';
+import { parseDesignInput, type DesignInputFlags, type DesignSource } from '../shared/flags/design-input.js';
 import type { Invocation } from '../shared/invocation.js';
-import { byName, readOptions, type InputFlags } from './common.js';
 
 const issueView: ListView<DesignIssue> = {
   kind: 'DesignIssue',
@@ -29,16 +28,27 @@ const issueView: ListView<DesignIssue> = {
   }),
 };
 
-export async function run(
+interface Options {
+  source: DesignSource;
+  offline: boolean;
+  /** -n: the namespace for objects that name none, over the design's. */
+  namespace?: string;
+}
+
+export function complete(
   inv: Invocation,
-  name: string | undefined,
-  opts: InputFlags & { offline: boolean },
-): Promise<number> {
-  const loaded = await loadDesignInput(
-    { name, files: opts.filename, rename: opts.name },
-    readOptions(inv, opts),
-    byName(inv),
-  );
+  design: string | undefined,
+  flags: DesignInputFlags & { offline: boolean },
+): Options {
+  return {
+    source: parseDesignInput(design, flags),
+    offline: flags.offline,
+    namespace: inv.globals.namespace,
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<number> {
+  const loaded = await loadDesignSource(inv, opts.source);
   const design = loaded.design;
   const issues = [...loaded.issues];
   let against = 'not checked against a cluster';
@@ -46,12 +56,14 @@ export async function run(
   if (!opts.offline) {
     try {
       // A quick look: validation must not hang on a cluster that is away.
-      const connection = await openCluster(inv, {
+      const connection = await inv.factory.cluster({
         requestTimeoutMs: 5000,
         retry: { ...DEFAULT_RETRY, maxAttempts: 2, budgetMs: 5000 },
       });
       try {
-        issues.push(...(await inspectDesign(connection.client, design)).issues);
+        issues.push(
+          ...(await inspectDesign(connection.client, design, { namespace: opts.namespace })).issues,
+        );
         against = `checked against ${connection.target.description}`;
         checked = true;
       } finally {
@@ -67,7 +79,7 @@ export async function run(
     issues.push(
       ...validateDesign(design, {
         defaultNamespace: context.effective.namespace,
-        namespaceFlag: inv.globals.namespace,
+        namespaceOverride: opts.namespace,
       }).issues,
     );
   }

@@ -1,6 +1,6 @@
 // How the designs of the library look in tables and machine output; shared by list, view and import.
 import type { ListView } from '../../core/output/printer.js';
-import type { DesignEntry } from '../../provider/client/designs.js';
+import type { DesignEntry } from '../../provider/client/sync/designs.js';
 
 export const designView: ListView<DesignEntry> = {
   kind: 'Design',

@@ -1,10 +1,17 @@
 import { issuesError } from '../../design/issues.js';
 import type { Invocation } from '../shared/invocation.js';
-import { openDesignLibrary } from './library.js';
 import { designView } from './view-model.js';
 
-export async function run(inv: Invocation, name: string, _opts: object): Promise<void> {
-  const library = await openDesignLibrary(inv);
+interface Options {
+  name: string;
+}
+
+export function complete(_inv: Invocation, name: string, _flags: object): Options {
+  return { name };
+}
+
+export async function run(inv: Invocation, { name }: Options): Promise<void> {
+  const library = await inv.factory.designLibrary();
   const { entry, issues, design } = await library.load(name);
   const errors = issues.filter((i) => i.rule === 'not-a-design');
   if (errors.length > 0) throw issuesError(errors, design.sources);

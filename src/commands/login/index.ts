@@ -1,11 +1,14 @@
 // `meshdeck login`: sign in to a Remote Provider.
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { addProviderFlag } from '../shared/flags/provider.js';
 import { action, examples } from '../shared/command.js';
 
 export function loginCommand(): CommandUnknownOpts {
-  const cmd = new Command('login')
-    .description("sign in to the context's Remote Provider (or --provider URL) and store the token")
-    .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)"))
+  const cmd = addProviderFlag(
+    new Command('login').description(
+      "sign in to the context's Remote Provider (or --provider URL) and store the token",
+    ),
+  )
     .addOption(
       new Option('--device', 'sign in with a one-time code approved in any browser (the default)').conflicts([
         'web',

@@ -2,15 +2,26 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { canOpenBrowser } from '../../provider/client/web-login.js';
 import { login, type LoginMethod } from '../../provider/client/login.js';
-import { providerTarget } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from '../provider/host.js';
 
-export async function run(
+interface Options {
+  target: Awaited<ReturnType<Invocation['factory']['providerTarget']>>;
+  method: LoginMethod;
+  browser: boolean;
+}
+
+export async function complete(
   inv: Invocation,
-  opts: { provider?: string; device?: true; web?: true; withToken?: true; browser: boolean },
-): Promise<void> {
-  const target = providerTarget(await contextProvider(inv), opts.provider);
+  flags: { provider?: string; device?: true; web?: true; withToken?: true; browser: boolean },
+): Promise<Options> {
+  return {
+    target: await inv.factory.providerTarget(flags.provider),
+    method: flags.withToken ? 'token' : flags.web ? 'web' : 'device',
+    browser: flags.browser,
+  };
+}
+
+export async function run(inv: Invocation, { target, method, browser }: Options): Promise<void> {
   if (!('url' in target)) {
     inv.log.info('the built-in provider needs no sign-in: it has one local user');
     inv.log.info(
@@ -18,7 +29,6 @@ export async function run(
     );
     return;
   }
-  const method: LoginMethod = opts.withToken ? 'token' : opts.web ? 'web' : 'device';
   let token: string | undefined;
   if (method === 'token') {
     if (process.stdin.isTTY) {
@@ -31,10 +41,10 @@ export async function run(
   if (inv.env.MESHDECK_TOKEN)
     inv.log.warn('MESHDECK_TOKEN is set: it is used instead of the stored token until you unset it');
 
-  const result = await login(sessionHost(inv), target, {
+  const result = await login(inv.factory.sessionHost(), target, {
     method,
     token,
-    openBrowser: opts.browser && canOpenBrowser(inv.env),
+    openBrowser: browser && canOpenBrowser(inv.env),
     onDeviceCode: (device) => {
       inv.log.write(`Your one-time code: ${device.user_code}`);
       inv.log.write(

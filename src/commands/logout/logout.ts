@@ -1,15 +1,18 @@
 import { logout } from '../../provider/client/login.js';
-import { providerTarget } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from '../provider/host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
-export async function run(inv: Invocation, opts: { provider?: string }): Promise<void> {
-  const target = providerTarget(await contextProvider(inv), opts.provider);
+export function complete(_inv: Invocation, flags: { provider?: string }): ProviderOptions {
+  return parseProviderFlag(flags);
+}
+
+export async function run(inv: Invocation, o: ProviderOptions): Promise<void> {
+  const target = await inv.factory.providerTarget(o.providerUrl);
   if (!('url' in target)) {
     inv.log.info('the built-in provider has no sign-in, so there is nothing to sign out of');
     return;
   }
-  const result = await logout(sessionHost(inv), target);
+  const result = await logout(inv.factory.sessionHost(), target);
   if (inv.env.MESHDECK_TOKEN)
     inv.log.warn('MESHDECK_TOKEN is still set in your environment; logout does not change it');
   if (result.removedFrom.length === 0) {

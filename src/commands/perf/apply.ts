@@ -1,48 +1,62 @@
 import { UsageError } from '../../core/errors.js';
-import { resolveSpec, settingsFromFlags } from '../../perf/spec/options.js';
+import { parseGate } from '../../perf/gates/parse.js';
+import { resolveSpec } from '../../perf/spec/options.js';
+import {
+  parseRunCommandFlags,
+  type RunCommandFlags,
+  type RunCommandOptions,
+} from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
-import { executeRun } from './execute.js';
-import { parseLabels } from './labels.js';
-import type { RunCommandOptions } from './options.js';
-import { importSmpFile } from './profile-create.js';
+import { executeRun } from '../shared/perf-run.js';
+import { importSmpFile } from './smp-file.js';
 import { findProfile } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(
-  inv: Invocation,
-  ref: string | undefined,
-  opts: RunCommandOptions & { file?: string; url?: string },
-): Promise<void> {
-  if (!ref && !opts.file) {
+interface Options extends RunCommandOptions {
+  profile?: string;
+  file?: string;
+}
+
+export function validate(o: Options): void {
+  if (!o.profile && !o.file) {
     throw new UsageError('name a profile, or give an SMP test configuration with -f', {
       hint: 'e.g. meshdeck perf apply checkout-p99, or meshdeck perf apply -f smp-test.yaml',
     });
   }
-  if (ref && opts.file) throw new UsageError('give a profile or -f FILE, not both');
-  const flags = await settingsFromFlags(opts.url, opts);
-  const labels = parseLabels(opts.label);
-  if (opts.file) {
-    const imported = await importSmpFile(opts.file);
+  if (o.profile && o.file) throw new UsageError('give a profile or -f FILE, not both');
+}
+
+export async function complete(
+  _inv: Invocation,
+  profile: string | undefined,
+  flags: RunCommandFlags & { file?: string; url?: string },
+): Promise<Options> {
+  return { profile, file: flags.file, ...(await parseRunCommandFlags(flags.url, flags)) };
+}
+
+export async function run(inv: Invocation, o: Options): Promise<void> {
+  const keep = async () => (o.save ? await inv.factory.perfStores() : null);
+  if (o.file) {
+    const imported = await importSmpFile(o.file);
     for (const w of imported.warnings) inv.log.warn(w);
-    const spec = resolveSpec(imported.settings, flags);
+    const spec = resolveSpec(imported.settings, o.settings);
     await executeRun(
       inv,
       spec,
-      { name: opts.name ?? (imported.name || 'smp-test'), labels: { ...imported.labels, ...labels } },
-      { gates: opts.assert ?? [], save: opts.save !== false },
+      { name: o.name ?? (imported.name || 'smp-test'), labels: { ...imported.labels, ...o.labels } },
+      { gates: o.gates, stores: await keep() },
     );
     return;
   }
-  const profile = await findProfile(await stores(inv), ref!);
-  const spec = resolveSpec(profile.settings, flags);
+  const profile = await findProfile(await inv.factory.perfStores(), o.profile!);
+  const spec = resolveSpec(profile.settings, o.settings);
   await executeRun(
     inv,
     spec,
     {
-      name: opts.name ?? profile.name,
+      name: o.name ?? profile.name,
       profile: { id: profile.id, name: profile.name },
-      labels: { ...profile.labels, ...(profile.mesh ? { mesh: profile.mesh } : {}), ...labels },
+      labels: { ...profile.labels, ...(profile.mesh ? { mesh: profile.mesh } : {}), ...o.labels },
     },
-    { gates: [...profile.assertions, ...(opts.assert ?? [])], save: opts.save !== false },
+    { gates: [...profile.assertions.map(parseGate), ...o.gates], stores: await keep() },
   );
 }

@@ -4,14 +4,24 @@ import { API_VERSION } from '../../core/output/formats.js';
 import { compareResults, resultHeading, type ComparedMetric } from '../../perf/compare/compare.js';
 import type { Invocation } from '../shared/invocation.js';
 import { findResult } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(inv: Invocation, refs: string[], _opts: object): Promise<void> {
+interface Options {
+  refs: string[];
+}
+
+export function complete(_inv: Invocation, refs: string[], _flags: object): Options {
+  return { refs };
+}
+
+export function validate({ refs }: Options): void {
   if (refs.length < 2)
     throw new UsageError('compare needs at least two results', {
       hint: 'e.g. meshdeck perf compare baseline canary',
     });
-  const s = await stores(inv);
+}
+
+export async function run(inv: Invocation, { refs }: Options): Promise<void> {
+  const s = await inv.factory.perfStores();
   const results = [];
   for (const ref of refs) results.push(await findResult(s, ref));
   const rows = compareResults(results);

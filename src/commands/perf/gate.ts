@@ -5,38 +5,62 @@ import {
   evaluateGates,
   DEFAULT_BASELINE_METRICS,
 } from '../../perf/gates/evaluate.js';
-import { parseGate } from '../../perf/gates/parse.js';
+import { parseGate, type Gate } from '../../perf/gates/parse.js';
 import type { GateVerdict } from '../../perf/result/model.js';
 import { badValue } from '../../core/input-error.js';
 import type { Invocation } from '../shared/invocation.js';
-import { renderVerdicts } from './print.js';
+import { renderVerdicts } from '../shared/perf-print.js';
 import { findResult } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(
-  inv: Invocation,
-  ref: string,
-  opts: { baseline?: string; maxRegression?: string; metric?: string; assert?: string[] },
-): Promise<void> {
-  const gates = (opts.assert ?? []).map(parseGate);
-  if (!opts.baseline && gates.length === 0) {
+interface GateFlags {
+  baseline?: string;
+  maxRegression?: string;
+  metric?: string;
+  assert?: string[];
+}
+
+interface Options {
+  ref: string;
+  gates: Gate[];
+  baseline?: string;
+  /** Given with --max-regression (it needs --baseline). */
+  maxRegressionGiven: boolean;
+  maxRegression: number;
+  metrics: readonly string[];
+}
+
+export function complete(_inv: Invocation, ref: string, flags: GateFlags): Options {
+  return {
+    ref,
+    gates: (flags.assert ?? []).map(parseGate),
+    baseline: flags.baseline,
+    maxRegressionGiven: flags.maxRegression !== undefined,
+    maxRegression: parsePercent(flags.maxRegression ?? '10%'),
+    metrics: flags.metric
+      ? flags.metric
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : DEFAULT_BASELINE_METRICS,
+  };
+}
+
+export function validate(opts: Options): void {
+  if (!opts.baseline && opts.gates.length === 0) {
     throw new UsageError('nothing to check: give --baseline RESULT and/or --assert GATE', {
       hint: 'e.g. meshdeck perf gate canary --baseline stable --max-regression 10%',
     });
   }
-  if (opts.maxRegression !== undefined && !opts.baseline) {
+  if (opts.maxRegressionGiven && !opts.baseline) {
     throw new UsageError('--max-regression needs --baseline', {
       hint: 'name the result to compare against with --baseline',
     });
   }
-  const maxRegression = parsePercent(opts.maxRegression ?? '10%');
-  const metrics = opts.metric
-    ? opts.metric
-        .split(',')
-        .map((m) => m.trim())
-        .filter(Boolean)
-    : DEFAULT_BASELINE_METRICS;
-  const s = await stores(inv);
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const { ref, gates, maxRegression, metrics } = opts;
+  const s = await inv.factory.perfStores();
   const result = await findResult(s, ref);
   const verdicts: GateVerdict[] = [];
   let baselineId: string | null = null;

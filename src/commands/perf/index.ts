@@ -3,7 +3,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
-import { addGateOption, addResultMetaOptions, addRunOptions } from './options.js';
+import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
 
 const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp'];
 
@@ -17,9 +17,9 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const run = action(
-    addResultMetaOptions(
-      addGateOption(
-        addRunOptions(
+    addResultFlags(
+      addGateFlag(
+        addLoadFlags(
           group
             .command('run')
             .description('load a URL and report latency percentiles, rate and errors')
@@ -39,9 +39,9 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const apply = action(
-    addResultMetaOptions(
-      addGateOption(
-        addRunOptions(
+    addResultFlags(
+      addGateFlag(
+        addLoadFlags(
           group
             .command('apply')
             .description(
@@ -84,7 +84,7 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const gate = action(
-    addGateOption(
+    addGateFlag(
       group
         .command('gate')
         .description('check a result against gates or a baseline; exit 3 when one fails')
@@ -133,8 +133,8 @@ function profileCommand(): CommandUnknownOpts {
   examples(group, ['meshdeck perf profile list']);
 
   const create = action(
-    addGateOption(
-      addRunOptions(
+    addGateFlag(
+      addLoadFlags(
         group
           .command('create')
           .description('save test settings under a name (from flags, or imported from an SMP file with -f)')

@@ -1,24 +1,45 @@
-import { readFile } from 'node:fs/promises';
-import { UsageError, errnoCode } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { createProfile } from '../../perf/profile/profile.js';
-import { settingsFromFlags, type RunSettings } from '../../perf/spec/options.js';
+import type { RunSettings } from '../../perf/spec/options.js';
+import {
+  parseRunCommandFlags,
+  type RunCommandFlags,
+  type RunCommandOptions,
+} from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
-import { parseLabels } from './labels.js';
-import type { RunCommandOptions } from './options.js';
-import { stores } from './stores.js';
+import { importSmpFile } from './smp-file.js';
 
-export interface ProfileCreateOptions extends RunCommandOptions {
+interface ProfileCreateFlags extends RunCommandFlags {
   url?: string;
   file?: string;
   description?: string;
   mesh?: string;
 }
 
-export async function run(
-  inv: Invocation,
+interface Options extends RunCommandOptions {
+  /** The profile's name (default: the name in the SMP file). */
+  name?: string;
+  file?: string;
+  description?: string;
+  mesh?: string;
+}
+
+export function complete(
+  _inv: Invocation,
   name: string | undefined,
-  opts: ProfileCreateOptions,
-): Promise<void> {
+  flags: ProfileCreateFlags,
+): Promise<Options> {
+  return parseRunCommandFlags(flags.url, flags).then((run) => ({
+    ...run,
+    name,
+    file: flags.file,
+    description: flags.description,
+    mesh: flags.mesh,
+  }));
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const name = opts.name;
   let base: RunSettings = {};
   let fileName = '';
   let labels: Record<string, string> = {};
@@ -39,38 +60,20 @@ export async function run(
       hint: 'give it as the argument: meshdeck perf profile create NAME ...',
     });
   }
-  const flags = await settingsFromFlags(opts.url, opts);
   const profile = createProfile({
     name: profileName,
-    settings: { ...base, ...definedOnly(flags) },
+    settings: { ...base, ...definedOnly(opts.settings) },
     description: opts.description,
-    labels: { ...labels, ...parseLabels(opts.label) },
+    labels: { ...labels, ...opts.labels },
     mesh: opts.mesh ?? mesh,
-    assertions: opts.assert ?? [],
+    assertions: opts.assertions,
     additional_options: additional,
   });
-  const s = await stores(inv);
+  const s = await inv.factory.perfStores();
   await s.profiles.save(profile);
   inv.log.success(
     `profile "${profile.name}" created (${profile.id.slice(0, 8)}); run it with: meshdeck perf apply ${quoteArg(profile.name)}`,
   );
-}
-
-/** Reads and parses an SMP test configuration file (the yaml package loads only here). */
-export async function importSmpFile(path: string) {
-  let source: string;
-  try {
-    source = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${path}: ${errnoCode(err) === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      {
-        hint: 'check the path given to -f',
-      },
-    );
-  }
-  const { parseSmpConfig } = await import('../../perf/profile/smp-import.js');
-  return parseSmpConfig(source, path);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

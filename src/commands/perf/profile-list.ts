@@ -1,9 +1,11 @@
+import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 import { profileListView, type ProfileRow } from './profile-view-model.js';
-import { stores } from './stores.js';
 
-export async function run(inv: Invocation, _opts: object): Promise<void> {
-  const s = await stores(inv);
+export const complete = noOptions;
+
+export async function run(inv: Invocation): Promise<void> {
+  const s = await inv.factory.perfStores();
   const profiles = await s.profiles.list();
   const results = profiles.length > 0 ? await s.results.list() : [];
   const rows: ProfileRow[] = profiles.map((profile) => {

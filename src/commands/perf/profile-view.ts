@@ -2,10 +2,17 @@ import { toSmpConfig } from '../../perf/profile/smp-export.js';
 import type { Invocation } from '../shared/invocation.js';
 import { profileListView } from './profile-view-model.js';
 import { findProfile } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(inv: Invocation, ref: string, _opts: object): Promise<void> {
-  const s = await stores(inv);
+interface Options {
+  ref: string;
+}
+
+export function complete(_inv: Invocation, ref: string, _flags: object): Options {
+  return { ref };
+}
+
+export async function run(inv: Invocation, { ref }: Options): Promise<void> {
+  const s = await inv.factory.perfStores();
   const profile = await findProfile(s, ref);
   if (inv.format === 'smp') {
     const { toYaml } = await import('../../core/output/yaml-text.js');

@@ -1,8 +1,15 @@
 import type { Invocation } from '../shared/invocation.js';
-import { printResult } from './print.js';
+import { printResult } from '../shared/perf-print.js';
 import { findResult } from './refs.js';
-import { stores } from './stores.js';
 
-export async function run(inv: Invocation, ref: string, _opts: object): Promise<void> {
-  await printResult(inv, await findResult(await stores(inv), ref));
+interface Options {
+  ref: string;
+}
+
+export function complete(_inv: Invocation, ref: string, _flags: object): Options {
+  return { ref };
+}
+
+export async function run(inv: Invocation, { ref }: Options): Promise<void> {
+  await printResult(inv, await findResult(await inv.factory.perfStores(), ref));
 }

@@ -1,18 +1,23 @@
-import { settingsFromFlags, resolveSpec } from '../../perf/spec/options.js';
+import { resolveSpec } from '../../perf/spec/options.js';
 import { parseTargetUrl } from '../../perf/spec/url.js';
+import {
+  parseRunCommandFlags,
+  type RunCommandFlags,
+  type RunCommandOptions,
+} from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
-import { executeRun } from './execute.js';
-import { parseLabels } from './labels.js';
-import type { RunCommandOptions } from './options.js';
+import { executeRun } from '../shared/perf-run.js';
 
-export async function run(inv: Invocation, url: string, opts: RunCommandOptions): Promise<void> {
-  const settings = await settingsFromFlags(url, opts);
-  const labels = parseLabels(opts.label);
-  const spec = resolveSpec(settings);
+export function complete(_inv: Invocation, url: string, flags: RunCommandFlags): Promise<RunCommandOptions> {
+  return parseRunCommandFlags(url, flags);
+}
+
+export async function run(inv: Invocation, o: RunCommandOptions): Promise<void> {
+  const spec = resolveSpec(o.settings);
   await executeRun(
     inv,
     spec,
-    { name: opts.name ?? parseTargetUrl(spec.url).host, labels },
-    { gates: opts.assert ?? [], save: opts.save !== false },
+    { name: o.name ?? parseTargetUrl(spec.url).host, labels: o.labels },
+    { gates: o.gates, stores: o.save ? await inv.factory.perfStores() : null },
   );
 }

@@ -4,11 +4,22 @@ import { parseCount } from '../../perf/spec/quantity.js';
 import type { Invocation } from '../shared/invocation.js';
 import { untilAborted } from '../../core/abort.js';
 
-export async function run(inv: Invocation, opts: { port: string; host: string }): Promise<void> {
-  const port = parseCount(opts.port, '--port', 0);
+interface Options {
+  port: number;
+  host: string;
+}
+
+export function complete(_inv: Invocation, flags: { port: string; host: string }): Options {
+  return { port: parseCount(flags.port, '--port', 0), host: flags.host };
+}
+
+export function validate({ port }: Options): void {
   if (port > 65535)
     throw new UsageError(`invalid --port ${port}: at most 65535`, { hint: '0 picks a free port' });
-  const server = await startEchoServer({ host: opts.host, port });
+}
+
+export async function run(inv: Invocation, { port, host }: Options): Promise<void> {
+  const server = await startEchoServer({ host, port });
   // The URL is the data (a script can read it); the rest is for people.
   inv.out.write(`${server.url}\n`);
   inv.log.info(

@@ -2,6 +2,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
+import { addProviderFlag } from '../shared/flags/provider.js';
 
 export function providerCommand(): CommandUnknownOpts {
   const group = new Command('provider').description(
@@ -61,10 +62,11 @@ export function providerCommand(): CommandUnknownOpts {
   ]);
 
   const status = action(
-    group
-      .command('status')
-      .description("show the context's provider: reachable, ready, its features and who you are there")
-      .addOption(new Option('--provider <url>', "provider base URL (default: the context's provider)")),
+    addProviderFlag(
+      group
+        .command('status')
+        .description("show the context's provider: reachable, ready, its features and who you are there"),
+    ),
     () => import('./status.js'),
   );
   outputs(status, DATA_FORMATS);

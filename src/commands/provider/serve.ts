@@ -8,7 +8,8 @@ import { batchedLog } from '../../provider/server/log-lines.js';
 import type { Invocation } from '../shared/invocation.js';
 import { untilAborted } from '../../core/abort.js';
 
-export interface ServeOptions {
+/** The flags as commander gives them. */
+interface ServeFlags {
   dataDir?: string;
   databaseUrl?: string;
   host: string;
@@ -22,7 +23,52 @@ export interface ServeOptions {
   builtin?: true;
 }
 
-export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
+interface Options {
+  builtin: boolean;
+  dataDir?: string;
+  databaseUrl?: string;
+  host: string;
+  port: number;
+  publicUrl?: string;
+  initAdmin?: { username: string; password?: string };
+  maxBodyBytes: number;
+  accessTokenTtlSeconds: number;
+  deviceIntervalSeconds: number;
+  authRateLimit: number;
+}
+
+export function complete(inv: Invocation, flags: ServeFlags): Options {
+  return {
+    builtin: flags.builtin === true,
+    dataDir: flags.dataDir,
+    databaseUrl: flags.databaseUrl,
+    host: flags.host,
+    port: int(flags.port, '--port', 0, 65535),
+    publicUrl: flags.publicUrl,
+    initAdmin: flags.initAdmin
+      ? { username: flags.initAdmin, password: inv.env.MESHDECK_PROVIDER_ADMIN_PASSWORD }
+      : undefined,
+    maxBodyBytes: int(flags.maxBodySize, '--max-body-size', 1024),
+    accessTokenTtlSeconds: int(flags.accessTokenTtl, '--access-token-ttl', 1),
+    deviceIntervalSeconds: int(flags.deviceInterval, '--device-interval', 1),
+    authRateLimit: int(flags.authRateLimit, '--auth-rate-limit', 1),
+  };
+}
+
+export function validate(o: Options): void {
+  if (o.builtin) return;
+  if (o.dataDir && o.databaseUrl) throw new UsageError('give --data-dir or --database-url, not both');
+  if (o.initAdmin && !o.initAdmin.password) {
+    throw new UsageError(
+      `--init-admin ${o.initAdmin.username} needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD`,
+      {
+        hint: 'set it in the environment (not on the command line, where other users can see it)',
+      },
+    );
+  }
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
   // Request lines are progress (--quiet hides them); errors are always shown.
   const log = batchedLog(
     (text) => inv.log.info(text),
@@ -35,40 +81,30 @@ export async function run(inv: Invocation, opts: ServeOptions): Promise<void> {
   }
 }
 
-async function serve(inv: Invocation, opts: ServeOptions, log: (line: string) => void): Promise<void> {
+async function serve(inv: Invocation, opts: Options, log: (line: string) => void): Promise<void> {
   if (opts.builtin) {
     await runBuiltinProvider(builtinPaths(inv.paths.stateDir), inv.env, inv.signal, log);
     return;
-  }
-  if (opts.dataDir && opts.databaseUrl) throw new UsageError('give --data-dir or --database-url, not both');
-  const password = inv.env.MESHDECK_PROVIDER_ADMIN_PASSWORD;
-  if (opts.initAdmin && !password) {
-    throw new UsageError(
-      `--init-admin ${opts.initAdmin} needs the password in MESHDECK_PROVIDER_ADMIN_PASSWORD`,
-      {
-        hint: 'set it in the environment (not on the command line, where other users can see it)',
-      },
-    );
   }
   const server = await startProviderServer({
     dataDir: opts.databaseUrl ? undefined : (opts.dataDir ?? join(inv.paths.stateDir, 'provider-server')),
     databaseUrl: opts.databaseUrl,
     host: opts.host,
-    port: int(opts.port, '--port', 0, 65535),
+    port: opts.port,
     publicUrl: opts.publicUrl,
-    initAdmin: opts.initAdmin && password ? { username: opts.initAdmin, password } : undefined,
-    maxBodyBytes: int(opts.maxBodySize, '--max-body-size', 1024),
-    accessTokenTtlSeconds: int(opts.accessTokenTtl, '--access-token-ttl', 1),
-    deviceIntervalSeconds: int(opts.deviceInterval, '--device-interval', 1),
-    authRateLimit: {
-      burst: int(opts.authRateLimit, '--auth-rate-limit', 1),
-      perMinute: int(opts.authRateLimit, '--auth-rate-limit', 1),
-    },
+    initAdmin:
+      opts.initAdmin?.password !== undefined
+        ? { username: opts.initAdmin.username, password: opts.initAdmin.password }
+        : undefined,
+    maxBodyBytes: opts.maxBodyBytes,
+    accessTokenTtlSeconds: opts.accessTokenTtlSeconds,
+    deviceIntervalSeconds: opts.deviceIntervalSeconds,
+    authRateLimit: { burst: opts.authRateLimit, perMinute: opts.authRateLimit },
     log,
   }).catch((err: unknown) => {
     throw startFailure(err, opts);
   });
-  if (server.adminCreated) log(`created the first admin "${opts.initAdmin}"`);
+  if (server.adminCreated) log(`created the first admin "${opts.initAdmin?.username}"`);
   log(`provider listening on ${server.url} (storage: ${server.database})`);
   inv.out.write(`${server.url}\n`);
   await untilAborted(inv.signal);
@@ -87,7 +123,7 @@ function int(raw: string, flag: string, min: number, max = Number.MAX_SAFE_INTEG
 }
 
 /** Why the provider could not start, said for an operator. */
-function startFailure(err: unknown, opts: ServeOptions): Error {
+function startFailure(err: unknown, opts: Options): Error {
   const code = errnoCode(err);
   if (code === 'EADDRINUSE') {
     return new OperationError(`cannot listen on ${opts.host}:${opts.port}: the port is in use`, {

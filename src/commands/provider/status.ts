@@ -1,10 +1,9 @@
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { ExitCode, isMeshdeckError } from '../../core/errors.js';
-import { openProviderSession } from '../../provider/client/session.js';
 import { Outbox } from '../../provider/client/sync/outbox.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from './host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
 interface StatusRow {
   url: string;
@@ -34,11 +33,12 @@ const view: ListView<StatusRow> = {
   toData: (r) => ({ apiVersion: API_VERSION, kind: 'ProviderStatus', ...r }),
 };
 
-export async function run(inv: Invocation, opts: { provider?: string }): Promise<number> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
-    url: opts.provider,
-    requireAuth: false,
-  });
+export function complete(_inv: Invocation, flags: { provider?: string }): ProviderOptions {
+  return parseProviderFlag(flags);
+}
+
+export async function run(inv: Invocation, opts: ProviderOptions): Promise<number> {
+  const session = await inv.factory.providerSession({ url: opts.providerUrl, requireAuth: false });
   const row: StatusRow = {
     url: session.target.url,
     builtin: session.target.builtin,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { OperationError } from '../../core/errors.js';
-import { findRunningSandbox } from '../../sandbox/local/state.js';
+import { findRunningSandbox } from '../../sandbox/index.js';
+import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 
 /** Credentials are never printed: keys and tokens are replaced as kubectl config view does. */
@@ -17,7 +18,9 @@ function redact(doc: Record<string, unknown>): Record<string, unknown> {
   return doc;
 }
 
-export async function run(inv: Invocation, _opts: object): Promise<void> {
+export const complete = noOptions;
+
+export async function run(inv: Invocation): Promise<void> {
   const state = await findRunningSandbox(inv.paths);
   if (!state)
     throw new OperationError('no sandbox is running', {

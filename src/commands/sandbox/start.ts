@@ -1,20 +1,37 @@
-import { userKubeconfigPath } from '../../sandbox/local/kubeconfig-file.js';
-import { runForeground, startDetached } from '../../sandbox/local/lifecycle.js';
+import { runForeground, startDetached, userKubeconfigPath } from '../../sandbox/index.js';
 import { expandHome } from '../../core/paths.js';
 import type { Invocation } from '../shared/invocation.js';
 import { resolve } from 'node:path';
 
-export async function run(
+interface Options {
+  port: number;
+  /** Absolute. */
+  dataDir?: string;
+  detach: boolean;
+  /** --kubeconfig: the file that gets the meshdeck-sandbox context. */
+  kubeconfigFlag?: string;
+}
+
+export function complete(
   inv: Invocation,
-  opts: { port: number; dataDir?: string; detach: boolean },
-): Promise<void> {
-  const dataDir = opts.dataDir ? resolve(expandHome(opts.dataDir, inv.env)) : undefined;
-  const userKubeconfig = userKubeconfigPath(inv.globals.kubeconfig, inv.env);
+  flags: { port: number; dataDir?: string; detach: boolean },
+): Options {
+  return {
+    port: flags.port,
+    dataDir: flags.dataDir ? resolve(expandHome(flags.dataDir, inv.env)) : undefined,
+    detach: flags.detach,
+    kubeconfigFlag: inv.globals.kubeconfig,
+  };
+}
+
+export async function run(inv: Invocation, opts: Options): Promise<void> {
+  const dataDir = opts.dataDir;
+  const userKubeconfig = userKubeconfigPath(opts.kubeconfigFlag, inv.env);
   const stateDir = inv.paths.stateDir;
   if (opts.detach) {
     const args = [process.argv[1], 'sandbox', 'start', '--port', String(opts.port)];
     if (dataDir) args.push('--data-dir', dataDir);
-    if (inv.globals.kubeconfig) args.push('--kubeconfig', inv.globals.kubeconfig);
+    if (opts.kubeconfigFlag) args.push('--kubeconfig', opts.kubeconfigFlag);
     const state = await startDetached(stateDir, args, { ...process.env, ...inv.env });
     inv.log.success(
       `sandbox running at ${state.url} (pid ${state.pid}); kubectl context "meshdeck-sandbox" in ${userKubeconfig}`,

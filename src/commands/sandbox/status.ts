@@ -3,8 +3,9 @@ import { parse } from 'yaml';
 import { ExitCode } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
-import { probeReady } from '../../sandbox/local/probe.js';
-import { processAlive, readSandboxState, type SandboxState } from '../../sandbox/local/state.js';
+import { processAlive } from '../../local/service.js';
+import { probeReady, readSandboxState, type SandboxState } from '../../sandbox/index.js';
+import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 
 interface StatusRow {
@@ -53,7 +54,9 @@ async function caOf(kubeconfig: string): Promise<string | undefined> {
   }
 }
 
-export async function run(inv: Invocation, _opts: object): Promise<number> {
+export const complete = noOptions;
+
+export async function run(inv: Invocation): Promise<number> {
   const state = await readSandboxState(inv.paths);
   const running = state !== undefined && processAlive(state.pid);
   let ready = false;

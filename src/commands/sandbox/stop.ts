@@ -1,7 +1,10 @@
-import { stopRunning } from '../../sandbox/local/lifecycle.js';
+import { stopRunning } from '../../sandbox/index.js';
+import { noOptions } from '../shared/convention.js';
 import type { Invocation } from '../shared/invocation.js';
 
-export async function run(inv: Invocation, _opts: object): Promise<void> {
+export const complete = noOptions;
+
+export async function run(inv: Invocation): Promise<void> {
   const state = await stopRunning(inv.paths.stateDir);
   if (!state) {
     inv.log.info('no sandbox is running');

@@ -4,6 +4,7 @@ import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/ex
 import { UsageError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import { readGlobals, type GlobalOptions } from './globals.js';
+import type { ActionModule } from './convention.js';
 import type { Invocation } from './invocation.js';
 import { meta } from './meta.js';
 
@@ -63,15 +64,17 @@ export function setActionHost(h: ActionHost): void {
 }
 
 /**
- * Sets the command's action to a module imported only when the command runs. The module's `run` gets an
- * Invocation, then the command's arguments and options as commander parsed them; it returns an exit code
- * or throws a MeshdeckError.
+ * Sets the command's action to a module imported only when the command runs. The module follows the
+ * convention of ./convention.ts: complete (flags to typed options), validate, run.
  */
-export function action<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+export function action<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+  Options,
+>(
   cmd: Command<Args, Opts, Globals>,
-  load: () => Promise<{
-    run: (inv: Invocation, ...args: NoInfer<[...Args, Opts]>) => Promise<number | void>;
-  }>,
+  load: () => Promise<ActionModule<NoInfer<[...Args, Opts]>, Options>>,
 ): Command<Args, Opts, Globals> {
   cmd.action(async (...all: unknown[]) => {
     const self = all[all.length - 1] as CommandUnknownOpts;
@@ -81,7 +84,9 @@ export function action<Args extends unknown[], Opts extends OptionValues, Global
     const format = resolveFormat(self, globals.output);
     const inv = host.createInvocation(self, globals, format);
     const mod = await load();
-    const code = await mod.run(inv, ...args);
+    const options = await mod.complete(inv, ...args);
+    mod.validate?.(options);
+    const code = await mod.run(inv, options);
     if (typeof code === 'number' && code !== 0) process.exitCode = code;
   });
   return cmd;

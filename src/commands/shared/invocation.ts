@@ -9,12 +9,15 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../core/config/store.js';
 import { resolveContext, withOverrides, type ResolvedContext } from '../../core/config/contexts.js';
 import type { ContextSpec } from '../../core/config/model.js';
+import { Factory } from './factory.js';
 import type { GlobalOptions } from './globals.js';
 
 export class Invocation {
   readonly log: Logger;
   readonly out: Printer;
   readonly paths: MeshdeckPaths;
+  /** The cluster, provider, perf stores and design library of this command, opened on first use. */
+  readonly factory: Factory;
   private loaded?: Promise<LoadedConfig>;
 
   constructor(
@@ -36,6 +39,7 @@ export class Invocation {
     });
     this.out = new Printer(stdout, format);
     this.paths = meshdeckPaths(env);
+    this.factory = new Factory(this);
   }
 
   /** Whether stdout is a terminal with colour allowed, for commands that colour their data. */

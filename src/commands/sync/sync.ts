@@ -1,11 +1,9 @@
 import { OperationError } from '../../core/errors.js';
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
-import { openProviderSession } from '../../provider/client/session.js';
 import { conflictLines } from '../../provider/client/sync/conflicts.js';
-import { SyncEngine } from '../../provider/client/sync/engine.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost, syncLog } from '../provider/host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
 interface SyncRow {
   kind: string;
@@ -35,11 +33,13 @@ const view: ListView<SyncRow> = {
   }),
 };
 
-export async function run(inv: Invocation, opts: { provider?: string }): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
-    url: opts.provider,
-  });
-  const engine = new SyncEngine(session, syncLog(inv));
+export function complete(_inv: Invocation, flags: { provider?: string }): ProviderOptions {
+  return parseProviderFlag(flags);
+}
+
+export async function run(inv: Invocation, o: ProviderOptions): Promise<void> {
+  const session = await inv.factory.providerSession({ url: o.providerUrl });
+  const engine = await inv.factory.syncEngine(session);
   const report = await engine.replay();
   const rows: SyncRow[] = [
     ...report.sent.map((s) => ({

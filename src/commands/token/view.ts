@@ -3,9 +3,9 @@ import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { builtinPaths } from '../../provider/builtin/daemon.js';
 import { notSignedIn } from '../../provider/client/errors.js';
-import { credentialsFor, providerTarget } from '../../provider/client/session.js';
+import { credentialsFor } from '../../provider/client/session.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from '../provider/host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
 interface TokenRow {
   provider: string;
@@ -33,8 +33,12 @@ const view: ListView<TokenRow> = {
   toData: (r) => ({ apiVersion: API_VERSION, kind: 'Token', ...r }),
 };
 
-export async function run(inv: Invocation, opts: { provider?: string }): Promise<void> {
-  const target = providerTarget(await contextProvider(inv), opts.provider);
+export function complete(_inv: Invocation, flags: { provider?: string }): ProviderOptions {
+  return parseProviderFlag(flags);
+}
+
+export async function run(inv: Invocation, o: ProviderOptions): Promise<void> {
+  const target = await inv.factory.providerTarget(o.providerUrl);
   if (!('url' in target)) {
     await inv.out.item(
       {
@@ -48,7 +52,7 @@ export async function run(inv: Invocation, opts: { provider?: string }): Promise
     );
     return;
   }
-  const found = await credentialsFor(sessionHost(inv)).find(target.url);
+  const found = await credentialsFor(inv.factory.sessionHost()).find(target.url);
   if (!found) throw notSignedIn(target.url);
   const c = found.credential;
   await inv.out.item(

@@ -1,10 +1,9 @@
 import { API_VERSION } from '../../core/output/formats.js';
 import type { ListView } from '../../core/output/printer.js';
 import { isOffline } from '../../provider/client/errors.js';
-import { openProviderSession } from '../../provider/client/session.js';
 import type { UserProfile } from '../../provider/protocol/auth.js';
 import type { Invocation } from '../shared/invocation.js';
-import { contextProvider, sessionHost } from '../provider/host.js';
+import { parseProviderFlag, type ProviderOptions } from '../shared/flags/provider.js';
 
 interface WhoamiRow {
   profile: Pick<UserProfile, 'id' | 'username'> & Partial<UserProfile>;
@@ -39,10 +38,12 @@ const view: ListView<WhoamiRow> = {
   }),
 };
 
-export async function run(inv: Invocation, opts: { provider?: string }): Promise<void> {
-  const session = await openProviderSession(sessionHost(inv), await contextProvider(inv), {
-    url: opts.provider,
-  });
+export function complete(_inv: Invocation, flags: { provider?: string }): ProviderOptions {
+  return parseProviderFlag(flags);
+}
+
+export async function run(inv: Invocation, o: ProviderOptions): Promise<void> {
+  const session = await inv.factory.providerSession({ url: o.providerUrl });
   const provider = session.target.builtin ? `built-in (${session.target.url})` : session.target.url;
   try {
     const profile = await session.api.me();

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationError, errnoCode } from '../errors.js';
 import { ensureDir, writeError } from './atomic.js';
 import { dirname } from 'node:path';
+import { processAlive } from '../process.js';
 
 export interface LockOptions {
   /** How long to wait for another process before giving up. */
@@ -117,14 +118,5 @@ async function takeOver(lockFile: string, abandoned: string): Promise<void> {
     if (current === abandoned) await rm(lockFile, { force: true });
   } finally {
     await rm(guard, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
   }
 }

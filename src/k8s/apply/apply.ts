@@ -8,7 +8,7 @@ import { MeshdeckError, OperationError } from '../../core/errors.js';
 import { location } from '../../core/output/frame.js';
 import type { ClusterClient, LiveObject } from '../client.js';
 import { comparable } from '../diff/objects.js';
-import { canonicalJson } from '../util/canonical.js';
+import { canonicalJson } from '../../kube/json.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
 import { checkPermissions, missingPermissionsError } from '../preflight/preflight.js';
@@ -19,6 +19,7 @@ import { currentOwners, describeUnreadable, ownedInventory, type OwnedObject } f
 import { ownedBySelector } from './ownership.js';
 import { deletionStages, isCrd, waves } from './plan.js';
 import { prepareDesign, type PreparedObject } from './prepare.js';
+import { setting } from '../../core/settings.js';
 
 export type Action =
   | 'created'
@@ -48,6 +49,8 @@ export interface ApplyOptions {
   prune?: boolean;
   /** Take over fields other managers own, and objects other designs own. */
   force?: boolean;
+  /** Where every namespaced object goes, over the design's own namespace (kubectl's -n). */
+  namespace?: string;
   concurrency?: number;
   /** Limit for CRDs to become established. */
   establishTimeoutMs?: number;
@@ -73,7 +76,7 @@ export async function applyDesign(
 ): Promise<ApplyReport> {
   const concurrency = options.concurrency ?? 16;
   const dryRun = options.dryRun ?? false;
-  const prepared = await prepareDesign(client, design);
+  const prepared = await prepareDesign(client, design, { namespace: options.namespace });
   for (const w of prepared.warnings)
     options.onWarning?.(w.at ? `${location(w.at.file, w.at.line, w.at.col)}: ${w.message}` : w.message);
 
@@ -88,7 +91,7 @@ export async function applyDesign(
               'owned-elsewhere',
               `${o.what} belongs to design "${owner}"`,
               o.entry.origin,
-              'an object belongs to one design: remove it from one of them, or take it over with --force-conflicts',
+              `an object belongs to one design: remove it from one of them, or take it over with ${setting('force-conflicts')}`,
             ),
           ]
         : [];

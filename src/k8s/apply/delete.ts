@@ -15,6 +15,9 @@ import { prepareDesign } from './prepare.js';
 
 export interface DeleteOptions {
   concurrency?: number;
+  /** Where every namespaced object goes, over the design's own namespace (kubectl's -n). */
+  namespace?: string;
+
   /** Wait until the objects are gone (default). */
   wait?: boolean;
   timeoutMs?: number;
@@ -32,7 +35,7 @@ export async function deleteDesign(
 ): Promise<ObjectResult[]> {
   const concurrency = options.concurrency ?? 16;
   const name = design.meta.name;
-  const prepared = await prepareDesign(client, design, { lenient: true });
+  const prepared = await prepareDesign(client, design, { lenient: true, namespace: options.namespace });
   const inventory = await ownedInventory(client, name, prepared.objects, concurrency);
   if (inventory.unreadable.length > 0) {
     options.onWarning?.(

@@ -36,6 +36,8 @@ export interface Prepared {
 export interface PrepareOptions {
   /** Delete and diff tolerate kinds and namespaces that are gone. */
   lenient?: boolean;
+  /** Where every namespaced object goes, over the design's own namespace (kubectl's -n). */
+  namespace?: string;
 }
 
 export async function prepareDesign(
@@ -80,7 +82,7 @@ export async function inspectDesign(
 
   const validated = validateDesign(design, {
     defaultNamespace: client.namespace,
-    namespaceFlag: client.namespaceFromFlag ? client.namespace : undefined,
+    namespaceOverride: options.namespace,
     namespaced: (apiVersion, kind) =>
       index.find(apiVersion, kind)?.namespaced ?? declaredFor(apiVersion, kind)?.namespaced,
   });

@@ -12,7 +12,15 @@ const live: LiveObject = {
     uid: 'u1',
     resourceVersion: '41',
     generation: 3,
-    managedFields: [{ manager: 'meshdeck' }],
+    managedFields: [
+      {
+        manager: 'meshdeck',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+      },
+    ],
     labels: { app: 'web' },
   },
   spec: { replicas: 5 },

@@ -1,6 +1,7 @@
 // A failed API request becomes an error that names the resource and the cluster, with the exit code of
 // the contract: 401 and 403 are "not permitted" (4), 400 and 422 are invalid input (2), the rest failed (1).
 import { ExitCode, MeshdeckError, type ExitCodeValue } from '../../core/errors.js';
+import { setting } from '../../core/settings.js';
 
 /** A Kubernetes Status object (the body of every error response). */
 export interface KubeStatus {
@@ -109,7 +110,7 @@ export function apiError(status: number, body: unknown, ctx: RequestContext, att
         details: conflicts.length > 0 ? conflicts.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`) : [],
         hint:
           conflicts.length > 0
-            ? 'another field manager owns these fields; run again with --force-conflicts to take them over'
+            ? `another field manager owns these fields; run again with ${setting('force-conflicts')} to take them over`
             : reason === 'AlreadyExists'
               ? undefined
               : 'the object changed meanwhile; run the command again',
@@ -123,7 +124,7 @@ export function apiError(status: number, body: unknown, ctx: RequestContext, att
         ExitCode.FAILED,
         s,
         {
-          hint: 'try again later, or lower --concurrency',
+          hint: `try again later, or lower ${setting('concurrency')}`,
         },
       );
     default: {

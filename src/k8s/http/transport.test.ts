@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ExitCode, MeshdeckError } from '../../core/errors.js';
+import { spellSettings } from '../../core/settings.js';
 import { connect, type Connection } from '../connect.js';
 import { DEFAULT_RETRY } from './retry.js';
 
@@ -24,6 +25,9 @@ let server: Server;
 let port = 0;
 let seen: Seen[] = [];
 let handler: (req: IncomingMessage, res: ServerResponse, body: string) => void = () => undefined;
+
+// Hints name settings; the CLI spells them as flags, and so does this test.
+spellSettings((name) => `--${name}`);
 
 before(async () => {
   server = createServer((req, res) => {

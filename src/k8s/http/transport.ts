@@ -18,6 +18,7 @@ import {
   retryDelay,
   type RetryPolicy,
 } from './retry.js';
+import { setting } from '../../core/settings.js';
 
 export interface TlsMaterial {
   ca?: Buffer | string;
@@ -316,7 +317,7 @@ export class KubeTransport {
       return new OperationError(
         `the cluster at ${this.server.origin} gave ${err.message}${req.what ? ` for ${req.what}` : ''}`,
         {
-          hint: 'the API server may be overloaded; try again, or allow longer with --request-timeout',
+          hint: `the API server may be overloaded; try again, or allow longer with ${setting('request-timeout')}`,
         },
       );
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { mapLimit, settleLimit } from './concurrency.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../../kube/json.js';
 
 describe('bounded parallelism', () => {
   it('never runs more than the limit at once, and keeps the input order', async () => {

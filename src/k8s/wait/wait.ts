@@ -7,6 +7,7 @@ import type { ApiResource } from '../discovery/resources.js';
 import { asError } from '../util/abort.js';
 import { Reflector } from '../watch/reflector.js';
 import { readiness, type Readiness } from './readiness.js';
+import { setting } from '../../core/settings.js';
 
 export interface WaitTarget {
   resource: ApiResource;
@@ -104,7 +105,7 @@ async function waitFor(
             `timed out after ${formatDuration(options.timeoutMs)}: ${pending.length} of ${targets.length} not ${goal}`,
             {
               details: pending.map((s) => `${s.target.what}: ${s.message}`),
-              hint: 'allow longer with --timeout, or look at the objects (kubectl describe) to see why',
+              hint: `allow longer with ${setting('timeout')}, or look at the objects (kubectl describe) to see why`,
             },
           ),
         ),

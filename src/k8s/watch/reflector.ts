@@ -6,7 +6,7 @@ import type { ClusterClient, LiveObject } from '../client.js';
 import type { ApiResource } from '../discovery/resources.js';
 import { KubeApiError } from '../http/errors.js';
 import { retryDelay, DEFAULT_RETRY } from '../http/retry.js';
-import type { WatchEvent } from './lines.js';
+import type { WatchEvent } from '../http/watch-lines.js';
 
 export interface ReflectorOptions<T = LiveObject> {
   resource: ApiResource;

@@ -2,7 +2,7 @@
 import { badValue } from '../../core/input-error.js';
 
 /** Requests per second, or null for "max" (closed loop, as fast as the target answers). */
-export function parseRate(text: string, what = '--rate'): number | null {
+export function parseRate(text: string, what = 'rate'): number | null {
   const s = text.trim();
   if (s.toLowerCase() === 'max') return null;
   const hint = 'give requests per second (e.g. 500 or 2.5k), or "max" for maximum throughput';

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
-import { parseHeader, resolveSpec, settingsFromFlags } from './options.js';
 import { parseCount, parseRate, parseSize } from './quantity.js';
 import { parseTargetUrl } from './url.js';
 
@@ -50,7 +49,7 @@ describe('rates, counts and sizes', () => {
     assert.equal(parseRate('500'), 500);
     assert.equal(parseRate('2.5k'), 2500);
     assert.equal(parseRate('MAX'), null);
-    usageError(() => parseRate('fast'), /invalid --rate "fast"/, 0);
+    usageError(() => parseRate('fast', '--rate'), /invalid --rate "fast"/, 0);
     usageError(() => parseRate('0'), /above 0/);
     usageError(() => parseRate('10/s'), /at column 3/, 2);
   });
@@ -87,54 +86,5 @@ describe('target URLs', () => {
     usageError(() => parseTargetUrl('http://exa mple.com/'), /not a valid URL at column 11/, 10);
     usageError(() => parseTargetUrl('http://host:99999/'), /not a valid URL/);
     usageError(() => parseTargetUrl('http://user:pw@host/'), /credentials/);
-  });
-});
-
-describe('run settings', () => {
-  it('layers flags over a profile over defaults', async () => {
-    const profile = { url: 'http://svc:8080/', rate: 200, duration_ms: 60_000, connections: 4 };
-    const flags = await settingsFromFlags(undefined, { rate: 'max', connections: '8', header: ['X-A: 1'] });
-    const spec = resolveSpec(profile, flags);
-    assert.equal(spec.rate, null);
-    assert.equal(spec.connections, 8);
-    assert.equal(spec.durationMs, 60_000);
-    assert.deepEqual(spec.headers, [['X-A', '1']]);
-    assert.equal(spec.timeoutMs, 5000);
-    assert.equal(spec.loadGenerator, 'native');
-  });
-
-  it('lets --requests replace a stored duration', async () => {
-    const spec = resolveSpec(
-      { url: 'http://svc/', duration_ms: 60_000 },
-      await settingsFromFlags(undefined, { requests: '100' }),
-    );
-    assert.equal(spec.requests, 100);
-    assert.equal(spec.durationMs, null);
-  });
-
-  it('refuses contradictions and unknown generators', async () => {
-    await assert.rejects(
-      settingsFromFlags('http://x/', { duration: '1s', requests: '5' }),
-      /cannot be used together/,
-    );
-    await assert.rejects(
-      settingsFromFlags('http://x/', { body: 'a', bodyFile: 'b' }),
-      /cannot be used together/,
-    );
-    await assert.rejects(
-      settingsFromFlags('http://x/', { loadGenerator: 'wrk3' }),
-      /unknown load generator "wrk3" \(did you mean "wrk2"\?\)/,
-    );
-    await assert.rejects(
-      settingsFromFlags('http://x/', { bodyFile: '/nonexistent/body.json' }),
-      /cannot read --body-file .*no such file/,
-    );
-    assert.throws(() => resolveSpec({}), /no URL/);
-  });
-
-  it('checks headers', () => {
-    assert.deepEqual(parseHeader('Authorization: Bearer a:b'), ['Authorization', 'Bearer a:b']);
-    assert.throws(() => parseHeader('NoColon'), /expected "Name: value"/);
-    assert.throws(() => parseHeader('Bad Name: x'), /expected "Name: value"/);
   });
 });

@@ -1,6 +1,7 @@
 // The target URL: http or https, with a host. A bad one is a usage error that names the bad part.
 import { UsageError } from '../../core/errors.js';
 import { badValue } from '../../core/input-error.js';
+import { setting } from '../../core/settings.js';
 
 export interface TargetUrl {
   href: string;
@@ -43,7 +44,7 @@ export function parseTargetUrl(text: string, what = 'URL'): TargetUrl {
     throw badValue(what, text, scheme[0].length, 'missing host', 'e.g. http://localhost:8080/');
   if (url.username || url.password) {
     throw new UsageError(`invalid ${what} "${text}": credentials in the URL are not supported`, {
-      hint: 'pass them as a header instead: --header "Authorization: Basic ..."',
+      hint: `pass them as a header instead: ${setting('header')} "Authorization: Basic ..."`,
     });
   }
   const tls = protocol === 'https';

@@ -1,6 +1,7 @@
 // Where profiles and results live, behind two small interfaces. The local implementation keeps them in
 // the state folder; a Remote Provider implementation (synced, versioned) can take its place without the
-// engine or the commands changing (see openPerfStores).
+// engine or the commands changing. perf knows nothing of providers: the provider's client supplies the
+// synced stores (src/provider/client/perf-stores.ts) and the command factory picks them.
 import type { PerfResult } from '../result/model.js';
 import type { RunSettings } from '../spec/options.js';
 

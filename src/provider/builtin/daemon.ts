@@ -2,16 +2,14 @@
 // provider), which meshdeck starts itself on a loopback port the first time a command needs it. Its data
 // (PGlite) is under the state folder; one process serves every meshdeck command of this user, so two
 // commands at once never open the database twice. It stops after a while without requests.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { OperationError, errnoCode } from '../../core/errors.js';
+import { OperationError } from '../../core/errors.js';
 import { ensurePrivateDir } from '../../core/fs/atomic.js';
 import { withFileLock } from '../../core/fs/lock.js';
 import type { Env } from '../../core/paths.js';
+import { processAlive, readStateFile, spawnDetached, stopProcess } from '../../local/service.js';
 
 export interface BuiltinState {
   pid: number;
@@ -31,7 +29,6 @@ export interface BuiltinPaths {
 
 export const BUILTIN_TOKEN_ENV = 'MESHDECK_BUILTIN_TOKEN';
 const START_TIMEOUT_MS = 60_000;
-const LOG_LIMIT_BYTES = 1024 * 1024;
 
 export function builtinPaths(stateDir: string): BuiltinPaths {
   const dir = join(stateDir, 'builtin-provider');
@@ -67,35 +64,22 @@ export async function ensureBuiltinProvider(
 
 async function start(paths: BuiltinPaths, env: Env): Promise<BuiltinState> {
   const token = `mdl_${randomBytes(32).toString('base64url')}`;
-  rotateLog(paths.logFile);
-  const log = openSync(paths.logFile, 'a', 0o600);
-  const entry = process.argv[1];
-  const child = spawn(process.execPath, [entry, 'provider', 'serve', '--builtin'], {
-    detached: true,
-    stdio: ['ignore', log, log],
+  return spawnDetached({
+    args: [process.argv[1], 'provider', 'serve', '--builtin'],
     env: { ...env, [BUILTIN_TOKEN_ENV]: token },
-  });
-  closeSync(log);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.on('error', () => (exited = -1));
-  child.unref();
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) break;
-    const state = await readState(paths);
-    if (state && state.pid === child.pid && (await isLive(state))) return state;
-    await sleep(50);
-  }
-  if (exited === undefined) child.kill('SIGTERM');
-  throw new OperationError(
-    `the built-in provider did not start${exited !== undefined ? ` (exit ${exited})` : ''}`,
-    {
-      hint: `its log is ${paths.logFile}`,
-      details: logTail(paths.logFile),
+    logFile: paths.logFile,
+    log: 'append',
+    timeoutMs: START_TIMEOUT_MS,
+    ready: async (pid) => {
+      const state = await readState(paths);
+      return state && state.pid === pid && (await isLive(state)) ? state : undefined;
     },
-  );
+    failure: (why, logTail) =>
+      new OperationError(
+        `the built-in provider did not start${why.kind === 'exited' ? ` (exit ${why.code})` : ''}`,
+        { hint: `its log is ${paths.logFile}`, details: logTail },
+      ),
+  });
 }
 
 /** The state of a built-in provider that answers, or undefined. */
@@ -104,23 +88,15 @@ export async function liveState(paths: BuiltinPaths): Promise<BuiltinState | und
   return state && (await isLive(state)) ? state : undefined;
 }
 
-export async function readState(paths: BuiltinPaths): Promise<BuiltinState | undefined> {
-  try {
-    const value = JSON.parse(await readFile(paths.stateFile, 'utf8')) as BuiltinState;
-    return typeof value.pid === 'number' && typeof value.url === 'string' && typeof value.token === 'string'
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
+export function readState(paths: BuiltinPaths): Promise<BuiltinState | undefined> {
+  return readStateFile<BuiltinState>(
+    paths.stateFile,
+    (v) => typeof v.pid === 'number' && typeof v.url === 'string' && typeof v.token === 'string',
+  );
 }
 
 async function isLive(state: BuiltinState): Promise<boolean> {
-  try {
-    process.kill(state.pid, 0);
-  } catch (err) {
-    if (errnoCode(err) !== 'EPERM') return false;
-  }
+  if (!processAlive(state.pid)) return false;
   try {
     const res = await fetch(`${state.url}/healthz/ready`, { signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();
@@ -134,38 +110,7 @@ async function isLive(state: BuiltinState): Promise<boolean> {
 export async function stopBuiltinProvider(paths: BuiltinPaths, timeoutMs = 10_000): Promise<boolean> {
   const state = await readState(paths);
   if (!state) return false;
-  try {
-    process.kill(state.pid, 'SIGTERM');
-  } catch {
-    await rm(paths.stateFile, { force: true });
-    return false;
-  }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(state.pid, 0);
-    } catch {
-      break;
-    }
-    await sleep(50);
-  }
+  const stopped = await stopProcess(state.pid, { graceMs: timeoutMs });
   await rm(paths.stateFile, { force: true });
-  return true;
-}
-
-/** Keeps the log from growing forever: past 1 MiB, the previous one becomes server.log.1. */
-function rotateLog(file: string): void {
-  try {
-    if (statSync(file).size > LOG_LIMIT_BYTES) renameSync(file, `${file}.1`);
-  } catch {
-    /* no log yet */
-  }
-}
-
-function logTail(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5);
-  } catch {
-    return [];
-  }
+  return stopped;
 }

@@ -1,19 +1,19 @@
 // The reference Remote Provider: startProviderServer() for tests, demos and `meshdeck provider serve`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createApp, type App } from './app.js';
+import { createApp, type App } from './app/app.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { checkNewUser, initAdmin } from './auth/users.js';
 import { ApiError } from './http/errors.js';
 import { sendError } from './http/respond.js';
-import { Router } from './router.js';
+import { Router } from './app/router.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { systemRoutes } from './routes/system.js';
-import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
+import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './app/options.js';
 
-export type { ProviderServerOptions } from './options.js';
+export type { ProviderServerOptions } from './app/options.js';
 
 export interface ProviderServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */

@@ -2,16 +2,17 @@
 // defaulting, validation, optimistic concurrency, field ownership, dry runs, finalizers and graceful
 // deletion. HTTP handlers translate requests into these calls; controllers call them directly.
 import { randomUUID } from 'node:crypto';
-import { prune, validateSchema, applyDefaults } from '../crd/schema.js';
+import { prune, validateSchema, applyDefaults } from '../base/schema.js';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.js';
 import { serverSideApply, touchManager, trackUpdate, type Part } from '../patch/managed.js';
 import { strategicMerge } from '../patch/strategic.js';
-import { clone, deepEqual, getPath, isObject, setPath, timestamp } from '../resources/paths.js';
+import { clone, getPath, setPath, timestamp } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../resources/types.js';
+import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
 import { validateLabels, validateName, type NameRule } from '../resources/validation.js';
 import type { Store, StoreEvent } from '../store/store.js';
-import { Errors, StatusError, type FieldError } from './status.js';
+import { Errors, StatusError, type FieldError } from '../base/status.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 

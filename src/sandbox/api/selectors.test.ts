@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtinTypes } from '../resources/builtin.js';
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { StatusError } from './status.js';
+import { StatusError } from '../base/status.js';
 
 const pod = (name: string, labels: Record<string, string>, phase = 'Pending'): K8sObject => ({
   metadata: { name, namespace: 'default', labels },

@@ -1,6 +1,6 @@
 // Label and field selectors as the apiserver parses them, with its error wording.
-import { Errors } from './status.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { Errors } from '../base/status.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 
 type Op = '=' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
 interface Requirement {

@@ -1,7 +1,7 @@
 // The objects a new cluster starts with: system namespaces, their default ServiceAccount and
 // kube-root-ca.crt ConfigMap, the `kubernetes` Service, and the bootstrap RBAC policy (cluster-admin for
 // system:masters, discovery and self-review for every authenticated user, health and version for all).
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const READ = ['get', 'list', 'watch'];

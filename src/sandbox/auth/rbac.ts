@@ -1,8 +1,9 @@
 // RBAC: Roles, ClusterRoles (with aggregation) and their bindings, read from the store on every request
 // (indexed once per change of any RBAC object), and the denial wording of the apiserver.
 import { selectorMatches } from '../resources/validation.js';
-import { isObject, text } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from '../base/types.js';
 import type { Store } from '../store/store.js';
 import type { UserInfo } from './authn.js';
 

@@ -2,9 +2,9 @@
 // same event merged by raising its count, and every event deleted once it is older than the TTL (the
 // apiserver's --event-ttl, one hour by default). `kubectl describe` finds them by involvedObject.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
-import { text, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isStatusError } from '../base/status.js';
+import { text, timestamp } from '../base/paths.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 
 export interface EventSpec {
   type: 'Normal' | 'Warning';

@@ -4,11 +4,12 @@
 // gives pods their IPs. A node annotated `sandbox.meshdeck.dev/fault: not-ready` reports NotReady.
 import { arch, release } from 'node:os';
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
-import { getPath, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isStatusError } from '../base/status.js';
+import { getPath, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { ANNOTATION_PREFIX } from '../kubelet/behaviour.js';
+import { ANNOTATION_PREFIX } from '../base/behaviour.js';
 
 const NODES = '/nodes';
 const LEASE_NAMESPACE = 'kube-node-lease';

@@ -3,11 +3,12 @@
 // capacity), with PodScheduled=True and a Scheduled event; when none fits it stays Pending with
 // PodScheduled=False/Unschedulable and a FailedScheduling event, and is tried again when nodes change.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
-import { Controller } from '../controllers/queue.js';
-import { setCondition, type Json } from '../kubelet/pod-status.js';
-import { getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isStatusError } from '../base/status.js';
+import { Controller } from '../base/queue.js';
+import { setCondition, type Json } from '../base/pod-status.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import type { EventRecorder } from './events.js';
 import type { Nodes } from './nodes.js';

@@ -6,10 +6,11 @@
 // `[{ip: <host>, ports: [{port: <local port>, protocol}]}]`, ports in the order of spec.ports.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { ObjectService } from '../api/objects.js';
-import { deepEqual, getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { getPath, text } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
+import type { K8sObject } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { keyOf, splitKey } from '../controllers/queue.js';
+import { keyOf, splitKey } from '../base/queue.js';
 
 const SERVICES = '/services';
 const ENDPOINTS = '/endpoints';

@@ -2,10 +2,10 @@
 // are in discovery at once), changes to it re-register its types, and deleting it deletes its custom
 // resources before the CRD itself goes (the customresourcecleanup finalizer).
 import type { ObjectService } from '../api/objects.js';
-import { Errors, isStatusError } from '../api/status.js';
+import { Errors, isStatusError } from '../base/status.js';
 import { defaultCrd, establishedStatus, isEstablished, typesOf, validateCrd } from '../crd/crd.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
-import { Controller } from './queue.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
+import { Controller } from '../base/queue.js';
 
 const CRDS = 'apiextensions.k8s.io/customresourcedefinitions';
 const CLEANUP = 'customresourcecleanup.apiextensions.k8s.io';

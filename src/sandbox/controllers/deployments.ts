@@ -5,14 +5,15 @@
 // Progressing (ProgressDeadlineExceeded once the scaled deadline passes without progress) and
 // ReplicaFailure conditions.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
-import type { Timing } from '../kubelet/behaviour.js';
-import { clone, getPath, isObject } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import type { Timing } from '../base/behaviour.js';
+import { clone, getPath } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
-import { Controller, keyOf, splitKey } from './queue.js';
+import { Controller, keyOf, splitKey } from '../base/queue.js';
 import {
   compactStatus,
   conditionsOf,

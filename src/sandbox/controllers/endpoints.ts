@@ -4,12 +4,13 @@
 // resolved against each pod's container ports. Slices are owned by the Service (the garbage collector
 // removes them); the Endpoints object is deleted here when its Service goes.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
-import { isPodReady, isTerminal, specContainers } from '../kubelet/pod-status.js';
-import { deepEqual, getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isStatusError } from '../base/status.js';
+import { isPodReady, isTerminal, specContainers } from '../base/pod-status.js';
+import { getPath, text } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller, keyOf, splitKey } from './queue.js';
+import { Controller, keyOf, splitKey } from '../base/queue.js';
 import type { Json } from './workload.js';
 
 const SERVICES = '/services';

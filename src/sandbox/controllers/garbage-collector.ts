@@ -2,10 +2,10 @@
 // (Background); owners deleted with Foreground wait for their dependents; owners deleted with Orphan
 // first strip themselves from their dependents' ownerReferences.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { isStatusError } from '../base/status.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller } from './queue.js';
+import { Controller } from '../base/queue.js';
 
 interface Ref {
   storageKey: string;

@@ -4,15 +4,16 @@
 // and ttlSecondsAfterFinished (scaled), and reports active/ready/succeeded/failed, startTime,
 // completionTime and the SuccessCriteriaMet/Complete or FailureTarget/Failed conditions.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
-import type { Timing } from '../kubelet/behaviour.js';
-import { containerStatusesOf, isPodReady, restartPolicy } from '../kubelet/pod-status.js';
-import { getPath, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import type { Timing } from '../base/behaviour.js';
+import { containerStatusesOf, isPodReady, restartPolicy } from '../base/pod-status.js';
+import { getPath, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { controllerKeys, controllerOf, ownerReference, type OwnerIndex } from './owners.js';
-import { Controller, keyOf, splitKey } from './queue.js';
+import { Controller, keyOf, splitKey } from '../base/queue.js';
 import {
   deleteOwnedPod,
   compactStatus,

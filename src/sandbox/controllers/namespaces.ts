@@ -2,12 +2,13 @@
 // namespace being deleted (Terminating) has its content deleted, then its `kubernetes` finalizer
 // removed, then goes away itself.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import { namespaceContents } from '../auth/bootstrap.js';
-import { getPath, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { getPath, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller } from './queue.js';
+import { Controller } from '../base/queue.js';
 
 const NAMESPACES = '/namespaces';
 

@@ -1,7 +1,7 @@
 // Which objects a controller owns: an index from a controller's uid to the objects whose controller
 // ownerReference points at it (pods of a ReplicaSet, ReplicaSets of a Deployment ...), kept current from
 // the store's events so a controller lists its dependents without scanning.
-import type { K8sObject, OwnerReference } from '../resources/types.js';
+import type { K8sObject, OwnerReference } from '../base/types.js';
 import type { Store, StoreEvent } from '../store/store.js';
 
 export function controllerOf(obj: K8sObject): OwnerReference | undefined {

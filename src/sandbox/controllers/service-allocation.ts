@@ -2,9 +2,10 @@
 // (10.96.0.1 is the `kubernetes` Service's), node ports from 30000-32767. An update keeps what was
 // allocated unless it says otherwise.
 import type { ObjectService } from '../api/objects.js';
-import { Errors } from '../api/status.js';
-import { getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { Errors } from '../base/status.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 
 const BASE = (10 << 24) | (96 << 16); // 10.96.0.0
 const SIZE = 1 << 20; // /12

@@ -6,15 +6,16 @@
 // currentReplicas, updatedReplicas, availableReplicas, currentRevision, updateRevision,
 // observedGeneration (what `kubectl rollout status sts/x` waits on).
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
-import type { Timing } from '../kubelet/behaviour.js';
-import { isPodReady } from '../kubelet/pod-status.js';
-import { getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import type { Timing } from '../base/behaviour.js';
+import { isPodReady } from '../base/pod-status.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { controllerKeys, ownerReference, type OwnerIndex } from './owners.js';
-import { Controller, keyOf, splitKey } from './queue.js';
+import { Controller, keyOf, splitKey } from '../base/queue.js';
 import {
   deleteOwnedPod,
   compactStatus,

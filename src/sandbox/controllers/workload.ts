@@ -3,28 +3,18 @@
 // status-only writes.
 import { createHash } from 'node:crypto';
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
-import { isPodReady, isTerminal, readySince } from '../kubelet/pod-status.js';
-import { clone, deepEqual, getPath, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, OwnerReference, ResourceType } from '../resources/types.js';
+import { isPodReady, isTerminal, readySince } from '../base/pod-status.js';
+import { clone, getPath, timestamp } from '../base/paths.js';
+import { canonicalJson, deepEqual, isObject } from '../../kube/json.js';
+import type { JsonObject as Json } from '../../kube/object.js';
+import type { K8sObject, OwnerReference, ResourceType } from '../base/types.js';
 import { selectorMatches } from '../resources/validation.js';
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** JSON with sorted keys, so equal values hash alike. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isObject(v))
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => v[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
 
 /** A short, label-safe hash of a value (pod-template-hash, controller-revision-hash). */
 export function safeHash(value: unknown, collisions = 0, length = 10): string {

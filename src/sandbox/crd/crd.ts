@@ -1,8 +1,9 @@
 // CustomResourceDefinitions: validation of the CRD itself, its status once accepted, and the resource
 // types it serves (one per served version, sharing storage).
-import type { FieldError } from '../api/status.js';
-import { objectMeta, objectMetaMeta } from '../patch/meta.js';
-import { getPath, humanDuration, isObject, timestamp } from '../resources/paths.js';
+import type { FieldError } from '../base/status.js';
+import { objectMeta, objectMetaMeta } from '../base/patch-meta.js';
+import { getPath, humanDuration, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 import { age } from '../resources/printers.js';
 import { storageVersionHash } from '../resources/builtin.js';
 import { OBJECT_META } from '../resources/outline.js';
@@ -12,8 +13,8 @@ import {
   type Printer,
   type ResourceType,
   type TableColumn,
-} from '../resources/types.js';
-import { patchMetaFromSchema, type Schema } from './schema.js';
+} from '../base/types.js';
+import { patchMetaFromSchema, type Schema } from '../base/schema.js';
 
 interface Names {
   plural: string;

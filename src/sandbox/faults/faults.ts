@@ -1,7 +1,7 @@
 // Injected API faults for tests of clients' resilience: added latency, 429 with Retry-After, 5xx and cut
 // connections, for every request or those matching a verb, path, resource or namespace, for the next N
 // of them or a fraction. The control API (programmatic and HTTP) adds and removes them.
-import { StatusError, Errors } from '../api/status.js';
+import { StatusError, Errors } from '../base/status.js';
 
 export interface FaultMatch {
   /** RBAC verbs: get, list, watch, create, update, patch, delete, deletecollection. */

@@ -1,11 +1,11 @@
 // The simulated kubelets of every node: the pod stage engine, the process runtime's exits and readiness
 // written back as container statuses, and the clean-up of processes whose pods are gone.
 import type { ObjectService } from '../api/objects.js';
-import { isStatusError } from '../api/status.js';
+import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
 import type { Nodes } from '../cluster/nodes.js';
-import type { K8sObject } from '../resources/types.js';
-import type { Timing } from './behaviour.js';
+import type { K8sObject } from '../base/types.js';
+import type { Timing } from '../base/behaviour.js';
 import {
   POD_STAGES,
   processExited,

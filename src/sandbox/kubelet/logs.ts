@@ -6,11 +6,12 @@
 // container stops.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import { Errors } from '../api/status.js';
-import { isObject, text } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
-import type { Timing } from './behaviour.js';
-import { containerStatusesOf, specContainers, type ContainerStatus, type Json } from './pod-status.js';
+import { Errors } from '../base/status.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from '../base/types.js';
+import type { Timing } from '../base/behaviour.js';
+import { containerStatusesOf, specContainers, type ContainerStatus, type Json } from '../base/pod-status.js';
 
 export interface LogEntry {
   /** ms since the epoch */

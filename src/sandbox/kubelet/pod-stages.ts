@@ -7,9 +7,10 @@
 import type { ObjectService } from '../api/objects.js';
 import type { EventRecorder, EventSpec } from '../cluster/events.js';
 import type { Nodes } from '../cluster/nodes.js';
-import { getPath, isObject, text, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
-import { behaviourOf, type PodBehaviour, type Timing } from './behaviour.js';
+import { getPath, text, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
+import { behaviourOf, type PodBehaviour, type Timing } from '../base/behaviour.js';
 import {
   backingOff,
   containerStatusesOf,
@@ -23,7 +24,7 @@ import {
   waitingStatus,
   type ContainerStatus,
   type Json,
-} from './pod-status.js';
+} from '../base/pod-status.js';
 import type { Stage } from './stages.js';
 
 /** Real processes for the containers that can run as one (meshdeck's images, allow-listed images). */

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getPath, isObject, text } from '../resources/paths.js';
-import type { K8sObject } from '../resources/types.js';
+import { getPath, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject } from '../base/types.js';
 import type { ContainerLog, LogEntry, ProcessLogs } from './logs.js';
 import type { ContainerRuntime } from './pod-stages.js';
-import type { Json } from './pod-status.js';
+import type { Json } from '../base/pod-status.js';
 
 export interface PodRef {
   namespace: string;

@@ -4,9 +4,9 @@
 // moves it to its next stage. The state machine lives in the objects themselves, so it survives
 // anything but the timers, which restart from the moment the engine (re)sees an object.
 import type { ObjectService } from '../api/objects.js';
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { Controller, keyOf, splitKey } from '../controllers/queue.js';
+import { Controller, keyOf, splitKey } from '../base/queue.js';
 
 export interface Stage<C> {
   name: string;

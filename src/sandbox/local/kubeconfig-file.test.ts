@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { kubeconfigObject } from '../kubeconfig.js';
-import { mergeSandboxContext, removeSandboxContext, userKubeconfigPath } from './kubeconfig-file.js';
+import { kubeconfigObject } from '../boot/kubeconfig.js';
+import { mergeSandboxContext, removeSandboxContext } from './kubeconfig-file.js';
+import { userKubeconfigPath } from './state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-kubeconfig-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

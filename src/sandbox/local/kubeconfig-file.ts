@@ -1,23 +1,11 @@
 // The user's kubeconfig: the meshdeck-sandbox cluster, user and context are merged in (replacing only
 // entries of those names, comments and other contexts untouched) and removed again on stop.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { UsageError, errnoCode } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { withFileLock } from '../../core/fs/lock.js';
-import { SANDBOX_CONTEXT } from '../kubeconfig.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** The file kubectl would write to: --kubeconfig, else the first KUBECONFIG entry, else ~/.kube/config. */
-export function userKubeconfigPath(flag: string | undefined, env: Env): string {
-  if (flag) return flag;
-  const first = env.KUBECONFIG?.split(delimiter).find((p) => p !== '');
-  if (first) return first;
-  return join(env.HOME || homedir(), '.kube', 'config');
-}
+import { SANDBOX_CONTEXT } from '../boot/context.js';
 
 async function load(file: string): Promise<Document> {
   let text = '';

@@ -1,23 +1,19 @@
 // A sandbox run as a local service: in the foreground until a signal, or detached in the background;
 // its state file and kubeconfig context are written when it is ready and removed when it stops.
-import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { OperationError, TimeoutError } from '../../core/errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../../core/fs/atomic.js';
-import { startSandbox } from '../sandbox.js';
+import { startSandbox } from '../boot/sandbox.js';
 import { mergeSandboxContext, removeSandboxContext } from './kubeconfig-file.js';
 import {
   clearSandboxState,
   findRunningSandbox,
-  processAlive,
   readSandboxState,
   sandboxPaths,
   type SandboxState,
 } from './state.js';
 import { untilAborted } from '../../core/abort.js';
+import { spawnDetached, stopProcess } from '../../local/service.js';
 
 export interface ForegroundOptions {
   stateDir: string;
@@ -112,28 +108,25 @@ export async function startDetached(
   await refuseIfRunning(stateDir);
   const paths = sandboxPaths({ stateDir });
   await ensurePrivateDir(paths.dir);
-  const logFd = openSync(paths.log, 'w', 0o600);
-  const child = spawn(process.execPath, command, { detached: true, stdio: ['ignore', logFd, logFd], env });
-  closeSync(logFd);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const state = await readSandboxState({ stateDir });
-    if (state && state.pid === child.pid) return state;
-    if (exited !== undefined) {
-      const log = (await readFile(paths.log, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
-      throw new OperationError('the sandbox exited before it was ready', {
-        details: log,
-        hint: `see ${paths.log}`,
-      });
-    }
-    await sleep(50);
-  }
-  child.kill('SIGTERM');
-  throw new TimeoutError(`the sandbox was not ready within ${timeoutMs / 1000}s`, {
-    hint: `see ${paths.log}`,
+  return spawnDetached({
+    args: command,
+    env,
+    logFile: paths.log,
+    log: 'truncate',
+    timeoutMs,
+    ready: async (pid) => {
+      const state = await readSandboxState({ stateDir });
+      return state?.pid === pid ? state : undefined;
+    },
+    failure: (why, logTail) =>
+      why.kind === 'exited'
+        ? new OperationError('the sandbox exited before it was ready', {
+            details: logTail,
+            hint: `see ${paths.log}`,
+          })
+        : new TimeoutError(`the sandbox was not ready within ${timeoutMs / 1000}s`, {
+            hint: `see ${paths.log}`,
+          }),
   });
 }
 
@@ -141,12 +134,7 @@ export async function startDetached(
 export async function stopRunning(stateDir: string, graceMs = 10_000): Promise<SandboxState | undefined> {
   const state = await readSandboxState({ stateDir });
   if (!state) return undefined;
-  if (processAlive(state.pid)) {
-    process.kill(state.pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (processAlive(state.pid) && Date.now() < deadline) await sleep(50);
-    if (processAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
-  }
+  await stopProcess(state.pid, { graceMs, force: true });
   // A process killed hard leaves its files behind: tidy them.
   await clearSandboxState({ stateDir }, state.pid);
   if (state.mergedInto) await removeSandboxContext(state.mergedInto).catch(() => undefined);

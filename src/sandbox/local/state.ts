@@ -1,8 +1,10 @@
 // Where a locally started sandbox leaves word of itself: <stateDir>/sandbox/state.json (pid, URL,
 // kubeconfig) and its admin kubeconfig beside it. Light on purpose: other code (the `local` context,
 // the cluster client) calls findRunningSandbox() to reach the sandbox without loading the server.
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { processAlive, readStateFile } from '../../local/service.js';
 
 export interface SandboxState {
   pid: number;
@@ -31,22 +33,11 @@ export function sandboxPaths(paths: { stateDir: string }): SandboxPaths {
   };
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function readSandboxState(paths: { stateDir: string }): Promise<SandboxState | undefined> {
-  try {
-    const state = JSON.parse(await readFile(sandboxPaths(paths).stateFile, 'utf8')) as SandboxState;
-    return typeof state.pid === 'number' && typeof state.url === 'string' ? state : undefined;
-  } catch {
-    return undefined;
-  }
+export function readSandboxState(paths: { stateDir: string }): Promise<SandboxState | undefined> {
+  return readStateFile<SandboxState>(
+    sandboxPaths(paths).stateFile,
+    (state) => typeof state.pid === 'number' && typeof state.url === 'string',
+  );
 }
 
 /** The running sandbox (its process is alive), or undefined. */
@@ -66,4 +57,14 @@ export async function clearSandboxState(paths: { stateDir: string }, pid: number
   const p = sandboxPaths(paths);
   await rm(p.stateFile, { force: true });
   await rm(p.kubeconfig, { force: true });
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The file kubectl would write to: --kubeconfig, else the first KUBECONFIG entry, else ~/.kube/config. */
+export function userKubeconfigPath(flag: string | undefined, env: Env): string {
+  if (flag) return flag;
+  const first = env.KUBECONFIG?.split(delimiter).find((p) => p !== '');
+  if (first) return first;
+  return join(env.HOME || homedir(), '.kube', 'config');
 }

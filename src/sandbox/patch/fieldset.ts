@@ -1,8 +1,8 @@
 // Field sets in the FieldsV1 format of managedFields: {"f:spec":{"f:replicas":{}}}. Keys are f:<field>,
 // k:<json key of a list-map element>, v:<json of a set element>, and "." (the element itself). A node
 // without children is a field owned as a whole.
-import { deepEqual, isObject } from '../resources/paths.js';
-import { child, type PatchMeta } from './meta.js';
+import { deepEqual, isObject } from '../../kube/json.js';
+import { child, type PatchMeta } from '../base/patch-meta.js';
 
 export type FieldSet = { [key: string]: FieldSet };
 

@@ -1,6 +1,7 @@
 // RFC 6902 JSON Patch and RFC 7386 JSON Merge Patch.
-import { Errors, StatusError } from '../api/status.js';
-import { clone, deepEqual, isObject, text } from '../resources/paths.js';
+import { Errors, StatusError } from '../base/status.js';
+import { clone, text } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 
 function decodePointer(path: string): string[] {
   if (path === '') return [];

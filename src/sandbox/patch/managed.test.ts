@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatusError } from '../api/status.js';
-import type { K8sObject } from '../resources/types.js';
-import { PATCH_META } from './meta.js';
+import { StatusError } from '../base/status.js';
+import type { K8sObject } from '../base/types.js';
+import { PATCH_META } from '../base/patch-meta.js';
 import { serverSideApply, trackUpdate } from './managed.js';
 
 const now = new Date('2026-01-01T00:00:00Z');

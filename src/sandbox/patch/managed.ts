@@ -1,10 +1,11 @@
 // Field ownership (metadata.managedFields) and server-side apply: merging an applied configuration into
 // the live object, conflicts with other managers (409, or taken over with force), and removal of fields
 // a manager stopped applying when nobody else owns them.
-import { Errors, StatusError } from '../api/status.js';
-import { clone, deepEqual, isObject, timestamp } from '../resources/paths.js';
-import type { K8sObject, ManagedFieldsEntry } from '../resources/types.js';
-import { child, fillKeyDefaults, type PatchMeta } from './meta.js';
+import { Errors, StatusError } from '../base/status.js';
+import { clone, timestamp } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
+import type { K8sObject, ManagedFieldsEntry } from '../base/types.js';
+import { child, fillKeyDefaults, type PatchMeta } from '../base/patch-meta.js';
 import {
   build,
   changedFields,

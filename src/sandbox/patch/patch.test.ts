@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatusError } from '../api/status.js';
+import { StatusError } from '../base/status.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
-import { PATCH_META } from './meta.js';
+import { PATCH_META } from '../base/patch-meta.js';
 import { strategicMerge } from './strategic.js';
 
 const deployment = {

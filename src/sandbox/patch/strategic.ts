@@ -2,9 +2,9 @@
 // lists with the merge strategy merge as sets, and the directives kubectl sends are honoured:
 // $patch (replace | delete | merge), $retainKeys, $setElementOrder/<list> and
 // $deleteFromPrimitiveList/<list>.
-import { Errors } from '../api/status.js';
-import { deepEqual, isObject } from '../resources/paths.js';
-import { child, type PatchMeta } from './meta.js';
+import { Errors } from '../base/status.js';
+import { deepEqual, isObject } from '../../kube/json.js';
+import { child, type PatchMeta } from '../base/patch-meta.js';
 
 const SET_ORDER = '$setElementOrder/';
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';

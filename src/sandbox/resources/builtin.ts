@@ -1,12 +1,12 @@
 // The built-in kinds the sandbox serves, with the names, short names, categories, verbs and
 // subresources a real cluster shows in discovery.
 import { createHash } from 'node:crypto';
-import { PATCH_META, objectMeta } from '../patch/meta.js';
+import { PATCH_META, objectMeta } from '../base/patch-meta.js';
 import { DEFAULTS } from './defaults.js';
-import { getPath, text } from './paths.js';
+import { getPath, text } from '../base/paths.js';
 import { printerFor } from './printers.js';
 import { outlineSchema } from './outline.js';
-import { ALL_VERBS, type K8sObject, type ResourceType, type ScaleSubresource } from './types.js';
+import { ALL_VERBS, type K8sObject, type ResourceType, type ScaleSubresource } from '../base/types.js';
 import { VALIDATORS } from './validation.js';
 
 interface BuiltinSpec {

@@ -1,7 +1,8 @@
 // Defaulting of built-in kinds: the values the apiserver fills in, which status checks (rollout status,
 // kubectl wait) and controllers rely on.
-import type { K8sObject } from './types.js';
-import { def, getPath, isObject, objAt } from './paths.js';
+import type { K8sObject } from '../base/types.js';
+import { def, getPath, objAt } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 
 function defaultContainer(c: Record<string, unknown>): void {
   const image = typeof c.image === 'string' ? c.image : '';

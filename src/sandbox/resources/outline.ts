@@ -1,7 +1,7 @@
 // An outline schema of each built-in kind: the top-level fields, ObjectMeta in full, and the main spec
 // fields of the workload kinds. It serves `kubectl explain` through /openapi/v3 and strict field
 // validation of the levels it closes; below that, fields are preserved as sent.
-import type { Schema } from '../crd/schema.js';
+import type { Schema } from '../base/schema.js';
 
 const str = (description: string): Schema => ({ type: 'string', description });
 const int = (description: string): Schema => ({ type: 'integer', format: 'int32', description });

@@ -1,6 +1,7 @@
 // Server-side Table columns for `kubectl get`, after the upstream printers of the common kinds.
-import type { K8sObject, Printer, TableColumn } from './types.js';
-import { getPath, humanDuration, isObject, text } from './paths.js';
+import type { K8sObject, Printer, TableColumn } from '../base/types.js';
+import { getPath, humanDuration, text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
 
 const NAME: TableColumn = {
   name: 'Name',

@@ -2,7 +2,7 @@
 // OpenAPI and routing read it; a change (a CRD established or removed) bumps its generation so cached
 // documents are rebuilt.
 import { builtinTypes } from './builtin.js';
-import type { ResourceType } from './types.js';
+import type { ResourceType } from '../base/types.js';
 
 /** Group order in discovery: the core groups first, as a real server lists them. */
 const GROUP_ORDER = [

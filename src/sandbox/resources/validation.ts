@@ -1,8 +1,9 @@
 // The validation of built-in kinds that clients meet in practice: names, required fields, selectors
 // that must match their template, immutable fields. Wording follows the apiserver's field errors.
-import type { FieldError } from '../api/status.js';
-import type { K8sObject } from './types.js';
-import { deepEqual, getPath, isObject } from './paths.js';
+import type { FieldError } from '../base/status.js';
+import type { K8sObject } from '../base/types.js';
+import { getPath } from '../base/paths.js';
+import { deepEqual, isObject } from '../../kube/json.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -2,7 +2,7 @@
 // with 400 and the decoder's message for malformed input.
 import type { IncomingMessage } from 'node:http';
 import { parseDocument } from 'yaml';
-import { Errors, StatusError } from '../api/status.js';
+import { Errors, StatusError } from '../base/status.js';
 import { decodeProtobuf } from './protobuf.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

@@ -2,8 +2,8 @@
 // transitions, bookmarks, timeouts, 410 Expired), serialized from each object's cached JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFieldSelector, parseLabelSelector, type Predicate } from '../api/selectors.js';
-import { Errors, StatusError } from '../api/status.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../resources/types.js';
+import { Errors, StatusError } from '../base/status.js';
+import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
 import { Entry, type Store, type WatchSink } from '../store/store.js';
 import type { Representation } from './negotiate.js';
 import { isTrue, type RequestInfo } from './request-info.js';

@@ -1,7 +1,7 @@
 // Discovery documents, legacy (per group version) and aggregated (v2 and v2beta1), rebuilt only when
 // the set of served resources changes.
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type ResourceType } from '../resources/types.js';
+import { groupVersion, type ResourceType } from '../base/types.js';
 
 const SUB_VERBS = ['get', 'patch', 'update'];
 

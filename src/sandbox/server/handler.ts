@@ -11,14 +11,14 @@ import type {
   WriteOptions,
 } from '../api/objects.js';
 import { scaleOf, withScale } from '../api/objects.js';
-import { Errors, StatusError, isStatusError } from '../api/status.js';
+import { Errors, StatusError, isStatusError } from '../base/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
-import { isObject } from '../resources/paths.js';
+import { isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../resources/types.js';
-import { CONTROL_PREFIX, handleControl, type SandboxControl } from '../faults/control.js';
+import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
+import { CONTROL_PREFIX, handleControl, type SandboxControl } from './fault-control.js';
 import type { FaultSet } from '../faults/faults.js';
 import { decodeBody, readBody } from './body.js';
 import { list, selectorOf, watch, type WatchOptions } from './collections.js';
@@ -165,7 +165,7 @@ export class ApiHandler {
     // A namespace's own path names it: /api/v1/namespaces/x is resource namespaces, name x.
     const namespace = rt.kind === 'Namespace' && rt.group === '' ? '' : info.namespace;
     const subresource = info.subresource;
-    if (subresource && !this.servesSubresource(rt, subresource)) throw Errors.pathNotFound();
+    if (subresource && !this.subresourceRoute(rt, subresource)) throw Errors.pathNotFound();
 
     this.authorize(
       {
@@ -196,16 +196,62 @@ export class ApiHandler {
     return this.resource(req, res, info, rt, namespace, user);
   }
 
-  private servesSubresource(rt: ResourceType, sub: string): boolean {
-    if (sub === 'status') return rt.status;
-    if (sub === 'scale') return rt.scale !== undefined;
-    if (sub === 'finalize') return rt.kind === 'Namespace' && rt.group === '';
-    const core = rt.group === '' && !rt.crd;
-    if (sub === 'log') return core && rt.kind === 'Pod' && this.d.logs !== undefined;
-    if (sub === 'binding' || sub === 'eviction') return core && rt.kind === 'Pod';
-    if (sub === 'token') return core && rt.kind === 'ServiceAccount';
-    return false;
+  /** The route of `<plural>/<subresource>` if this resource serves it. */
+  private subresourceRoute(rt: ResourceType, sub: string): SubresourceRoute | undefined {
+    const route = this.subresources[`${rt.plural}/${sub}`] ?? this.subresources[`*/${sub}`];
+    return route?.serves(rt) ? route : undefined;
   }
+
+  /**
+   * Subresources by "<plural>/<subresource>" ("*" for any resource), as kube-apiserver's registry maps
+   * them to their storage. A verb a route leaves out behaves as on the object itself: get reads it, update
+   * and patch write it through the subresource (status-like); create and delete are not supported.
+   */
+  private readonly subresources: Record<string, SubresourceRoute> = {
+    '*/status': { serves: (rt) => rt.status },
+    '*/scale': {
+      serves: (rt) => rt.scale !== undefined,
+      get: (c) =>
+        send(c.res, 200, JSON.stringify(scaleOf(c.rt, this.d.objects.get(c.rt, c.namespace, c.info.name)))),
+      update: (c, body, opts) => this.updateScale(c.res, c.rt, c.namespace, c.info.name, body, opts),
+      patch: (c, body, opts, type) => {
+        const scale = scaleOf(c.rt, this.d.objects.get(c.rt, c.namespace, c.info.name));
+        const next = type === 'apply' ? body : this.patchDocument(type, scale, body);
+        return this.updateScale(c.res, c.rt, c.namespace, c.info.name, next, opts);
+      },
+    },
+    'namespaces/finalize': {
+      serves: (rt) => rt.kind === 'Namespace' && rt.group === '',
+      update: (c, body, opts) => this.finalize(c.res, c.rt, c.info.name, body, opts),
+    },
+    'pods/log': {
+      serves: (rt) => isCore(rt, 'Pod') && this.d.logs !== undefined,
+      get: (c) =>
+        this.d.logs!.serve(c.req, c.res, this.d.objects.get(c.rt, c.namespace, c.info.name), c.info.query),
+    },
+    'pods/binding': {
+      serves: (rt) => isCore(rt, 'Pod'),
+      get: notSupported,
+      create: (c, body) =>
+        send(c.res, 201, JSON.stringify(bindPod(this.d.objects, c.rt, c.namespace, c.info.name, body))),
+    },
+    'pods/eviction': {
+      serves: (rt) => isCore(rt, 'Pod'),
+      get: notSupported,
+      create: (c, body) =>
+        send(c.res, 201, JSON.stringify(evictPod(this.d.objects, c.rt, c.namespace, c.info.name, body))),
+    },
+    'serviceaccounts/token': {
+      serves: (rt) => isCore(rt, 'ServiceAccount'),
+      get: notSupported,
+      create: (c, body, opts) => {
+        const { objects, authn } = this.d;
+        const dryRun = opts.dryRun ?? false;
+        const token = requestToken(objects, c.rt, authn, c.namespace, c.info.name, body, dryRun);
+        return send(c.res, 201, JSON.stringify(token));
+      },
+    },
+  };
 
   private authorize(a: Attributes, rt: ResourceType | undefined): void {
     const decision = this.d.authz.authorize(a);
@@ -318,16 +364,13 @@ export class ApiHandler {
     const objects = this.d.objects;
     const q = info.query;
     const sub = info.subresource;
+    const route = sub ? this.subresourceRoute(rt, sub) : undefined;
+    const call: SubresourceCall = { req, res, info, rt, namespace };
     switch (info.verb) {
       case 'get': {
         const rep = representation(req);
-        if (sub === 'log' && this.d.logs)
-          return this.d.logs.serve(req, res, objects.get(rt, namespace, info.name), q);
-        if (sub === 'binding' || sub === 'eviction' || sub === 'token')
-          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'get');
-        const obj = objects.get(rt, namespace, info.name);
-        if (sub === 'scale') return send(res, 200, JSON.stringify(scaleOf(rt, obj)));
-        return this.sendObject(res, 200, rt, obj, rep, q);
+        if (route?.get) return route.get(call);
+        return this.sendObject(res, 200, rt, objects.get(rt, namespace, info.name), rep, q);
       }
       case 'list':
         return list(objects.store, rt, info, representation(req), res);
@@ -336,20 +379,8 @@ export class ApiHandler {
       case 'create': {
         const opts = writeOptions(q, req, user);
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
-        if (sub === 'binding')
-          return send(res, 201, JSON.stringify(bindPod(objects, rt, namespace, info.name, body)));
-        if (sub === 'eviction')
-          return send(res, 201, JSON.stringify(evictPod(objects, rt, namespace, info.name, body)));
-        if (sub === 'token')
-          return send(
-            res,
-            201,
-            JSON.stringify(
-              requestToken(objects, rt, this.d.authn, namespace, info.name, body, opts.dryRun ?? false),
-            ),
-          );
-        if (sub)
-          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'create');
+        if (route?.create) return route.create(call, body, opts);
+        if (sub) return notSupported(call);
         const created = objects.create(rt, namespace, body, opts);
         return send(
           res,
@@ -362,8 +393,7 @@ export class ApiHandler {
       case 'update': {
         const opts = writeOptions(q, req, user);
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
-        if (sub === 'scale') return this.updateScale(res, rt, namespace, info.name, body, opts);
-        if (sub === 'finalize') return this.finalize(res, rt, info.name, body, opts);
+        if (route?.update) return route.update(call, body, opts);
         const updated = objects.update(rt, namespace, info.name, body, opts, sub || undefined);
         return send(
           res,
@@ -374,10 +404,9 @@ export class ApiHandler {
         );
       }
       case 'patch':
-        return this.patch(req, res, info, rt, namespace, user);
+        return this.patch(call, user, route);
       case 'delete': {
-        if (sub)
-          throw Errors.methodNotSupported({ group: rt.group, resource: `${rt.plural}/${sub}` }, 'delete');
+        if (sub) return notSupported(call);
         const options = await deleteOptions(req, q);
         const result = objects.delete(rt, namespace, info.name, options);
         if (result.pending || rt.returnDeletedObject) return send(res, 200, JSON.stringify(result.object));
@@ -450,13 +479,11 @@ export class ApiHandler {
   }
 
   private async patch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    info: RequestInfo,
-    rt: ResourceType,
-    namespace: string,
+    call: SubresourceCall,
     user: UserInfo,
+    route: SubresourceRoute | undefined,
   ): Promise<void> {
+    const { req, res, info, rt, namespace } = call;
     const media = contentType(req.headers['content-type']);
     const type = PATCH_TYPES[media];
     const accepted = [
@@ -472,12 +499,7 @@ export class ApiHandler {
     if (q.has('force') && type !== 'apply')
       throw Errors.badRequest('force is not allowed when content type is not application/apply-patch+yaml');
     const body = decodeBody(await readBody(req), media);
-    if (info.subresource === 'scale') {
-      const current = this.d.objects.get(rt, namespace, info.name);
-      const scale = scaleOf(rt, current);
-      const next = type === 'apply' ? body : this.patchDocument(type, scale, body);
-      return this.updateScale(res, rt, namespace, info.name, next, opts);
-    }
+    if (route?.patch) return route.patch(call, body, opts, type);
     const { object, created } = this.d.objects.patch(
       rt,
       namespace,
@@ -541,6 +563,37 @@ export class ApiHandler {
     const updated = this.d.objects.update(rt, '', name, { ...next, metadata: { ...current.metadata } }, opts);
     return send(res, 200, JSON.stringify(updated));
   }
+}
+
+/** One request to a resource (or one of its subresources), as the routes see it. */
+interface SubresourceCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  info: RequestInfo;
+  rt: ResourceType;
+  namespace: string;
+}
+
+interface SubresourceRoute {
+  serves(rt: ResourceType): boolean;
+  get?(call: SubresourceCall): void | Promise<void>;
+  create?(call: SubresourceCall, body: unknown, opts: WriteOptions): void;
+  update?(call: SubresourceCall, body: unknown, opts: WriteOptions): void;
+  patch?(call: SubresourceCall, body: unknown, opts: WriteOptions, type: PatchType): void;
+}
+
+/** A built-in resource of the core group (not a custom resource that happens to share its names). */
+function isCore(rt: ResourceType, kind: string): boolean {
+  return rt.group === '' && !rt.crd && rt.kind === kind;
+}
+
+/** 405 for a verb the subresource does not serve. */
+function notSupported(call: SubresourceCall): never {
+  const { rt, info } = call;
+  throw Errors.methodNotSupported(
+    { group: rt.group, resource: `${rt.plural}/${info.subresource}` },
+    info.verb,
+  );
 }
 
 function aggregatedType(v: 'v2' | 'v2beta1'): string {

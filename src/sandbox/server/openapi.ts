@@ -6,7 +6,7 @@
 //   fieldValidation support there) and each kind's schema (kubectl explain).
 import { createHash } from 'node:crypto';
 import type { Registry } from '../resources/registry.js';
-import type { ResourceType } from '../resources/types.js';
+import type { ResourceType } from '../base/types.js';
 
 // --- protobuf ---------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatusError } from '../api/status.js';
+import { StatusError } from '../base/status.js';
 import { decodeProtobuf } from './protobuf.js';
 
 // A tiny encoder for the test: varint keys and length-delimited fields.

@@ -3,8 +3,8 @@
 // runtime.Unknown message; the object inside is decoded with descriptors of the fields those commands
 // set (field numbers from the Kubernetes API's generated.proto). Unknown fields are skipped. Responses
 // are always JSON, which those clients also accept.
-import { text } from '../resources/paths.js';
-import { Errors } from '../api/status.js';
+import { text } from '../base/paths.js';
+import { Errors } from '../base/status.js';
 
 type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'time' | 'intstr' | 'quantity';
 type FieldType = Scalar | Msg | { map: 'string' | 'bytes' | 'quantity' };

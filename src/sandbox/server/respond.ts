@@ -1,6 +1,6 @@
 // Writing responses: JSON text with the apiserver's headers, Status errors, and the Success Status.
 import type { ServerResponse } from 'node:http';
-import { StatusError } from '../api/status.js';
+import { StatusError } from '../base/status.js';
 
 export function send(
   res: ServerResponse,

@@ -1,11 +1,12 @@
 // Access and identity reviews (created, computed, never stored): SelfSubjectAccessReview,
 // SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectRulesReview, SelfSubjectReview, TokenReview.
 import type { IncomingMessage } from 'node:http';
-import { Errors } from '../api/status.js';
+import { Errors } from '../base/status.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Attributes, type Authorizer } from '../auth/rbac.js';
-import { isObject, text } from '../resources/paths.js';
-import { groupVersion, type ResourceType } from '../resources/types.js';
+import { text } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import { groupVersion, type ResourceType } from '../base/types.js';
 
 function attributesFrom(
   spec: Record<string, unknown>,

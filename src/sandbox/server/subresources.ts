@@ -2,11 +2,12 @@
 // pods/eviction (kubectl drain: a graceful delete) and serviceaccounts/token (kubectl create token: a
 // bearer token for the service account).
 import type { ObjectService } from '../api/objects.js';
-import { Errors } from '../api/status.js';
+import { Errors } from '../base/status.js';
 import type { Authenticator } from '../auth/authn.js';
-import { setCondition } from '../kubelet/pod-status.js';
-import { getPath, isObject, text, timestamp } from '../resources/paths.js';
-import type { K8sObject, ResourceType } from '../resources/types.js';
+import { setCondition } from '../base/pod-status.js';
+import { getPath, text, timestamp } from '../base/paths.js';
+import { isObject } from '../../kube/json.js';
+import type { K8sObject, ResourceType } from '../base/types.js';
 
 function success(code: number): Record<string, unknown> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };

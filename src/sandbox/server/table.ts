@@ -1,7 +1,7 @@
 // meta.k8s.io Table output (kubectl get) and PartialObjectMetadata, for lists, single objects and watch
 // events.
 import { DEFAULT_PRINTER } from '../resources/printers.js';
-import type { K8sObject, Printer, ResourceType } from '../resources/types.js';
+import type { K8sObject, Printer, ResourceType } from '../base/types.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 

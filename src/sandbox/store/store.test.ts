@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 import { Store, type WatchSink } from './store.js';
 
 function put(store: Store, ns: string, name: string, labels: Record<string, string> = {}): K8sObject {

@@ -3,7 +3,7 @@
 //
 // Stored objects are never mutated: every write stores a new object. That lets lists, watches and
 // history share objects, and lets each object cache its JSON text once for every reader.
-import type { K8sObject } from '../resources/types.js';
+import type { K8sObject } from '../base/types.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

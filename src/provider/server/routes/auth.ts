@@ -1,10 +1,10 @@
 // Sign-in: the OAuth endpoints the CLI calls (device code, token, revoke), API tokens, and the pages a
 // person opens (device verification, browser sign-in, API token creation).
-import type { App } from '../app.js';
+import type { App } from '../app/app.js';
 import { readForm, readJson } from '../http/body.js';
 import { badRequest, oauthError } from '../http/errors.js';
 import { redirect, sendHtml, sendJson } from '../http/respond.js';
-import type { RequestContext, Router } from '../router.js';
+import type { RequestContext, Router } from '../app/router.js';
 import { decideUserCode, pollDeviceCode, startDeviceAuthorization } from '../auth/device.js';
 import { apiTokenCreated, apiTokenForm, deviceForm, loginForm, message } from '../auth/pages.js';
 import { issueApiToken, refreshSession, revokeToken } from '../auth/tokens.js';

@@ -1,11 +1,11 @@
 // Versioned REST for designs, performance profiles, performance results and preferences:
 // list/create on the collection, get/update/delete on /{id}; If-Match on changes (412 on a stale
 // version, 428 without one), Idempotency-Key on creates (and on changes, for replays).
-import type { App } from '../app.js';
+import type { App } from '../app/app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';
 import { sendJson, sendJsonText } from '../http/respond.js';
-import type { RequestContext, Router } from '../router.js';
+import type { RequestContext, Router } from '../app/router.js';
 import { fingerprint, idempotent, type Reply } from '../store/idempotency.js';
 import {
   createDocument,

@@ -1,9 +1,9 @@
 // Capabilities, health, the signed-in user, and user administration.
-import type { App } from '../app.js';
+import type { App } from '../app/app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { sendJson, sendText } from '../http/respond.js';
-import type { Router } from '../router.js';
+import type { Router } from '../app/router.js';
 import { createUser } from '../auth/users.js';
 import { schemaVersion, MIGRATIONS } from '../db/migrations.js';
 import {
