@@ -4,7 +4,7 @@
 // waits when asked, and records what it installed.
 import { ProblemFoundError, UsageError } from '../../core/errors.js';
 import { applyDesign, failuresError, type ObjectResult } from '../../k8s/apply/apply.js';
-import { waitForApplied } from '../../k8s/wait/applied.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import type { LoadedDesign } from '../../design/model.js';
 import { listAll, isSimulated, serverVersion } from './cluster.js';
 import { describeConflict, findConflicts, injectorWebhooks, liveInjectors } from './conflicts.js';

@@ -7,7 +7,6 @@ import { didYouMean } from '../../core/suggest.js';
 import type { LifecycleContext } from '../../adapters/lifecycle/context.js';
 import type { MeshLifecycle } from '../../adapters/lifecycle/types.js';
 import { BUILTIN_MESHES, builtinMesh } from '../../adapters/builtin/index.js';
-import { openCluster } from '../cluster/connection.js';
 import type { Invocation } from '../shared/invocation.js';
 
 export function findMesh(name: string): MeshLifecycle {
@@ -24,7 +23,7 @@ export async function withLifecycle<T>(
   flags: { installer?: string },
   work: (ctx: LifecycleContext) => Promise<T>,
 ): Promise<T> {
-  const connection = await openCluster(inv, { requestTimeoutMs: 60_000 });
+  const connection = await inv.factory.cluster({ requestTimeoutMs: 60_000 });
   try {
     return await work({
       client: connection.client,

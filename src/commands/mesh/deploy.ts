@@ -14,7 +14,19 @@ interface DeployFlags {
   timeout: string;
 }
 
-export async function run(inv: Invocation, name: string, opts: DeployFlags): Promise<void> {
+export function complete(
+  _inv: Invocation,
+  name: string,
+  opts: DeployFlags,
+): { name: string; opts: DeployFlags } {
+  findMesh(name);
+  return { name, opts };
+}
+
+export async function run(
+  inv: Invocation,
+  { name, opts }: { name: string; opts: DeployFlags },
+): Promise<void> {
   const mesh = findMesh(name);
   const timeoutMs = timeoutOf(opts.timeout);
   const dryRun = opts.dryRun === 'server';

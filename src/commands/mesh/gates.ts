@@ -20,15 +20,14 @@ export function perfGates(
   if (asserts.length === 0)
     throw new UsageError('--gate needs at least one --assert', { hint: "e.g. --assert 'errors<1%'" });
   return async (step) => {
-    const [{ parseGate }, { evaluateGates }, { runLoadTest }, { resolveSpec, settingsFromFlags }] =
-      await Promise.all([
-        import('../../perf/gates/parse.js'),
-        import('../../perf/gates/evaluate.js'),
-        import('../../perf/run.js'),
-        import('../../perf/spec/options.js'),
-      ]);
+    const [{ parseGate }, { evaluateGates }, { runLoadTest }, { resolveSpec }] = await Promise.all([
+      import('../../perf/gates/parse.js'),
+      import('../../perf/gates/evaluate.js'),
+      import('../../perf/run.js'),
+      import('../../perf/spec/options.js'),
+    ]);
     const gates = asserts.map(parseGate);
-    const spec = resolveSpec(await settingsFromFlags(url, { connections: '4' }), { duration_ms: durationMs });
+    const spec = resolveSpec({ url, connections: 4, duration_ms: durationMs });
     const result = await runLoadTest(
       spec,
       { name: `mesh-canary-step-${step}` },

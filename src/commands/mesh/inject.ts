@@ -11,7 +11,19 @@ interface InjectFlags {
   timeout: string;
 }
 
-export async function run(inv: Invocation, namespace: string, opts: InjectFlags): Promise<void> {
+export function complete(
+  _inv: Invocation,
+  namespace: string,
+  opts: InjectFlags,
+): { namespace: string; opts: InjectFlags } {
+  findMesh(opts.mesh);
+  return { namespace, opts };
+}
+
+export async function run(
+  inv: Invocation,
+  { namespace, opts }: { namespace: string; opts: InjectFlags },
+): Promise<void> {
   const mesh = findMesh(opts.mesh);
   const timeoutMs = timeoutOf(opts.timeout);
   await withLifecycle(inv, {}, async (ctx) => {

@@ -2,7 +2,9 @@ import { BUILTIN_MESHES } from '../../adapters/builtin/index.js';
 import type { MeshLifecycle } from '../../adapters/lifecycle/types.js';
 import type { Invocation } from '../shared/invocation.js';
 
-export async function run(inv: Invocation, _opts: object): Promise<void> {
+export { noOptions as complete } from '../shared/convention.js';
+
+export async function run(inv: Invocation): Promise<void> {
   await inv.out.list(BUILTIN_MESHES, {
     kind: 'Mesh',
     columns: [

@@ -9,7 +9,19 @@ interface RemoveFlags {
   timeout: string;
 }
 
-export async function run(inv: Invocation, name: string, opts: RemoveFlags): Promise<void> {
+export function complete(
+  _inv: Invocation,
+  name: string,
+  opts: RemoveFlags,
+): { name: string; opts: RemoveFlags } {
+  findMesh(name);
+  return { name, opts };
+}
+
+export async function run(
+  inv: Invocation,
+  { name, opts }: { name: string; opts: RemoveFlags },
+): Promise<void> {
   const mesh = findMesh(name);
   const timeoutMs = timeoutOf(opts.timeout);
   await withLifecycle(inv, {}, async (ctx) => {

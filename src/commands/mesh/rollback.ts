@@ -3,10 +3,23 @@ import type { Invocation } from '../shared/invocation.js';
 import { findMesh, timeoutOf, withLifecycle } from './common.js';
 import { printReport, summary } from './upgrade.js';
 
+interface RollbackFlags {
+  installer?: string;
+  timeout: string;
+}
+
+export function complete(
+  _inv: Invocation,
+  name: string,
+  opts: RollbackFlags,
+): { name: string; opts: RollbackFlags } {
+  findMesh(name);
+  return { name, opts };
+}
+
 export async function run(
   inv: Invocation,
-  name: string,
-  opts: { installer?: string; timeout: string },
+  { name, opts }: { name: string; opts: RollbackFlags },
 ): Promise<void> {
   const mesh = findMesh(name);
   await withLifecycle(inv, opts, async (ctx) => {

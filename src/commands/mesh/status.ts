@@ -9,7 +9,12 @@ interface Row {
   rev: RevisionStatus;
 }
 
-export async function run(inv: Invocation, name: string | undefined, _opts: object): Promise<void> {
+export function complete(_inv: Invocation, name: string | undefined, _flags: object): { name?: string } {
+  if (name) findMesh(name);
+  return { name };
+}
+
+export async function run(inv: Invocation, { name }: { name?: string }): Promise<void> {
   const meshes = name ? [findMesh(name)] : BUILTIN_MESHES;
   await withLifecycle(inv, {}, async (ctx) => {
     const report = await meshStatus(ctx, meshes, BUILTIN_MESHES);

@@ -28,7 +28,19 @@ export function parseSteps(text: string): number {
   return n;
 }
 
-export async function run(inv: Invocation, name: string, opts: UpgradeFlags): Promise<void> {
+export function complete(
+  _inv: Invocation,
+  name: string,
+  opts: UpgradeFlags,
+): { name: string; opts: UpgradeFlags } {
+  findMesh(name);
+  return { name, opts };
+}
+
+export async function run(
+  inv: Invocation,
+  { name, opts }: { name: string; opts: UpgradeFlags },
+): Promise<void> {
   const mesh = findMesh(name);
   const steps = parseSteps(opts.steps);
   if (!opts.canary && (opts.steps !== '1' || opts.gate))
