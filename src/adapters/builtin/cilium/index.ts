@@ -3,7 +3,7 @@
 // io.cilium/mtls-enabled=true; upgrades go one minor version at a time; no revisions.
 // Facts: /work/shared/docs/reference/meshes.md section 6.
 import type { MeshLifecycle } from '../../lifecycle/types.js';
-import { HELM_INSTALLER, minorSkewProblem } from '../shared.js';
+import { HELM_INSTALLER, minorSkewProblem } from '../common/versions.js';
 
 export const cilium: MeshLifecycle = {
   name: 'cilium',

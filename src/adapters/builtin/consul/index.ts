@@ -3,7 +3,7 @@
 // consul.hashicorp.com/connect-inject=true, so meshdeck sets it on each workload's pod template.
 // Facts: /work/shared/docs/reference/meshes.md section 5.
 import type { MeshLifecycle } from '../../lifecycle/types.js';
-import { HELM_INSTALLER, minorSkewProblem } from '../shared.js';
+import { HELM_INSTALLER, minorSkewProblem } from '../common/versions.js';
 
 const INJECT = 'consul.hashicorp.com/connect-inject';
 

@@ -2,7 +2,7 @@
 // namespaces choose theirs with the istio.io/rev label (istio-injection=enabled for the default one).
 // Facts: /work/shared/docs/reference/meshes.md section 2.
 import type { MeshLifecycle } from '../../lifecycle/types.js';
-import { imageTag, minorSkewProblem } from '../shared.js';
+import { imageTag, minorSkewProblem } from '../common/versions.js';
 
 const NAMESPACE = 'istio-system';
 

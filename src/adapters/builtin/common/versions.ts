@@ -1,6 +1,6 @@
 // What several built-in meshes share: version arithmetic for skew rules, Helm as an installer, and reading
 // an image's tag.
-import type { InstallerSpec } from '../lifecycle/types.js';
+import type { InstallerSpec } from '../../lifecycle/types.js';
 
 /** [major, minor, patch] of "1.30.3" or "v1.30.3"; undefined for other shapes. */
 export function semver(version: string): [number, number, number] | undefined {
