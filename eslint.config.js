@@ -13,7 +13,13 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'scripts/*.mjs', 'bin/*.js', 'bench/reference/*.cjs'],
+          allowDefaultProject: [
+            '*.js',
+            'scripts/*.mjs',
+            'scripts/lint/*.mjs',
+            'bin/*.js',
+            'bench/reference/*.cjs',
+          ],
         },
       },
     },

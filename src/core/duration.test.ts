@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExitCode, MeshdeckError } from './errors.js';
-import { parseDuration } from './duration.js';
+import { MAX_DURATION_MS, parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it('reads kubectl-style durations', () => {
@@ -21,6 +21,21 @@ describe('parseDuration', () => {
           err.exitCode === ExitCode.USAGE &&
           err.message.startsWith('invalid --timeout'),
         bad,
+      );
+    }
+  });
+
+  it('refuses a duration longer than a timer can wait (2^31 ms and more would fire at once)', () => {
+    assert.equal(parseDuration('2147483647ms'), MAX_DURATION_MS);
+    assert.equal(parseDuration('596h'), 596 * 3_600_000);
+    for (const tooLong of ['2147483648ms', '597h', '596h31m24s', '1000000h']) {
+      assert.throws(
+        () => parseDuration(tooLong, '--duration'),
+        (err: unknown) =>
+          err instanceof MeshdeckError &&
+          err.exitCode === ExitCode.USAGE &&
+          /^invalid --duration ".*": longer than 596h31m23\.647s/.test(err.message),
+        tooLong,
       );
     }
   });

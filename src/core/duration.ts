@@ -1,6 +1,7 @@
 // Durations on the command line and in files, in Go's syntax (kubectl, fortio, Meshery and SMP files
 // all use it): "500ms", "30s", "1m30s", "1.5h". A bare number is refused, since nobody can tell
 // whether 30 means seconds or milliseconds.
+import { UsageError } from './errors.js';
 import { badValue } from './input-error.js';
 
 const UNIT_MS: Record<string, number> = {
@@ -12,6 +13,13 @@ const UNIT_MS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
 };
+
+/**
+ * The longest duration accepted: 2^31 - 1 ms (about 24.8 days), the longest a Node.js timer can wait; a
+ * longer one fires at once. Refused here, where every duration is read, rather than chained in each of
+ * the timers it reaches (waits, request timeouts, load runs): no command needs to wait longer.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 const HINT = 'write a number and a unit (ns, us, ms, s, m, h), e.g. 500ms, 30s, 1m30s';
 
@@ -43,6 +51,12 @@ export function parseDuration(text: string, what = 'duration'): number {
     const scale = UNIT_MS[unit];
     if (scale === undefined) throw badValue(what, text, offset + unitStart, `unknown unit "${unit}"`, HINT);
     total += Number(digits) * scale;
+  }
+  if (total > MAX_DURATION_MS) {
+    throw new UsageError(
+      `invalid ${what} "${text}": longer than ${formatDuration(MAX_DURATION_MS)}, the longest meshdeck can wait`,
+      { hint: `give at most ${formatDuration(MAX_DURATION_MS)} (about 24 days), e.g. 596h` },
+    );
   }
   return total;
 }

@@ -102,6 +102,9 @@ function fromFastReader(file: string, text: string, source: FastSource): ParsedS
   };
 }
 
+/** Aliases a document may expand (the yaml package's measure); more is an expansion attack. */
+const MAX_ALIASES = 100;
+
 function parseFullYaml(file: string, text: string): ParsedSource {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
@@ -125,9 +128,24 @@ function parseFullYaml(file: string, text: string): ParsedSource {
     const contents = doc.contents as Node | null;
     // An empty document (a stray "---", a file of comments) holds nothing.
     if (contents === null || (isScalar(contents) && contents.value === null)) continue;
-    const value = doc.toJS({ maxAliasCount: 100 });
     const [start, , end] = doc.range;
     const contentStart = contents.range?.[0] ?? start;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (err) {
+      // The yaml package refuses aliases that expand too far ("billion laughs") with a ReferenceError.
+      if (!(err instanceof ReferenceError)) throw err;
+      issues.push(
+        issue(
+          'yaml-aliases',
+          `YAML aliases expand too far: a document may use at most ${MAX_ALIASES} aliases, counting those inside what they repeat`,
+          originOf(file, lines, contentStart),
+          'write the repeated parts out, or use fewer nested aliases (anchors "&" and aliases "*")',
+        ),
+      );
+      continue;
+    }
     docs.push({
       value,
       origin: originOf(file, lines, contentStart),

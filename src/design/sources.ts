@@ -1,8 +1,9 @@
 // Where design input comes from: files, folders (their .yaml, .yml and .json files), stdin ("-") and
 // http(s) URLs. Every source is size-checked before it is parsed, and URLs are fetched with a timeout.
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { OperationError, UsageError, errnoCode } from '../core/errors.js';
+import { readFileCapped, type CappedRead } from '../core/fs/read-capped.js';
 import { setting } from '../core/settings.js';
 
 export interface SourceText {
@@ -105,23 +106,15 @@ async function manifestFiles(dir: string, recursive: boolean): Promise<string[]>
 
 async function readFile(path: string, options: ReadSourcesOptions): Promise<SourceText> {
   const limit = limitOf(options);
-  let handle;
+  let read: CappedRead;
   try {
-    handle = await open(path, 'r');
+    read = await readFileCapped(path, limit, options.signal);
   } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason;
     throw pathError(path, err);
   }
-  try {
-    const { size } = await handle.stat();
-    if (size > limit) throw tooLarge(path, size, limit);
-    const bytes = await handle.readFile();
-    if (bytes.length > limit) throw tooLarge(path, bytes.length, limit);
-    return { name: path, text: decode(path, bytes) };
-  } catch (err) {
-    throw err instanceof UsageError ? err : pathError(path, err);
-  } finally {
-    await handle.close();
-  }
+  if ('tooLarge' in read) throw tooLarge(path, read.tooLarge, limit);
+  return { name: path, text: decode(path, read.bytes) };
 }
 
 async function readStdin(options: ReadSourcesOptions): Promise<string> {

@@ -2,6 +2,7 @@
 // resolves it. Files: the context's kubeconfig, else KUBECONFIG (a path list, merged with the first file
 // winning, as kubectl merges), else ~/.kube/config, else the in-cluster service account.
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import type https from 'node:https';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
@@ -9,7 +10,7 @@ import type { ClusterRef } from '../core/config/model.js';
 import { AuthError, MeshdeckError, OperationError, UsageError, errnoCode } from '../core/errors.js';
 import { expandHome, type Env } from '../core/paths.js';
 import { didYouMean } from '../core/suggest.js';
-import { KubeConfig, type Cluster, type Context, type User } from './client-node.js';
+import { KubeConfig, loadYaml, type Cluster, type Context, type User } from './client-node.js';
 import type { CredentialSource } from './http/transport.js';
 
 /** The kubeconfig context that `meshdeck sandbox start` writes. */
@@ -25,6 +26,11 @@ export interface ClusterTarget {
   description: string;
   /** The files it was read from (empty in-cluster). */
   files: string[];
+  /**
+   * The user's `tokenFile` (kubectl's key, which client-node does not read), absolute; unset when the user
+   * has a `token`, which wins as in kubectl. Read when credentials are fetched (again after a 401), so a rotated token is picked up.
+   */
+  tokenFile?: string;
 }
 
 export interface ResolveOptions {
@@ -85,11 +91,11 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
       },
     );
   }
-  loadMerged(kc, files);
+  let tokenFiles = loadMerged(kc, files);
   if (cluster.sandbox && options.sandboxKubeconfig && !kc.getContextObject(SANDBOX_CONTEXT)) {
     files = [options.sandboxKubeconfig];
     kc = new KubeConfig();
-    loadMerged(kc, files);
+    tokenFiles = loadMerged(kc, files);
   }
 
   const wanted = cluster.sandbox ? SANDBOX_CONTEXT : (cluster.context ?? kc.getCurrentContext());
@@ -131,6 +137,7 @@ export function resolveCluster(options: ResolveOptions): ClusterTarget {
     user,
     description: `kube context "${wanted}" in ${files.join(delimiter)}`,
     files,
+    tokenFile: user.token ? undefined : tokenFiles.get(user.name),
   };
 }
 
@@ -144,8 +151,12 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : join(process.cwd(), path);
 }
 
-/** kubectl's merge: the first file to define a name (or current-context) wins. */
-function loadMerged(kc: KubeConfig, files: string[]): void {
+/**
+ * kubectl's merge: the first file to define a name (or current-context) wins. Returns the users' `tokenFile`
+ * paths (absolute, relative ones resolved against their file, as kubectl does).
+ */
+function loadMerged(kc: KubeConfig, files: string[]): Map<string, string> {
+  const tokenFiles = new Map<string, string>();
   const clusters: Cluster[] = [];
   const users: User[] = [];
   const contexts: Context[] = [];
@@ -153,8 +164,13 @@ function loadMerged(kc: KubeConfig, files: string[]): void {
   for (const file of files) {
     const one = new KubeConfig();
     try {
-      one.loadFromString(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      one.loadFromString(text);
       one.makePathsAbsolute(dirname(file));
+      for (const [name, path] of userTokenFiles(text)) {
+        if (!tokenFiles.has(name) && !one.getUsers().some((u) => u.name === name && u.token))
+          tokenFiles.set(name, isAbsolute(path) ? path : join(dirname(file), path));
+      }
     } catch (err) {
       const code = errnoCode(err);
       throw new UsageError(
@@ -173,6 +189,22 @@ function loadMerged(kc: KubeConfig, files: string[]): void {
     current ??= one.getCurrentContext() || undefined;
   }
   kc.loadFromOptions({ clusters, users, contexts, currentContext: current });
+  // Only the winning definition of each user counts.
+  for (const name of [...tokenFiles.keys()])
+    if (!users.some((u) => u.name === name && !u.token)) tokenFiles.delete(name);
+  return tokenFiles;
+}
+
+/** users[].user.tokenFile of one kubeconfig text, by user name. */
+function userTokenFiles(text: string): Array<[string, string]> {
+  const doc = loadYaml<{ users?: Array<{ name?: unknown; user?: { tokenFile?: unknown } }> } | null>(text);
+  const found: Array<[string, string]> = [];
+  for (const entry of Array.isArray(doc?.users) ? doc.users : []) {
+    const path = entry?.user?.tokenFile;
+    if (typeof entry?.name === 'string' && typeof path === 'string' && path !== '')
+      found.push([entry.name, path]);
+  }
+  return found;
 }
 
 function inCluster(kc: KubeConfig, env: Env, root: string): ClusterTarget {
@@ -232,6 +264,7 @@ export function kubeconfigCredentials(target: ClusterTarget): CredentialSource {
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      if (target.tokenFile) headers.Authorization = `Bearer ${await readTokenFile(target, target.tokenFile)}`;
       if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
       return {
         headers,
@@ -248,7 +281,52 @@ export function kubeconfigCredentials(target: ClusterTarget): CredentialSource {
   };
 }
 
+/** The bearer token in a user's tokenFile; a file that cannot be read is a configuration error, as in kubectl. */
+async function readTokenFile(target: ClusterTarget, path: string): Promise<string> {
+  let token: string;
+  try {
+    token = (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    throw missingFileError(target, err, `tokenFile of user "${target.user.name}"`);
+  }
+  if (token === '') {
+    throw new UsageError(`the tokenFile ${path} of user "${target.user.name}" is empty`, {
+      hint: `put the token in it, or fix the user entry of ${target.description}`,
+    });
+  }
+  return token;
+}
+
+/** A file the kubeconfig names (CA, client certificate or key, token) that cannot be read: exit 2. */
+function missingFileError(target: ClusterTarget, err: unknown, role: string): UsageError {
+  const path = (err as NodeJS.ErrnoException).path ?? '';
+  const code = errnoCode(err);
+  const reason =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read (permission denied)'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? (err as Error).message})`;
+  return new UsageError(`the ${role}, ${path}, ${reason}`, {
+    hint: `fix the path in ${target.description}, or create the file`,
+    cause: err,
+  });
+}
+
+/** Which entry of the kubeconfig names this file, for the message. */
+function fileRole(target: ClusterTarget, path: string): string | undefined {
+  if (path === target.cluster.caFile) return `certificate-authority file of cluster "${target.cluster.name}"`;
+  if (path === target.user.certFile) return `client-certificate file of user "${target.user.name}"`;
+  if (path === target.user.keyFile) return `client-key file of user "${target.user.name}"`;
+  return undefined;
+}
+
 function credentialError(target: ClusterTarget, err: unknown): MeshdeckError {
+  const path = (err as NodeJS.ErrnoException).path;
+  const role = path === undefined ? undefined : fileRole(target, path);
+  if (role) return missingFileError(target, err, role);
   const message = firstLine((err as Error).message ?? String(err)).trim();
   if (/HTTP protocol is not allowed/.test(message)) {
     return new UsageError(

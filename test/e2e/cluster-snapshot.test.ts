@@ -4,7 +4,9 @@
 // counted twice.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { eventually } from '../fidelity/helpers.js';
 import { LiveProcess } from '../helpers/provider.js';
 import { ClusterHome } from '../helpers/cluster.js';
@@ -180,6 +182,56 @@ describe('cluster snapshot', () => {
     assert.deepEqual(mark.all(), [], 'the cluster was not contacted');
   });
 });
+
+describe('files a kubeconfig refers to', () => {
+  /** A kubeconfig for the admin with its token, its cluster entry changed by `edit`. */
+  function kubeconfig(name: string, edit: (doc: KubeconfigDoc) => void): string {
+    const doc = parse(
+      c.sandbox.kubeconfigFor({ user: 'admin', groups: ['system:masters'] }),
+    ) as KubeconfigDoc;
+    edit(doc);
+    const file = join(c.home.root, name);
+    writeFileSync(file, stringify(doc), { mode: 0o600 });
+    return file;
+  }
+
+  it('tokenFile is read as kubectl reads it; a missing one is exit 2 naming the file, not anonymous', async () => {
+    const tokenFile = join(c.home.root, 'admin.token');
+    const withFile = kubeconfig('token-file.yaml', (doc) => {
+      writeFileSync(tokenFile, `${doc.users[0].user.token}\n`, { mode: 0o600 });
+      doc.users[0].user = { tokenFile };
+    });
+    const ok = await c.meshdeck(['cluster', 'snapshot', '--kubeconfig', withFile, '-o', 'json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    // Before: the token file was ignored and the snapshot ran as anonymous, exit 0.
+    const missing = kubeconfig('token-file-missing.yaml', (doc) => {
+      doc.users[0].user = { tokenFile: join(c.home.root, 'no-such.token') };
+    });
+    const kubectl = await c.kubectl(['get', 'namespaces'], { kubeconfig: missing });
+    assert.notEqual(kubectl.code, 0, 'kubectl refuses it too');
+    const r = await c.meshdeck(['cluster', 'snapshot', '--kubeconfig', missing]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^error: .*no-such\.token.* (does not exist|not found)/m);
+    assert.match(r.stderr, /hint: /);
+  });
+
+  it('a missing certificate-authority file is a configuration error (exit 2), not a credentials one', async () => {
+    const file = kubeconfig('ca-missing.yaml', (doc) => {
+      delete doc.clusters[0].cluster['certificate-authority-data'];
+      doc.clusters[0].cluster['certificate-authority'] = join(c.home.root, 'no-such-ca.crt');
+    });
+    const r = await c.meshdeck(['cluster', 'snapshot', '--kubeconfig', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: .*no-such-ca\.crt/m);
+    assert.doesNotMatch(r.stderr, /credentials/);
+  });
+});
+
+interface KubeconfigDoc {
+  clusters: Array<{ cluster: Record<string, unknown> }>;
+  users: Array<{ user: Record<string, unknown> }>;
+}
 
 describe('cluster snapshot --watch', () => {
   let proc: LiveProcess;

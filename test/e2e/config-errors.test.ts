@@ -1,10 +1,11 @@
 // Bad config input: every case names the file (and line and column where there is one), says what to do,
 // exits with the contracted code, and changes nothing.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { TestHome, unprivileged } from '../helpers/cli.js';
+import { BIN, TestHome, runProcess, unprivileged } from '../helpers/cli.js';
+import { billionLaughs } from '../helpers/designs.js';
 
 let home: TestHome;
 beforeEach(() => {
@@ -102,6 +103,53 @@ describe('config file errors', () => {
     assert.throws(() => statSync(home.configFile));
   });
 
+  it('a write that fails while taking the lock (full disk) leaves no lock behind', async () => {
+    // A file size limit of 0 makes every write fail after the file was created, as a full disk does.
+    home.mkdir(home.configDir, 0o700);
+    const full = await runProcess(
+      'sh',
+      ['-c', `trap '' XFSZ; ulimit -f 0; exec "${process.execPath}" "${BIN}" context create dev`],
+      { env: home.env },
+    );
+    assert.equal(full.code, 1, full.stderr);
+    assert.match(full.stderr, /^error: cannot write .*config\.yaml\.lock: /);
+    assert.equal(existsSync(`${home.configFile}.lock`), false, 'no lock file is left behind');
+    const r = await home.run(['context', 'create', 'dev'], { timeoutMs: 8000 });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('an empty or unparseable lock file (left by a crash) is not a live holder', async () => {
+    for (const debris of ['', 'garbage\n']) {
+      home.mkdir(home.configDir, 0o700);
+      writeFileSync(`${home.configFile}.lock`, debris);
+      // Before: waited the whole lock timeout, then "held by another meshdeck process".
+      const r = await home.run(['context', 'create', `dev${debris.length}`], { timeoutMs: 8000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(existsSync(`${home.configFile}.lock`), false);
+    }
+  });
+
+  it('MESHDECK_CONFIG=/dev/zero is read only up to the limit, then refused (exit 2)', async () => {
+    const r = await home.run(['context', 'list'], {
+      env: { MESHDECK_CONFIG: '/dev/zero' },
+      timeoutMs: 15_000,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: config file \/dev\/zero is more than 16\.0 MiB/);
+  });
+
+  it('MESHDECK_CONFIG=/dev/null is an empty config', async () => {
+    const r = await home.run(['context', 'list'], { env: { MESHDECK_CONFIG: '/dev/null' } });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('billion laughs in the config are never expanded (the config reader walks the tree)', async () => {
+    writeConfig(`apiVersion: meshdeck/v1\ncontexts: []\n${billionLaughs()}`);
+    const r = await home.run(['context', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /config\.yaml:3:1: config: unknown key "a"; it is ignored/);
+  });
+
   it('MESHDECK_CONFIG points meshdeck at another file', async () => {
     const other = join(home.root, 'elsewhere.yaml');
     const r = await home.run(['context', 'create', 'dev', '--use'], { env: { MESHDECK_CONFIG: other } });
@@ -143,5 +191,19 @@ describe('unknown contexts', () => {
     const view = await home.run(['context', 'view']);
     assert.equal(view.code, 2);
     assert.match(view.stderr, /context "gone" not found \(current-context at .*config\.yaml:2:18\)/);
+  });
+});
+
+describe('environment variables', () => {
+  it('an empty MESHDECK_CREDENTIAL_STORE is the same as unset; an unknown value is exit 2', async () => {
+    const provider = ['logout', '--provider', 'http://127.0.0.1:9'];
+    const empty = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: '' } });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.match(empty.stderr, /not signed in to http:\/\/127\.0\.0\.1:9/);
+    const blank = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: '  ' } });
+    assert.equal(blank.code, 0, blank.stderr);
+    const bad = await home.run(provider, { env: { MESHDECK_CREDENTIAL_STORE: 'vault' } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: MESHDECK_CREDENTIAL_STORE="vault" is not one of auto, keychain, file/);
   });
 });

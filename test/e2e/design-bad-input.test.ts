@@ -2,11 +2,14 @@
 // what and where (file:line:column), exit 2 (1 for the network), and nothing reaches the cluster, which
 // the sandbox's own request log and resourceVersion show.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { truncateSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClusterHome, NO_TIMED_WRITES } from '../helpers/cluster.js';
+import { billionLaughs } from '../helpers/designs.js';
+import { spawnMeshdeck } from './perf-targets.js';
 
 let c: ClusterHome;
 let server: Server;
@@ -133,6 +136,52 @@ describe('bad design input, against a live cluster', () => {
     const r = await applyChangesNothing(['-f', big]);
     assert.match(r.stderr, /big\.yaml is 47\.7 MiB; meshdeck reads design inputs of at most 16\.0 MiB each/);
     assert.equal(r.requests.length, 0);
+  });
+
+  it('billion laughs: exit 2 naming the alias limit and where, not an unexpected failure', async () => {
+    const file = c.file(
+      'laughs.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: default}\ndata:\n  x: "1"\n${billionLaughs()}`,
+    );
+    const r = await applyChangesNothing(['-f', file]);
+    assert.match(r.stderr, new RegExp(`^error: ${file}:1:1: .*alias`, 'm'));
+    assert.match(r.stderr, /at most 100 aliases/);
+    assert.equal(r.requests.length, 0);
+  });
+
+  it('/dev/zero is read only up to the limit, then refused', async () => {
+    const r = await applyChangesNothing(['-f', '/dev/zero']);
+    assert.match(
+      r.stderr,
+      /\/dev\/zero is more than 16\.0 MiB; meshdeck reads design inputs of at most 16\.0 MiB each/,
+    );
+  });
+
+  it('a named pipe without a writer waits, and Ctrl-C or SIGTERM ends the wait (130)', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const fifo = c.file(`pipe-${signal}`, '');
+      execFileSync('sh', ['-c', 'rm -f "$0" && mkfifo "$0"', fifo]);
+      const p = await spawnMeshdeck(c.home.env, ['design', 'validate', '-f', fifo]);
+      await new Promise((r) => setTimeout(r, 1000));
+      const started = Date.now();
+      const out = await Promise.race([
+        p.stop(signal),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000)),
+      ]);
+      if (out === undefined) process.kill(p.pid, 'SIGKILL');
+      assert.ok(out, `still running 8 s after ${signal}`);
+      assert.equal(out.code, 130, out.stderr);
+      assert.ok(Date.now() - started < 8000);
+    }
+  });
+
+  it('a named pipe with a writer is read (process substitution, -f <(...))', async () => {
+    const fifo = c.file('pipe-fed', '');
+    execFileSync('sh', ['-c', 'rm -f "$0" && mkfifo "$0"', fifo]);
+    const p = await spawnMeshdeck(c.home.env, ['design', 'validate', '-f', fifo]);
+    execFileSync('sh', ['-c', 'printf "%s" "$1" > "$0"', fifo, GOOD]);
+    const out = await p.exited;
+    assert.equal(out.code, 0, out.stderr);
   });
 
   it('a URL that does not answer is a network failure (exit 1) after --request-timeout', async () => {

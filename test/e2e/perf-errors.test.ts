@@ -8,7 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { TestHome } from '../helpers/cli.js';
+import { BIN, TestHome, runProcess } from '../helpers/cli.js';
 import { countingTarget } from './perf-targets.js';
 
 const home = new TestHome();
@@ -167,6 +167,15 @@ describe('perf run: bad input (exit 2, before any load)', () => {
           /^error: invalid --assert expression "p98<5ms": unknown metric "p98" at column 1/,
           '^',
         ],
+        // 2^31 ms and more overflowed Node's timers: the run ended after ~1 ms and passed its gates.
+        [
+          [target.url, '-d', '597h'],
+          /^error: invalid --duration "597h": longer than 596h31m23\.647s, the longest meshdeck can wait\nhint: /,
+        ],
+        [
+          [target.url, '--warmup', '2147483648ms'],
+          /^error: invalid --warmup "2147483648ms": longer than 596h31m23\.647s/,
+        ],
         [[target.url, '-H', 'NoColon'], /^error: invalid --header "NoColon": expected "Name: value"/],
         [[target.url, '-g', 'wrk3'], /^error: unknown load generator "wrk3" \(did you mean "wrk2"\?\)/],
         [
@@ -187,5 +196,110 @@ describe('perf run: bad input (exit 2, before any load)', () => {
     } finally {
       await target.close();
     }
+  });
+});
+
+describe('perf run: the state folder cannot be written', () => {
+  /** meshdeck with its state folder on a read-only filesystem (a private mount namespace: no root needed). */
+  function runOnReadOnlyState(args: string[]) {
+    const state = home.mkdir(join(home.root, 'ro-state'));
+    const script = 'mount -t tmpfs -o ro tmpfs "$XDG_STATE_HOME" && exec "$0" "$@"';
+    return runProcess('unshare', ['-rm', 'sh', '-c', script, process.execPath, BIN, ...args], {
+      env: { ...home.env, XDG_STATE_HOME: state },
+    });
+  }
+
+  it('prints and gates the result first, then reports the save failure with its real cause (exit 1)', async () => {
+    const target = await countingTarget();
+    try {
+      const args = ['perf', 'run', target.url, '--requests', '20', '-c', '2', '--assert', 'p99<=30s'];
+      const r = await runOnReadOnlyState(args);
+      assert.equal(r.code, 1, r.stderr);
+      // Before: nothing printed, and "ENOENT" for a read-only filesystem.
+      assert.match(r.stdout, /requests/);
+      assert.match(r.stdout, /\[\+\] p99<=30s/);
+      assert.match(r.stderr, /^error: cannot save the result: cannot write .* is on a read-only filesystem/m);
+      assert.match(r.stderr, /hint: .*--no-save/);
+      assert.doesNotMatch(r.stderr, /ENOENT/);
+      noStack(r.stderr);
+      assert.equal(target.arrivals.length, 20);
+
+      // A failed gate is still said, though the exit code is the save failure's.
+      const failing = await runOnReadOnlyState([...args.slice(0, -1), 'p99<=0us', '-o', 'json']);
+      assert.equal(failing.code, 1, failing.stderr);
+      assert.equal(JSON.parse(failing.stdout).gates[0].passed, false);
+      assert.match(failing.stderr, /1 of 1 gate failed: p99<=0us/);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe('perf run: more connections than the machine can hold (exit 2, before any load)', () => {
+  it('beyond the open-files limit (RLIMIT_NOFILE): names the limit and how to raise it', async () => {
+    const target = await countingTarget();
+    try {
+      const started = Date.now();
+      // Before: 5000 connections on 1024 descriptors ran into a storm of EMFILE retries.
+      const r = await runProcess(
+        'sh',
+        [
+          '-c',
+          'ulimit -n 1024 && exec "$0" "$@"',
+          process.execPath,
+          BIN,
+          'perf',
+          'run',
+          target.url,
+          '-c',
+          '5000',
+          '-d',
+          '1s',
+        ],
+        { env: home.env, timeoutMs: 20_000 },
+      );
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: --connections 5000 needs more open files than this process may have \(1024, RLIMIT_NOFILE\)/,
+      );
+      assert.match(r.stderr, /hint: .*ulimit -n/);
+      assert.equal(target.arrivals.length, 0, 'no request was sent');
+      assert.ok(Date.now() - started < 10_000);
+      noStack(r.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('beyond the ephemeral port range: names the range and the sysctl', async () => {
+    // A network namespace of its own, where the port range can be narrowed without root.
+    const script = 'echo "40000 40099" > /proc/sys/net/ipv4/ip_local_port_range && exec "$0" "$@"';
+    const r = await runProcess(
+      'unshare',
+      [
+        '-rn',
+        'sh',
+        '-c',
+        script,
+        process.execPath,
+        BIN,
+        'perf',
+        'run',
+        'http://127.0.0.1:9/',
+        '-c',
+        '500',
+        '-d',
+        '1s',
+      ],
+      { env: home.env, timeoutMs: 20_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: --connections 500 to one address needs more local ports than the ephemeral port range 40000-40099 holds \(100\)/,
+    );
+    assert.match(r.stderr, /hint: .*net\.ipv4\.ip_local_port_range/);
+    noStack(r.stderr);
   });
 });

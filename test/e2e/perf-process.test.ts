@@ -1,6 +1,8 @@
 // meshdeck perf as a process: worker threads from the bundled binary, Ctrl-C keeping the partial result,
 // live progress on a terminal, and `perf serve` as the long-lived child the sandbox runs.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { BIN, TestHome, runProcess } from '../helpers/cli.js';
 import { countingTarget, spawnMeshdeck, startServe } from './perf-targets.js';
@@ -117,6 +119,37 @@ describe('perf run as a process', () => {
   });
 });
 
+describe('perf run: the longest durations', () => {
+  it("a warm-up and a duration that together pass a timer's limit (2^31 ms) run until stopped", async () => {
+    // Each is within the limit; their sum is not. Before, the end timer fired at once and the run ended.
+    const target = await countingTarget();
+    try {
+      const run = await spawnMeshdeck(home.env, [
+        'perf',
+        'run',
+        target.url,
+        '--warmup',
+        '596h',
+        '-d',
+        '596h',
+        '-c',
+        '1',
+        '--no-save',
+      ]);
+      const early = await Promise.race([
+        run.exited,
+        new Promise((r) => setTimeout(() => r('running'), 2000)),
+      ]);
+      assert.equal(early, 'running', `ended early: ${JSON.stringify(early)}`);
+      assert.ok(target.arrivals.length > 0, 'it sends load meanwhile');
+      const out = await run.stop('SIGINT');
+      assert.equal(out.code, 130, out.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('perf serve as a long-lived child process', () => {
   it('prints its URL, answers, and stops cleanly on SIGTERM', async () => {
     const serve = await startServe(home.env);
@@ -158,6 +191,34 @@ describe('perf serve as a long-lived child process', () => {
       });
       assert.equal(await echo.text(), 'ping');
       assert.equal(echo.headers.get('content-type'), 'text/x-test');
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it('listens on loopback only unless --host widens it', async () => {
+    const serve = await spawnMeshdeck(home.env, ['perf', 'serve', '--port', '0']);
+    try {
+      const url = new URL(await serve.firstLine());
+      assert.equal(url.hostname, '127.0.0.1');
+      // stderr's line may come a moment after stdout's.
+      for (let i = 0; i < 100 && !serve.output().stderr.includes('listening'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.match(serve.output().stderr, new RegExp(`listening on 127\\.0\\.0\\.1:${url.port};`));
+      // Not reachable on this machine's other addresses.
+      const outside = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+      if (outside) {
+        const refused = await new Promise<string>((resolve) => {
+          const s = connect(Number(url.port), outside, () => {
+            s.destroy();
+            resolve('connected');
+          });
+          s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+        });
+        assert.equal(refused, 'ECONNREFUSED', `connecting to ${outside}:${url.port}`);
+      }
     } finally {
       await serve.stop();
     }

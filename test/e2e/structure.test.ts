@@ -20,7 +20,7 @@ async function lintImport(file: string, specifier: string): Promise<string[]> {
     overrideConfig: [
       {
         files: ['**/*.ts'],
-        languageOptions: { parser: tseslint.parser as never },
+        languageOptions: { parser: tseslint.parser },
         plugins: { meshdeck: boundaries },
         rules: { 'meshdeck/layers': 'error' },
       },

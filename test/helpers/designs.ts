@@ -27,3 +27,17 @@ ${entries || '          {}'}
 export function configOf(design: any): Record<string, string> {
   return design.spec.objects[0].data;
 }
+
+/**
+ * "Billion laughs": top-level keys a..i, each an anchored list of nine aliases of the one before, so that
+ * expanding `i` builds 9^9 strings. YAML lines to append to a mapping.
+ */
+export function billionLaughs(): string {
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 9; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const name = String.fromCharCode(97 + i);
+    levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+  }
+  return `${levels.join('\n')}\n`;
+}

@@ -57,3 +57,4 @@ export const FISH: Program = { command: 'fish', debianPackage: 'fish' };
 export const WRK: Program = { command: 'wrk', debianPackage: 'wrk' };
 export const DBUS_SESSION: Program = { command: 'dbus-run-session', debianPackage: 'dbus' };
 export const GNOME_KEYRING: Program = { command: 'gnome-keyring-daemon', debianPackage: 'gnome-keyring' };
+export const CHROMIUM: Program = { command: 'chromium', debianPackage: 'chromium' };

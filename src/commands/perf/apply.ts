@@ -43,7 +43,7 @@ export async function run(inv: Invocation, o: Options): Promise<void> {
       inv,
       spec,
       { name: o.name ?? (imported.name || 'smp-test'), labels: { ...imported.labels, ...o.labels } },
-      { gates: o.gates, stores: await keep() },
+      { gates: o.gates, junit: o.junit, stores: await keep() },
     );
     return;
   }
@@ -57,6 +57,6 @@ export async function run(inv: Invocation, o: Options): Promise<void> {
       profile: { id: profile.id, name: profile.name },
       labels: { ...profile.labels, ...(profile.mesh ? { mesh: profile.mesh } : {}), ...o.labels },
     },
-    { gates: [...profile.assertions.map(parseGate), ...o.gates], stores: await keep() },
+    { gates: [...profile.assertions.map(parseGate), ...o.gates], junit: o.junit, stores: await keep() },
   );
 }

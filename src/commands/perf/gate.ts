@@ -9,7 +9,8 @@ import { parseGate, type Gate } from '../../perf/gates/parse.js';
 import type { GateVerdict } from '../../perf/result/model.js';
 import { badValue } from '../../core/input-error.js';
 import type { Invocation } from '../shared/invocation.js';
-import { renderVerdicts } from '../shared/perf-print.js';
+import { gatesJUnit } from '../../perf/gates/junit.js';
+import { renderVerdicts, writeJUnitFile } from '../shared/perf-print.js';
 import { findResult } from './refs.js';
 
 interface GateFlags {
@@ -17,6 +18,7 @@ interface GateFlags {
   maxRegression?: string;
   metric?: string;
   assert?: string[];
+  junit?: string;
 }
 
 interface Options {
@@ -27,6 +29,7 @@ interface Options {
   maxRegressionGiven: boolean;
   maxRegression: number;
   metrics: readonly string[];
+  junit?: string;
 }
 
 export function complete(_inv: Invocation, ref: string, flags: GateFlags): Options {
@@ -42,6 +45,7 @@ export function complete(_inv: Invocation, ref: string, flags: GateFlags): Optio
           .map((m) => m.trim())
           .filter(Boolean)
       : DEFAULT_BASELINE_METRICS,
+    junit: flags.junit,
   };
 }
 
@@ -72,7 +76,10 @@ export async function run(inv: Invocation, opts: Options): Promise<void> {
   verdicts.push(...evaluateGates(result, gates));
   const failed = verdicts.filter((v) => !v.passed);
 
-  if (inv.format === 'json' || inv.format === 'yaml') {
+  await writeJUnitFile(inv, opts.junit, result, verdicts);
+  if (inv.format === 'junit') {
+    inv.out.write(gatesJUnit(result, verdicts));
+  } else if (inv.format === 'json' || inv.format === 'yaml') {
     await inv.out.data({
       apiVersion: API_VERSION,
       kind: 'PerfGateReport',

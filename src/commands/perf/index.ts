@@ -5,7 +5,7 @@ import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
 import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
 
-const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp'];
+const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
 
 export function perfCommand(): CommandUnknownOpts {
   const group = new Command('perf').description(
@@ -83,6 +83,21 @@ export function perfCommand(): CommandUnknownOpts {
     'meshdeck perf compare 3f2a9c1e baseline.json',
   ]);
 
+  const report = action(
+    group
+      .command('report')
+      .description('write results as a self-contained HTML page with charts, or as Markdown for CI')
+      .argument('<results...>', 'results by id, id prefix or name, or result files')
+      .addOption(new Option('--out <file>', 'write the report to this file instead of stdout'))
+      .addOption(new Option('--title <text>', 'the report heading')),
+    () => import('./report.js'),
+  );
+  outputs(report, ['html', 'md']);
+  examples(report, [
+    'meshdeck perf report baseline canary --out report.html',
+    'meshdeck perf report canary -o md >> "$GITHUB_STEP_SUMMARY"',
+  ]);
+
   const gate = action(
     addGateFlag(
       group
@@ -102,7 +117,7 @@ export function perfCommand(): CommandUnknownOpts {
     ),
     () => import('./gate.js'),
   );
-  outputs(gate, ['table', 'json', 'yaml']);
+  outputs(gate, ['table', 'json', 'yaml', 'junit']);
   examples(gate, [
     'meshdeck perf gate canary --baseline stable --max-regression 10%',
     "meshdeck perf gate result.json --assert 'p99<=20ms' --assert 'rps>=950'",
@@ -115,7 +130,11 @@ export function perfCommand(): CommandUnknownOpts {
         'run the echo target: ?delay=5ms, ?status=503:10 (exactly 10%), ?size=1k, ?close=1, ?chunked=1',
       )
       .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('8080'))
-      .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0')),
+      .addOption(
+        new Option('--host <address>', 'address to listen on (0.0.0.0 for every interface)').default(
+          '127.0.0.1',
+        ),
+      ),
     () => import('./serve.js'),
   );
   examples(serve, [

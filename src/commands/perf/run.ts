@@ -18,6 +18,6 @@ export async function run(inv: Invocation, o: RunCommandOptions): Promise<void> 
     inv,
     spec,
     { name: o.name ?? parseTargetUrl(spec.url).host, labels: o.labels },
-    { gates: o.gates, stores: o.save ? await inv.factory.perfStores() : null },
+    { gates: o.gates, junit: o.junit, stores: o.save ? await inv.factory.perfStores() : null },
   );
 }

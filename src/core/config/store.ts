@@ -1,5 +1,6 @@
 // Loading config.yaml. Reading never writes the config; see update.ts for changes.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readFileCappedSync, type CappedRead } from '../fs/read-capped-sync.js';
 import { UsageError, errnoCode } from '../errors.js';
 import { codeFrame, location } from '../output/frame.js';
 import { readParsedCache, writeParsedCache } from './parsed-cache.js';
@@ -39,10 +40,21 @@ export async function loadConfig(path: string, cacheDir?: string): Promise<Loade
   return { path, exists: true, ...result };
 }
 
+/** A config file is a few KiB; anything past this is not one (MESHDECK_CONFIG=/dev/zero). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 export async function readConfigSource(path: string): Promise<string | undefined> {
+  let read: CappedRead;
   try {
-    return readFileSync(path, 'utf8');
+    // A named pipe would block this thread (and Ctrl-C) until a writer came: the config is a file.
+    if (statSync(path).isFIFO()) {
+      throw new UsageError(`config file ${path} is a named pipe; meshdeck reads its config from a file`, {
+        hint: 'point MESHDECK_CONFIG at a regular file',
+      });
+    }
+    read = readFileCappedSync(path, MAX_CONFIG_BYTES);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = errnoCode(err);
     if (code === 'ENOENT') return undefined;
     if (code === 'EACCES' || code === 'EPERM') {
@@ -62,6 +74,14 @@ export async function readConfigSource(path: string): Promise<string | undefined
     }
     throw new UsageError(`cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
+  if ('tooLarge' in read) {
+    const size =
+      read.tooLarge === undefined ? 'more than 16.0 MiB' : `${(read.tooLarge / 2 ** 20).toFixed(1)} MiB`;
+    throw new UsageError(`config file ${path} is ${size}; a config file is at most 16.0 MiB`, {
+      hint: 'check that MESHDECK_CONFIG (or the config folder) names the config file',
+    });
+  }
+  return read.bytes.toString('utf8');
 }
 
 export function configFileError(path: string, source: string, issues: ConfigIssue[]): UsageError {

@@ -49,7 +49,8 @@ export class Credentials {
   }
 
   private async openStores(): Promise<CredentialStore[]> {
-    const choice = (this.options.env[STORE_ENV] ?? 'auto').toLowerCase();
+    // Empty is unset, as with most tools' variables (`MESHDECK_CREDENTIAL_STORE= meshdeck ...`).
+    const choice = (this.options.env[STORE_ENV]?.trim() || 'auto').toLowerCase();
     if (!['auto', 'file', 'keychain'].includes(choice)) {
       throw new UsageError(`${STORE_ENV}="${choice}" is not one of auto, keychain, file`);
     }

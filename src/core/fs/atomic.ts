@@ -1,5 +1,5 @@
 // Crash-safe file writes: a reader sees the old file or the new one, never half of either.
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OperationError, errnoCode } from '../errors.js';
 
@@ -43,8 +43,32 @@ export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode });
   } catch (err) {
-    throw writeError(join(dir, '.'), err);
+    // Node 20's recursive mkdir says ENOENT when the real cause is a read-only filesystem: one level at
+    // a time tells the real one.
+    const cause = errnoCode(err) === 'ENOENT' ? await mkdirStepwise(dir, mode) : err;
+    if (cause !== undefined) throw writeError(join(dir, '.'), cause);
   }
+}
+
+/** mkdir -p one level at a time; the first error that is not EEXIST, or undefined once dir exists. */
+async function mkdirStepwise(dir: string, mode: number): Promise<unknown> {
+  const missing: string[] = [];
+  for (let d = dir; !(await isDir(d)); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d, { mode });
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') return err;
+    }
+  }
+  return undefined;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 /** Tightens a folder that must be private (credentials, state). */

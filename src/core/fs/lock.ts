@@ -1,7 +1,10 @@
 // An advisory lock file, so that two meshdeck processes doing read-modify-write on the same file never
 // lose each other's changes. The lock holds the owner's pid; a lock whose owner is gone is taken over.
+// The lock file appears with its content already written (written aside, then hard-linked into place),
+// so a lock file is never empty while its owner lives: a write that fails (full disk) leaves no lock, and
+// an empty or unparseable lock file (left by a crash of an older version) is nobody's.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationError, errnoCode } from '../errors.js';
 import { ensureDir, writeError } from './atomic.js';
@@ -37,19 +40,9 @@ async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Pr
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   for (;;) {
-    try {
-      const handle = await open(lockFile, 'wx', 0o600);
-      // The pid says whether the owner lives; the nonce tells this lock from a later one of the same pid.
-      const content = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
-      try {
-        await handle.writeFile(content);
-      } finally {
-        await handle.close();
-      }
-      return content;
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw writeError(lockFile, err);
-    }
+    // The pid says whether the owner lives; the nonce tells this lock from a later one of the same pid.
+    const content = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+    if (await createLockFile(lockFile, content)) return content;
     const abandoned = await abandonedLock(lockFile, staleMs);
     if (abandoned !== undefined) {
       await takeOver(lockFile, abandoned);
@@ -70,6 +63,24 @@ async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Pr
 }
 
 /**
+ * Creates the lock file with its content in one step: false if it exists already. The content goes into
+ * a private file first, which is then hard-linked to the lock's name (link fails if the name exists).
+ */
+async function createLockFile(lockFile: string, content: string): Promise<boolean> {
+  const aside = `${lockFile}.${content.slice(content.indexOf(' ') + 1).trim()}.new`;
+  try {
+    await writeFile(aside, content, { mode: 0o600, flag: 'wx' });
+    await link(aside, lockFile);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return false;
+    throw writeError(lockFile, err);
+  } finally {
+    await rm(aside, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
  * The content of the lock file when its owner is gone (or it is older than staleMs), else undefined.
  * Pid and age come from one open handle, so they describe one and the same lock file, not an older one
  * that was released and replaced while we looked.
@@ -85,8 +96,8 @@ async function abandonedLock(lockFile: string, staleMs: number): Promise<string 
     const [info, content] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
     if (Date.now() - info.mtimeMs > staleMs) return content;
     const pid = Number.parseInt(content, 10);
-    // An empty file is a lock being written right now, not an abandoned one.
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    // A live lock always has its pid (it is written before the file appears): anything else is debris.
+    if (!Number.isInteger(pid) || pid <= 0) return content;
     return processAlive(pid) ? undefined : content;
   } catch {
     return undefined;

@@ -60,6 +60,12 @@ export interface WorkerProgress {
 
 const READ_BUFFER_BYTES = 64 * 1024;
 const EMPTY = new Float64Array(0);
+/**
+ * Connections being opened at once. Opening all of them in one go (tens of thousands) overflows the
+ * target's accept queue (SYN retries of a second and more) and blocks the event loop, so Ctrl-C waited;
+ * a window keeps setup proportional to the count and the loop free between steps.
+ */
+const OPENING_AT_ONCE = 256;
 /** How long before a request is due the loop stops sleeping and polls (see arm). */
 const SPIN_LEAD_MS = 0.25;
 
@@ -110,6 +116,10 @@ export class LoadWorker implements ConnectionOwner {
   private settle: (() => void) | null = null;
   private settledCount = 0;
   private readonly settled: Uint8Array;
+  /** Connections opened so far (in order), and which are connected now, and how many. */
+  private opened = 0;
+  private readonly up: Uint8Array;
+  private connectedCount = 0;
   private done: (() => void) | null = null;
   private readonly hrOffset = perfToHrOffset();
 
@@ -131,6 +141,7 @@ export class LoadWorker implements ConnectionOwner {
     this.free = new Int32Array(plan.connections * plan.pipeline);
     this.failures = new Int32Array(plan.connections);
     this.settled = new Uint8Array(plan.connections);
+    this.up = new Uint8Array(plan.connections);
   }
 
   /** Opens every connection (and the pacer); resolves when each has connected or failed once. */
@@ -144,10 +155,15 @@ export class LoadWorker implements ConnectionOwner {
       void this.pacer?.stop();
       return;
     }
+    // Setup is bounded: after the connect timeout the run starts with the connections it has, and the
+    // rest keep opening in the background (openMore runs as each one settles).
+    let deadline: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.settle = resolve;
-      for (const c of this.conns) c.open();
+      deadline = setTimeout(() => this.settleNow(), this.connectTimeoutMs);
+      this.openMore();
     });
+    clearTimeout(deadline);
   }
 
   /** Runs from `t0Hr` (monotonic ms) to the end; resolves with what was measured. */
@@ -248,6 +264,10 @@ export class LoadWorker implements ConnectionOwner {
   // ConnectionOwner
 
   connected(conn: Connection): void {
+    if (this.up[conn.index] === 0) {
+      this.up[conn.index] = 1;
+      this.connectedCount++;
+    }
     this.failures[conn.index] = 0;
     this.unreachableSince = 0;
     for (let i = 0; i < this.pipeline; i++) this.free[this.freeTop++] = conn.index;
@@ -306,17 +326,22 @@ export class LoadWorker implements ConnectionOwner {
   }
 
   closed(conn: Connection, afterFailure: boolean): void {
+    if (this.up[conn.index] === 1) {
+      this.up[conn.index] = 0;
+      this.connectedCount--;
+    }
+    // After the run every connection closes: filtering the free slots then would be quadratic.
+    if (this.finished) return;
     // Its free slots go with it.
     let w = 0;
     for (let r = 0; r < this.freeTop; r++) if (this.free[r] !== conn.index) this.free[w++] = this.free[r];
     this.freeTop = w;
-    if (this.finished) return;
     if (this.started && !this.issuing) {
       this.maybeFinish();
       return;
     }
     if (afterFailure) {
-      if (!this.conns.some((c) => c.isConnected)) {
+      if (this.connectedCount === 0) {
         const now = performance.now();
         if (this.unreachableSince === 0) this.unreachableSince = now;
         else if (this.issuing && now - this.unreachableSince > this.plan.timeoutMs) {
@@ -451,19 +476,40 @@ export class LoadWorker implements ConnectionOwner {
   }
 
   private markSettled(conn: Connection): void {
-    if (this.settle === null || this.settled[conn.index]) return;
+    if (this.settled[conn.index]) return;
     this.settled[conn.index] = 1;
-    if (++this.settledCount === this.conns.length) {
-      const settle = this.settle;
-      this.settle = null;
-      settle();
+    this.settledCount++;
+    this.openMore();
+    if (this.settledCount === this.conns.length) this.settleNow();
+  }
+
+  /** Opens the next connections, keeping at most OPENING_AT_ONCE of them connecting. */
+  private openMore(): void {
+    while (
+      !this.finished &&
+      this.opened < this.conns.length &&
+      this.opened - this.settledCount < OPENING_AT_ONCE
+    ) {
+      this.conns[this.opened++].open();
     }
   }
 
+  private settleNow(): void {
+    const settle = this.settle;
+    this.settle = null;
+    settle?.();
+  }
+
+  /** Runs fn in ms; a wait past a timer's limit (warm-up + duration + timeout) is chained, not cut short. */
   private after(ms: number, fn: () => void): void {
-    this.timers.push(setTimeout(fn, Math.max(0, ms)));
+    const step = Math.min(Math.max(0, ms), MAX_TIMER_MS);
+    const rest = ms - step;
+    this.timers.push(setTimeout(rest > 0 ? () => this.after(rest, fn) : fn, step));
   }
 }
+
+/** The longest a Node.js timer waits; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function parts(h: Histogram): HistogramParts {
   return { counts: h.counts, count: h.count, min: h.min, max: h.max, sum: h.sum, sumSquares: h.sumSquares };

@@ -13,7 +13,9 @@ import {
   type WorkerPlan,
   type WorkerProgress,
 } from './load-worker.js';
+import { checkConnectionLimits } from './limits.js';
 import { resolveTarget, type TargetSpec } from './preflight.js';
+import { SeriesRecorder, type ResultSeries } from './series.js';
 import { mergeTally, type TallyData } from './tally.js';
 
 export interface EngineInput extends LoadShape {
@@ -50,6 +52,8 @@ export interface EngineOutcome {
   windowMs: number;
   aborted: boolean;
   workers: number;
+  /** Rate, errors and latency percentiles per second. */
+  series: ResultSeries;
 }
 
 declare const __MESHDECK_VERSION__: string | undefined;
@@ -62,6 +66,7 @@ function workerScript(): URL {
 }
 
 export async function runNativeEngine(input: EngineInput, hooks: EngineHooks = {}): Promise<EngineOutcome> {
+  checkConnectionLimits(input.connections);
   const target = await resolveTarget(input.target, Math.min(input.timeoutMs, 10_000));
   const workers = Math.max(1, Math.min(input.workers, input.connections));
   const plans: WorkerPlan[] = Array.from({ length: workers }, (_, index) => ({
@@ -90,8 +95,8 @@ export async function runNativeEngine(input: EngineInput, hooks: EngineHooks = {
     const t0Hr = hrNow() + 5;
     progress.start(t0Hr, (into) => runner.progress(into));
     const outcomes = await runner.run(t0Hr, hooks.progressMs ?? 1000);
-    progress.stop();
-    return merge(outcomes, workers);
+    const series = progress.stop();
+    return { ...merge(outcomes, workers), series };
   } finally {
     progress.stop();
     hooks.signal?.removeEventListener('abort', onAbort);
@@ -203,9 +208,14 @@ function settable<T>() {
   return { promise, resolve, reject };
 }
 
-/** Turns worker progress into one line's worth of numbers, once per interval. */
+/**
+ * Turns worker progress into one line's worth of numbers, once per interval, and records the run's
+ * per-second series from the same reports.
+ */
 class ProgressRelay {
   private timer: NodeJS.Timeout | undefined;
+  private series: SeriesRecorder | undefined;
+  private collect: ((into: Histogram) => WorkerProgress[]) | undefined;
   private lastCompleted = 0;
   private lastAt = 0;
   private readonly latest = new Map<number, WorkerProgress>();
@@ -216,24 +226,14 @@ class ProgressRelay {
 
   start(t0Hr: number, collect: (into: Histogram) => WorkerProgress[]): void {
     const onProgress = this.hooks.onProgress;
-    if (!onProgress) return;
-    const every = this.hooks.progressMs ?? 1000;
+    const every = Math.min(1000, this.hooks.progressMs ?? 1000);
     this.lastAt = t0Hr;
+    this.series = new SeriesRecorder(t0Hr);
+    this.collect = collect;
     let round = 0;
     this.timer = setInterval(() => {
-      const interval = this.interval;
-      interval.reset();
-      // Cumulative counters: the latest report of each worker; intervals: all reports since last time.
-      for (const p of collect(interval)) this.latest.set(p.worker, p);
-      let sent = 0;
-      let completed = 0;
-      let errors = 0;
-      for (const p of this.latest.values()) {
-        sent += p.sent;
-        completed += p.completed;
-        errors += p.errors;
-      }
-      const now = hrNow();
+      const { now, sent, completed, errors } = this.tick();
+      if (!onProgress) return;
       const seconds = Math.max(1e-3, (now - this.lastAt) / 1000);
       onProgress({
         elapsedMs: Math.max(0, now - t0Hr),
@@ -241,7 +241,7 @@ class ProgressRelay {
         completed,
         errors,
         rate: round++ === 0 && completed === 0 ? 0 : Math.max(0, (completed - this.lastCompleted) / seconds),
-        p99Us: interval.percentile(99),
+        p99Us: this.interval.percentile(99),
       });
       this.lastCompleted = completed;
       this.lastAt = now;
@@ -249,13 +249,38 @@ class ProgressRelay {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Takes the workers' reports since the last tick into the series; returns the cumulative counters. */
+  private tick() {
+    const interval = this.interval;
+    interval.reset();
+    // Cumulative counters: the latest report of each worker; intervals: all reports since last time.
+    for (const p of this.collect?.(interval) ?? []) this.latest.set(p.worker, p);
+    let sent = 0;
+    let completed = 0;
+    let errors = 0;
+    for (const p of this.latest.values()) {
+      sent += p.sent;
+      completed += p.completed;
+      errors += p.errors;
+    }
+    const now = hrNow();
+    this.series?.add(now, { sent, completed, errors }, interval);
+    return { now, sent, completed, errors };
+  }
+
+  /** Stops reporting; returns the series, its last partial second included. */
+  stop(): ResultSeries {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (!this.series) return { interval_s: 1, coalesced: false, points: [] };
+    this.tick();
+    const series = this.series.finish(hrNow());
+    this.series = undefined;
+    return series;
   }
 }
 
-function merge(outcomes: WorkerOutcome[], workers: number): EngineOutcome {
+function merge(outcomes: WorkerOutcome[], workers: number): Omit<EngineOutcome, 'series'> {
   const uncorrected = new Histogram();
   const corrected = outcomes[0].corrected ? new Histogram() : null;
   let tally: TallyData | null = null;

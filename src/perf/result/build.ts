@@ -4,11 +4,14 @@ import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { VERSION } from '../../core/version.js';
 import type { Histogram } from '../histogram/histogram.js';
 import type { EngineOutcome } from '../engine/native.js';
+import type { ResultSeries } from '../engine/series.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import { SMP_VERSION, type LatencyStats, type PerfResult } from './model.js';
 
 /** What every load generator hands back, whatever it measured with. */
-export interface MeasuredRun extends Omit<EngineOutcome, 'uncorrected'> {
+export interface MeasuredRun extends Omit<EngineOutcome, 'uncorrected' | 'series'> {
+  /** Per-second numbers, when the generator reports them as it runs (native). */
+  series?: ResultSeries;
   generator: { name: string; version: string };
   /** Full histograms when the generator has them (native; wrk2 and fortio are rebuilt from their output). */
   uncorrected: Histogram | null;
@@ -126,6 +129,7 @@ export function buildResult(spec: RunSpec, run: MeasuredRun, meta: ResultMeta): 
     bytes: { read: t.bytesRead, written: t.bytesWritten },
     environment: environment(),
     interrupted: run.aborted,
+    ...(run.series ? { series: run.series } : {}),
   };
 }
 

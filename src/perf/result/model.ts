@@ -2,6 +2,7 @@
 // start_time, end_time, latencies_ms{min, average, p50, p90, p99, max}, actual_qps, details_uri, test_id,
 // mesh_config_id, env_id), so SMP field names are kept as they are and ours follow the same snake_case.
 import type { HistogramData } from '../histogram/histogram.js';
+import type { ResultSeries } from '../engine/series.js';
 import type { ErrorClass } from '../engine/tally.js';
 
 export const SMP_VERSION = 'v0.0.1';
@@ -113,6 +114,8 @@ export interface PerfResult {
   interrupted: boolean;
   /** Verdicts of the gates checked after the run (--assert), if any. */
   gates?: GateVerdict[];
+  /** Rate, errors and latency percentiles per second (native engine), for reports. */
+  series?: ResultSeries;
 }
 
 export interface GateVerdict {

@@ -24,6 +24,11 @@ export interface WriteOptions {
   warnings?: string[];
   /** A write by the server itself (the kubelet may shorten a deleted pod's grace period). */
   internal?: boolean;
+  /**
+   * Admission (src/sandbox/admission): sees the object after defaulting and before validation, with
+   * the stored object on update (undefined on create); may change it in place or throw.
+   */
+  admit?(obj: K8sObject, old: K8sObject | undefined): void;
 }
 
 export interface DeleteOptions {
@@ -241,6 +246,7 @@ export class ObjectService {
     if (rt.status && rt.kind !== 'Node') delete obj.status;
     if (rt.crd && rt.schema) applyDefaults(obj, rt.schema);
     rt.defaults?.(obj, { now, operation: 'create' });
+    opts.admit?.(obj, undefined);
     this.validate(rt, obj, undefined);
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(now);
@@ -352,6 +358,7 @@ export class ObjectService {
     if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
     if (rt.crd && rt.schema && part !== 'status') applyDefaults(obj, rt.schema);
     rt.defaults?.(obj, { now, operation: 'update' });
+    opts.admit?.(obj, old);
     this.validate(rt, obj, old);
     if (meta.generation !== undefined && part !== 'status' && !deepEqual(specPart(obj), specPart(old)))
       meta.generation = meta.generation + 1;

@@ -4,10 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 
 export interface UserInfo {
   name: string;
   groups: string[];
+  /** Service accounts: the ServiceAccount's uid, and the token's credential id and pod. */
+  uid?: string;
+  extra?: Record<string, string[]>;
 }
 
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -23,11 +27,20 @@ export class Authenticator {
   private tokens = new Map<string, UserInfo>();
   /** A TLS connection's client certificate never changes: read it once per connection. */
   private byConnection = new WeakMap<TLSSocket, AuthResult>();
+  /** Bound service-account tokens (JWTs); tokens of the table for a deleted service account stop working. */
+  serviceAccounts?: ServiceAccountTokens;
 
   /** Adds a token for a user; returns it. */
   addToken(user: string, groups: string[] = [], token = randomBytes(24).toString('base64url')): string {
     this.tokens.set(token, { name: user, groups: withAuthenticated(groups) });
     return token;
+  }
+
+  /** Forgets every token of the table for this user (a deleted service account); true when one went. */
+  revokeUser(user: string): boolean {
+    let removed = false;
+    for (const [token, u] of this.tokens) if (u.name === user) removed = this.tokens.delete(token) || removed;
+    return removed;
   }
 
   /** The tokens and their users, for persistence. */
@@ -39,8 +52,13 @@ export class Authenticator {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const user = m ? this.tokens.get(m[1]) : undefined;
-      return user ? { user } : { unauthorized: true };
+      if (!m) return { unauthorized: true };
+      const listed = this.tokens.get(m[1]);
+      const sa = this.serviceAccounts;
+      if (listed)
+        return !sa || sa.serviceAccountExists(listed.name) ? { user: listed } : { unauthorized: true };
+      const bound = sa?.authenticate(m[1]);
+      return bound ? { user: bound } : { unauthorized: true };
     }
     if (secure) {
       const socket = req.socket as TLSSocket;

@@ -3,6 +3,10 @@
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { ObjectService } from '../api/objects.js';
 import { Authenticator } from '../auth/authn.js';
+import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
+import { AdmittedWrites } from '../admission/admitted-writes.js';
+import { registerWebhookKinds } from '../admission/config.js';
+import { WebhookDispatcher } from '../admission/dispatch.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from '../auth/bootstrap.js';
 import { Authorizer } from '../auth/rbac.js';
 import { startSimulation, type Simulation } from './simulation.js';
@@ -175,6 +179,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiPort ? { host, port: apiPort } : undefined,
   );
   const unfollow = data?.follow(state.store);
+  // Tokens of the table minted for a service account go with it.
+  const unrevoke = state.authn.serviceAccounts!.onServiceAccountDeleted((user) => {
+    if (state.authn.revokeUser(user) && data) void data.saveTokens(state.authn.entries()).catch(onError);
+  });
   const runtime = new Runtime(state.store, onError);
   const handler = apiHandler(options, state, runtime, simulation, version, onError);
   const tls = { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert };
@@ -202,6 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await simulation?.stop();
       controllers.stop();
       unfollow?.();
+      unrevoke();
       await listeners.close();
       if (data) await data.save(state.store);
     },
@@ -230,6 +239,8 @@ interface State {
   objects: ObjectService;
   authn: Authenticator;
   authz: Authorizer;
+  /** Writes through admission webhooks. */
+  writes: AdmittedWrites;
   /** Objects came from the data dir (so the cluster is not bootstrapped again). */
   restored: boolean;
 }
@@ -242,7 +253,10 @@ async function openState(options: SandboxOptions, data: DataDir | undefined): Pr
   const objects = new ObjectService(store, registry);
   const authn = new Authenticator();
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
-  return { store, registry, objects, authn, authz: new Authorizer(store), restored };
+  authn.serviceAccounts = await ServiceAccountTokens.open(store, options.dataDir, () => objects.now());
+  registerWebhookKinds(registry);
+  const writes = new AdmittedWrites(objects, new WebhookDispatcher(store, registry));
+  return { store, registry, objects, authn, authz: new Authorizer(store), writes, restored };
 }
 
 /** The control-plane controllers that run even without the simulated cluster. */
@@ -354,6 +368,7 @@ function apiHandler(
     logs: simulation?.logs,
     objects,
     registry,
+    writes: state.writes,
     authn,
     authz,
     discovery: new Discovery(registry, () => runtime.address),

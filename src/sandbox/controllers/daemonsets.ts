@@ -5,6 +5,7 @@
 // currentNumberScheduled, updatedNumberScheduled, numberReady, numberAvailable, numberUnavailable,
 // numberMisscheduled, observedGeneration (what `kubectl rollout status ds/x` waits on).
 import type { ObjectService } from '../api/objects.js';
+import { ControllerCreates, type CreateOutcome } from '../admission/controller-creates.js';
 import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
 import type { Nodes } from '../cluster/nodes.js';
@@ -55,6 +56,9 @@ function nodeOf(pod: K8sObject): string | undefined {
 }
 
 export class DaemonSetController extends Controller {
+  /** Pod creations through admission webhooks still under way. */
+  private readonly creates: ControllerCreates;
+
   constructor(
     private readonly objects: ObjectService,
     private readonly owners: OwnerIndex,
@@ -64,6 +68,7 @@ export class DaemonSetController extends Controller {
     onError: (err: unknown) => void,
   ) {
     super(onError);
+    this.creates = new ControllerCreates(objects, 'daemon-set-controller');
     this.subscribe(objects.store.onEvent((e) => this.onEvent(e)));
     nodes.onChange(() => this.all());
     this.all();
@@ -150,18 +155,30 @@ export class DaemonSetController extends Controller {
         deleteOwnedPod(this.objects, this.events, ds, p, 'daemonset-controller');
       }
     }
-    eligible.forEach((node, i) => {
-      if (current[i]) return;
-      try {
-        const created = this.objects.create(this.podType, namespace, stamp(node), { fieldManager: MANAGER });
+    const record = (o: CreateOutcome) => {
+      if (o.error && !isStatusError(o.error)) throw o.error;
+      if (o.created)
         this.events.record(
           ds,
-          { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}` },
+          { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${o.created.metadata.name}` },
           { component: 'daemonset-controller' },
         );
-      } catch (err) {
-        if (!isStatusError(err)) throw err;
-      }
+    };
+    eligible.forEach((node, i) => {
+      const podKey = `${key}/${node}`;
+      if (current[i] || this.creates.pending(podKey) > 0) return;
+      const outcome = this.creates.create(
+        podKey,
+        this.podType,
+        namespace,
+        stamp(node),
+        { fieldManager: MANAGER },
+        (later) => {
+          record(later);
+          this.queue.add(key);
+        },
+      );
+      if (outcome) record(outcome);
     });
 
     const live = current.filter((p): p is K8sObject => p !== undefined && !p.metadata.deletionTimestamp);

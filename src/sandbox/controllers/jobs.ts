@@ -4,6 +4,7 @@
 // and ttlSecondsAfterFinished (scaled), and reports active/ready/succeeded/failed, startTime,
 // completionTime and the SuccessCriteriaMet/Complete or FailureTarget/Failed conditions.
 import type { ObjectService } from '../api/objects.js';
+import { ControllerCreates, type CreateOutcome } from '../admission/controller-creates.js';
 import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
 import type { Timing } from '../base/behaviour.js';
@@ -39,6 +40,8 @@ const finished = (job: K8sObject) =>
 
 export class JobController extends Controller {
   private lastFailure = new Map<string, number>();
+  /** Pod creations through admission webhooks still under way. */
+  private readonly creates: ControllerCreates;
 
   constructor(
     private readonly objects: ObjectService,
@@ -48,6 +51,7 @@ export class JobController extends Controller {
     onError: (err: unknown) => void,
   ) {
     super(onError);
+    this.creates = new ControllerCreates(objects, 'job-controller');
     // The apiserver gives a Job (without manualSelector) a selector on its own uid, and its template
     // the matching labels.
     objects.addHooks({
@@ -222,7 +226,7 @@ export class JobController extends Controller {
             Date.now()
           : 0;
       if (wait > 0) this.queue.addAfter(keyOf(job), wait + 5);
-      else for (let i = live.length; i < want; i++) this.createPod(job);
+      else for (let i = live.length + this.creates.pending(keyOf(job)); i < want; i++) this.createPod(job);
     }
     const fresh = this.owners.owned(PODS, job.metadata.uid!).filter(isActive);
     if (typeof deadline === 'number')
@@ -278,23 +282,33 @@ export class JobController extends Controller {
       generateName: `${job.metadata.name}-`,
     });
     pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING];
-    try {
-      const created = this.objects.create(this.podType, job.metadata.namespace ?? '', pod, {
-        fieldManager: 'kube-controller-manager',
-      });
+    const key = keyOf(job);
+    const record = (o: CreateOutcome) => {
+      if (o.created)
+        return this.events.record(
+          job,
+          { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${o.created.metadata.name}` },
+          { component: MANAGER },
+        );
+      if (!isStatusError(o.error)) throw o.error ?? new Error('a pod create ended without an outcome');
       this.events.record(
         job,
-        { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}` },
+        { type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${o.error.message}` },
         { component: MANAGER },
       );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
-      this.events.record(
-        job,
-        { type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${err.message}` },
-        { component: MANAGER },
-      );
-    }
+    };
+    const now = this.creates.create(
+      key,
+      this.podType,
+      job.metadata.namespace ?? '',
+      pod,
+      { fieldManager: 'kube-controller-manager' },
+      (later) => {
+        record(later);
+        this.queue.add(key);
+      },
+    );
+    if (now) record(now);
   }
 
   /** Drops the tracking finalizer (the pod has been counted, or its job is gone). */

@@ -2,6 +2,7 @@
 // newer pods go first when scaling down) and reports replicas, fullyLabeledReplicas, readyReplicas,
 // availableReplicas (ready for minReadySeconds), observedGeneration and ReplicaFailure.
 import type { ObjectService } from '../api/objects.js';
+import { ControllerCreates, type CreateOutcome } from '../admission/controller-creates.js';
 import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
 import type { Timing } from '../base/behaviour.js';
@@ -45,6 +46,9 @@ function compareRank(a: number[], b: number[]): number {
 }
 
 export class ReplicaSetController extends Controller {
+  /** Pod creations through admission webhooks still under way. */
+  private readonly creates: ControllerCreates;
+
   constructor(
     private readonly objects: ObjectService,
     private readonly owners: OwnerIndex,
@@ -53,6 +57,7 @@ export class ReplicaSetController extends Controller {
     onError: (err: unknown) => void,
   ) {
     super(onError);
+    this.creates = new ControllerCreates(objects, 'replicaset-controller');
     this.subscribe(objects.store.onEvent((e) => this.onEvent(e)));
     for (const e of objects.store.list(RS)) this.queue.add(keyOf(e.object));
   }
@@ -80,13 +85,14 @@ export class ReplicaSetController extends Controller {
     if (!rs || rs.metadata.deletionTimestamp) return;
     const pods = this.owners.owned(PODS, rs.metadata.uid!).filter(isActive);
     const want = num(getPath(rs, 'spec.replicas'), 1);
-    let failure: string | undefined;
-    if (pods.length < want) {
-      const created = this.create(rs, Math.min(want - pods.length, BURST));
+    const inflight = this.creates.pending(key);
+    let failure = this.creates.failure(key);
+    if (pods.length + inflight < want) {
+      const created = this.create(rs, key, Math.min(want - pods.length - inflight, BURST));
       pods.push(...created.pods);
-      failure = created.failure;
-      if (pods.length < want && !failure) this.queue.add(key);
-    } else if (pods.length > want) {
+      failure = created.failure ?? failure;
+      if (pods.length + this.creates.pending(key) < want && !failure) this.queue.add(key);
+    } else if (inflight === 0 && pods.length > want) {
       const victims = [...pods]
         .sort((a, b) => compareRank(deletionRank(a), deletionRank(b)))
         .slice(0, Math.min(pods.length - want, BURST));
@@ -97,33 +103,53 @@ export class ReplicaSetController extends Controller {
     this.updateStatus(rs, pods, failure);
   }
 
-  private create(rs: K8sObject, n: number): { pods: K8sObject[]; failure?: string } {
+  private create(rs: K8sObject, key: string, n: number): { pods: K8sObject[]; failure?: string } {
     const out: K8sObject[] = [];
     const template = getPath(rs, 'spec.template');
     for (let i = 0; i < n; i++) {
       const pod = podFromTemplate(template, ownerReference(rs), { generateName: `${rs.metadata.name}-` });
-      try {
-        const created = this.objects.create(this.podType, rs.metadata.namespace ?? '', pod, {
-          fieldManager: 'kube-controller-manager',
-        });
-        out.push(created);
-        this.events.record(
-          rs,
-          { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}` },
-          { component: 'replicaset-controller' },
-        );
-      } catch (err) {
-        if (!isStatusError(err)) throw err;
-        const message = `Error creating: ${err.message}`;
-        this.events.record(
-          rs,
-          { type: 'Warning', reason: 'FailedCreate', message },
-          { component: 'replicaset-controller' },
-        );
-        return { pods: out, failure: message };
-      }
+      const outcome = this.creates.create(
+        key,
+        this.podType,
+        rs.metadata.namespace ?? '',
+        pod,
+        { fieldManager: 'kube-controller-manager' },
+        (later) => {
+          this.recordCreate(rs, later);
+          this.queue.add(key);
+        },
+      );
+      if (!outcome) continue; // admitted asynchronously: the callback records it
+      const failure = this.recordCreate(rs, outcome);
+      if (failure) return { pods: out, failure };
+      out.push(outcome.created!);
     }
     return { pods: out };
+  }
+
+  /** Events for one pod creation; the failure message when it failed. */
+  private recordCreate(rs: K8sObject, outcome: CreateOutcome): string | undefined {
+    if (outcome.created) {
+      this.events.record(
+        rs,
+        {
+          type: 'Normal',
+          reason: 'SuccessfulCreate',
+          message: `Created pod: ${outcome.created.metadata.name}`,
+        },
+        { component: 'replicaset-controller' },
+      );
+      return undefined;
+    }
+    if (!isStatusError(outcome.error))
+      throw outcome.error ?? new Error('a pod create ended without an outcome');
+    const message = `Error creating: ${outcome.error.message}`;
+    this.events.record(
+      rs,
+      { type: 'Warning', reason: 'FailedCreate', message },
+      { component: 'replicaset-controller' },
+    );
+    return message;
   }
 
   private updateStatus(rs: K8sObject, pods: K8sObject[], failure: string | undefined): void {

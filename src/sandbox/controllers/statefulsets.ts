@@ -6,6 +6,7 @@
 // currentReplicas, updatedReplicas, availableReplicas, currentRevision, updateRevision,
 // observedGeneration (what `kubectl rollout status sts/x` waits on).
 import type { ObjectService } from '../api/objects.js';
+import { ControllerCreates, type CreateOutcome } from '../admission/controller-creates.js';
 import { isStatusError } from '../base/status.js';
 import type { EventRecorder } from '../cluster/events.js';
 import type { Timing } from '../base/behaviour.js';
@@ -40,6 +41,9 @@ const ordinalOf = (sts: string, pod: K8sObject) => {
 };
 
 export class StatefulSetController extends Controller {
+  /** Pod creations through admission webhooks still under way. */
+  private readonly creates: ControllerCreates;
+
   constructor(
     private readonly objects: ObjectService,
     private readonly owners: OwnerIndex,
@@ -48,6 +52,7 @@ export class StatefulSetController extends Controller {
     onError: (err: unknown) => void,
   ) {
     super(onError);
+    this.creates = new ControllerCreates(objects, 'statefulset-controller');
     this.subscribe(objects.store.onEvent((e) => this.onEvent(e)));
     for (const e of objects.store.list(STS)) this.queue.add(keyOf(e.object));
   }
@@ -146,6 +151,8 @@ export class StatefulSetController extends Controller {
   private createPod(sts: K8sObject, i: number, revision: string): void {
     const name = `${sts.metadata.name}-${i}`;
     const namespace = sts.metadata.namespace ?? '';
+    const podKey = `${namespace}/${name}`;
+    if (this.creates.pending(podKey) > 0) return; // being admitted
     const claims =
       (getPath(sts, 'spec.volumeClaimTemplates') as unknown[] | undefined)?.filter(isObject) ?? [];
     const volumes: Json[] = [];
@@ -176,20 +183,31 @@ export class StatefulSetController extends Controller {
       const own = Array.isArray(spec.volumes) ? spec.volumes.filter(isObject) : [];
       spec.volumes = [...own.filter((v) => !volumes.some((x) => x.name === v.name)), ...volumes];
     }
-    try {
-      this.objects.create(this.type('', 'pods'), namespace, pod, { fieldManager: MANAGER });
-      this.events.record(
-        sts,
-        {
-          type: 'Normal',
-          reason: 'SuccessfulCreate',
-          message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
-        },
-        { component: 'statefulset-controller' },
-      );
-    } catch (err) {
-      if (!isStatusError(err)) throw err;
-    }
+    const record = (o: CreateOutcome) => {
+      if (o.error && !isStatusError(o.error)) throw o.error;
+      if (o.created)
+        this.events.record(
+          sts,
+          {
+            type: 'Normal',
+            reason: 'SuccessfulCreate',
+            message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
+          },
+          { component: 'statefulset-controller' },
+        );
+    };
+    const now = this.creates.create(
+      podKey,
+      this.type('', 'pods'),
+      namespace,
+      pod,
+      { fieldManager: MANAGER },
+      (later) => {
+        record(later);
+        this.queue.add(keyOf(sts));
+      },
+    );
+    if (now) record(now);
   }
 
   private ensureClaim(sts: K8sObject, template: Json, name: string): void {

@@ -12,6 +12,7 @@ import type {
 } from '../api/objects.js';
 import { scaleOf, withScale } from '../api/objects.js';
 import { Errors, StatusError, isStatusError } from '../base/status.js';
+import type { AdmittedWrites } from '../admission/admitted-writes.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
@@ -68,6 +69,8 @@ export interface HandlerDeps {
   stats?: RequestStats;
   /** pods/log */
   logs?: PodLogs;
+  /** Creates, updates, patches and deletes through admission webhooks. */
+  writes: AdmittedWrites;
 }
 
 export interface RequestRecord {
@@ -381,7 +384,7 @@ export class ApiHandler {
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
         if (route?.create) return route.create(call, body, opts);
         if (sub) return notSupported(call);
-        const created = objects.create(rt, namespace, body, opts);
+        const created = await this.d.writes.create(rt, namespace, body, opts, user);
         return send(
           res,
           201,
@@ -394,7 +397,15 @@ export class ApiHandler {
         const opts = writeOptions(q, req, user);
         const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
         if (route?.update) return route.update(call, body, opts);
-        const updated = objects.update(rt, namespace, info.name, body, opts, sub || undefined);
+        const updated = await this.d.writes.update(
+          rt,
+          namespace,
+          info.name,
+          body,
+          opts,
+          user,
+          sub || undefined,
+        );
         return send(
           res,
           200,
@@ -408,7 +419,7 @@ export class ApiHandler {
       case 'delete': {
         if (sub) return notSupported(call);
         const options = await deleteOptions(req, q);
-        const result = objects.delete(rt, namespace, info.name, options);
+        const result = await this.d.writes.delete(rt, namespace, info.name, options, user);
         if (result.pending || rt.returnDeletedObject) return send(res, 200, JSON.stringify(result.object));
         const details: Record<string, unknown> = {
           name: info.name,
@@ -500,13 +511,14 @@ export class ApiHandler {
       throw Errors.badRequest('force is not allowed when content type is not application/apply-patch+yaml');
     const body = decodeBody(await readBody(req), media);
     if (route?.patch) return route.patch(call, body, opts, type);
-    const { object, created } = this.d.objects.patch(
+    const { object, created } = await this.d.writes.patch(
       rt,
       namespace,
       info.name,
       type,
       body,
       opts,
+      user,
       info.subresource || undefined,
     );
     return send(

@@ -301,6 +301,21 @@ const KINDS: Record<string, Msg> = {
   'authorization.k8s.io/v1/SubjectAccessReview': { 1: ['metadata', OBJECT_META], 2: ['spec', SAR_SPEC] },
   'authorization.k8s.io/v1/LocalSubjectAccessReview': { 1: ['metadata', OBJECT_META], 2: ['spec', SAR_SPEC] },
   'authentication.k8s.io/v1/SelfSubjectReview': { 1: ['metadata', OBJECT_META] },
+  // kubectl create token sends its TokenRequest in protobuf.
+  'authentication.k8s.io/v1/TokenRequest': {
+    1: ['metadata', OBJECT_META],
+    2: [
+      'spec',
+      {
+        1: ['audiences', 'string', true],
+        3: [
+          'boundObjectRef',
+          { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] },
+        ],
+        4: ['expirationSeconds', 'int', false, true],
+      },
+    ],
+  },
   'authentication.k8s.io/v1/TokenReview': {
     1: ['metadata', OBJECT_META],
     2: ['spec', { 1: ['token', 'string'], 2: ['audiences', 'string', true] }],

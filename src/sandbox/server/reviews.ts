@@ -101,7 +101,7 @@ export function review(
       return { ...base, status: { resourceRules, nonResourceRules, incomplete: false } };
     }
     case 'SelfSubjectReview':
-      return { ...base, status: { userInfo: { username: user.name, groups: user.groups } } };
+      return { ...base, status: { userInfo: userInfoOf(user) } };
     case 'TokenReview': {
       const token = text(spec.token);
       const fake = {
@@ -114,7 +114,7 @@ export function review(
           ...base,
           status: {
             authenticated: true,
-            user: { username: result.user.name, groups: result.user.groups },
+            user: userInfoOf(result.user),
             audiences: [],
           },
         };
@@ -128,4 +128,14 @@ export function review(
 function decision(authz: Authorizer, a: Attributes): Record<string, unknown> {
   const d = authz.authorize(a);
   return d.allowed ? { allowed: true, reason: 'RBAC: allowed' } : { allowed: false };
+}
+
+/** authentication.k8s.io UserInfo: uid and extra only when the user has them (service accounts). */
+function userInfoOf(user: UserInfo): Record<string, unknown> {
+  return {
+    username: user.name,
+    ...(user.uid ? { uid: user.uid } : {}),
+    groups: user.groups,
+    ...(user.extra ? { extra: user.extra } : {}),
+  };
 }

@@ -1,9 +1,10 @@
 // The create-only subresources clients use: pods/binding (a scheduler binding a pod to a node),
 // pods/eviction (kubectl drain: a graceful delete) and serviceaccounts/token (kubectl create token: a
-// bearer token for the service account).
+// bound, signed token for the service account, see auth/service-account-tokens.ts).
 import type { ObjectService } from '../api/objects.js';
 import { Errors } from '../base/status.js';
 import type { Authenticator } from '../auth/authn.js';
+import { API_AUDIENCES, type BoundObject } from '../auth/service-account-tokens.js';
 import { setCondition } from '../base/pod-status.js';
 import { getPath, text, timestamp } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
@@ -75,35 +76,53 @@ export function requestToken(
   body: unknown,
   dryRun: boolean,
 ): K8sObject {
-  objects.get(serviceAccounts, namespace, name); // 404 when there is no such service account
+  const sa = objects.get(serviceAccounts, namespace, name); // 404 when there is no such service account
   const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
   const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
-  if (seconds < 600)
-    throw Errors.invalid({ group: 'authentication.k8s.io', kind: 'TokenRequest' }, name, [
-      {
-        type: 'FieldValueInvalid',
-        field: 'spec.expirationSeconds',
-        value: seconds,
-        detail: 'may not specify a duration less than 10 minutes',
-      },
+  const invalid = (field: string, value: unknown, detail: string) =>
+    Errors.invalid({ group: 'authentication.k8s.io', kind: 'TokenRequest' }, name, [
+      { type: 'FieldValueInvalid', field, value, detail },
     ]);
-  const token = dryRun
-    ? ''
-    : authn.addToken(`system:serviceaccount:${namespace}:${name}`, [
-        'system:serviceaccounts',
-        `system:serviceaccounts:${namespace}`,
-      ]);
+  if (seconds < 600)
+    throw invalid('spec.expirationSeconds', seconds, 'may not specify a duration less than 10 minutes');
+  if (seconds > 2 ** 32)
+    throw invalid('spec.expirationSeconds', seconds, 'may not specify a duration larger than 2^32 seconds');
+  const audiences =
+    Array.isArray(spec.audiences) && spec.audiences.length > 0
+      ? spec.audiences.map(String)
+      : [...API_AUDIENCES];
+  const bound = boundObject(objects, namespace, spec.boundObjectRef);
+  const now = objects.now();
+  const issued =
+    dryRun || !authn.serviceAccounts
+      ? { token: '', expires: new Date(now.getTime() + seconds * 1000) }
+      : authn.serviceAccounts.issue(sa, { audiences, expirationSeconds: seconds, bound, now });
   return {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace, creationTimestamp: null as unknown as string },
     spec: {
-      audiences: Array.isArray(spec.audiences)
-        ? spec.audiences
-        : ['https://kubernetes.default.svc.cluster.local'],
+      audiences,
       expirationSeconds: seconds,
       boundObjectRef: spec.boundObjectRef ?? null,
     },
-    status: { token, expirationTimestamp: timestamp(new Date(objects.now().getTime() + seconds * 1000)) },
+    status: { token: issued.token, expirationTimestamp: timestamp(issued.expires) },
   };
+}
+
+/** The Pod or Secret a token is bound to: it must exist (with the uid given, if one is). */
+function boundObject(objects: ObjectService, namespace: string, ref: unknown): BoundObject | undefined {
+  if (!isObject(ref)) return undefined;
+  const kind = ref.kind;
+  if (kind !== 'Pod' && kind !== 'Secret')
+    throw Errors.badRequest(`cannot bind token to object of type ${text(kind)}`);
+  const rt = objects.registry.get('', 'v1', kind === 'Pod' ? 'pods' : 'secrets')!;
+  const obj = objects.get(rt, namespace, text(ref.name));
+  if (ref.uid && ref.uid !== obj.metadata.uid)
+    throw Errors.conflict(
+      { group: '', resource: rt.plural },
+      text(ref.name),
+      `the UID in the bound object reference (${text(ref.uid)}) does not match the UID in record. The object might have been deleted and then recreated`,
+    );
+  return { kind, name: obj.metadata.name ?? '', uid: obj.metadata.uid ?? '' };
 }

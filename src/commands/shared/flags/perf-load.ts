@@ -143,12 +143,14 @@ async function readUserFile(path: string, flag: string): Promise<string> {
 export function addGateFlag<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   cmd: Command<A, O, G>,
 ) {
-  return cmd.addOption(
-    new Option(
-      '--assert <gate>',
-      'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
-    ).argParser(collect),
-  );
+  return cmd
+    .addOption(
+      new Option(
+        '--assert <gate>',
+        'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
+      ).argParser(collect),
+    )
+    .addOption(new Option('--junit <file>', 'also write the gate verdicts as JUnit XML to this file'));
 }
 
 export function addResultFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(
@@ -165,6 +167,7 @@ export function addResultFlags<A extends unknown[], O extends OptionValues, G ex
 /** The flags of run-like commands (load, gate and result flags) as commander gives them. */
 export interface RunCommandFlags extends LoadFlags {
   assert?: string[];
+  junit?: string;
   name?: string;
   label?: string[];
   save?: boolean;
@@ -177,6 +180,8 @@ export interface RunCommandOptions {
   /** --assert, as given (a profile stores them so) and parsed. */
   assertions: string[];
   gates: Gate[];
+  /** --junit: where to write the gate verdicts as JUnit XML. */
+  junit?: string;
   name?: string;
   labels: Record<string, string>;
   save: boolean;
@@ -193,6 +198,7 @@ export async function parseRunCommandFlags(
     settings,
     assertions,
     gates: assertions.map(parseGate),
+    junit: flags.junit,
     name: flags.name,
     labels,
     save: flags.save !== false,
