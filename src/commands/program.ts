@@ -11,6 +11,7 @@ import { contextCommand } from './context/index.js';
 import { demoCommand } from './demo/index.js';
 import { designCommand } from './design/index.js';
 import { loginCommand } from './login/index.js';
+import { meshCommand } from './mesh/index.js';
 import { logoutCommand } from './logout/index.js';
 import { perfCommand } from './perf/index.js';
 import { providerCommand } from './provider/index.js';
@@ -40,6 +41,7 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['demo', demoCommand],
   ['context', contextCommand],
   ['design', designCommand],
+  ['mesh', meshCommand],
   ['perf', perfCommand],
   ['check', checkCommand],
   ['analyze', analyzeCommand],

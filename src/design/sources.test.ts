@@ -46,7 +46,8 @@ after(() => {
 });
 
 function options(extra: Partial<ReadSourcesOptions> = {}): ReadSourcesOptions {
-  return { timeoutMs: 2000, stdin: async function* () {}, ...extra };
+  // Generous: a loaded machine is slow to move 16 MiB; the timeout case sets its own 300 ms.
+  return { timeoutMs: 30_000, stdin: async function* () {}, ...extra };
 }
 
 async function failure(promise: Promise<unknown>): Promise<MeshdeckError> {

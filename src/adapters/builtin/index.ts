@@ -1,22 +1,36 @@
-// The built-in mesh adapters: they run in this process. Each registers itself here (the mesh lifecycle
-// adds them); the registry (../registry.ts) lists them beside the external adapters of the context.
+// The built-in mesh adapters: each mesh's lifecycle definition, and the MeshAdapter every one of them is
+// seen through by the adapter registry (src/adapters/registry.ts imports builtinAdapters()).
 import type { MeshAdapter } from '../types.js';
+import type { MeshLifecycle } from '../lifecycle/types.js';
+import { BuiltinMeshAdapter } from './adapter.js';
+import { cilium } from './cilium/index.js';
+import { consul } from './consul/index.js';
+import { istio } from './istio/index.js';
+import { kuma } from './kuma/index.js';
+import { linkerd } from './linkerd/index.js';
+
+export const BUILTIN_MESHES: readonly MeshLifecycle[] = [istio, linkerd, kuma, consul, cilium];
+
+export function builtinMesh(name: string): MeshLifecycle | undefined {
+  return BUILTIN_MESHES.find((m) => m.name === name);
+}
+
+/** One MeshAdapter per built-in mesh. */
+export function builtinAdapters(): MeshAdapter[] {
+  return BUILTIN_MESHES.map((m) => new BuiltinMeshAdapter(m, BUILTIN_MESHES));
+}
 
 export interface BuiltinAdapterEntry {
   /** The name commands use, e.g. "istio". */
   name: string;
   /** Builds the adapter when a command needs it (so an unused adapter costs nothing). */
-  create(): MeshAdapter | Promise<MeshAdapter>;
+  create(): MeshAdapter;
 }
 
-const entries: BuiltinAdapterEntry[] = [];
-
-export function registerBuiltinAdapter(entry: BuiltinAdapterEntry): void {
-  if (entries.some((e) => e.name === entry.name))
-    throw new Error(`built-in adapter "${entry.name}" registered twice`);
-  entries.push(entry);
-}
-
+/** The built-in adapters as the registry lists them, beside the external adapters of the context. */
 export function builtinAdapterEntries(): readonly BuiltinAdapterEntry[] {
-  return entries;
+  return BUILTIN_MESHES.map((m) => ({
+    name: m.name,
+    create: () => new BuiltinMeshAdapter(m, BUILTIN_MESHES),
+  }));
 }

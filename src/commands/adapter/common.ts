@@ -1,6 +1,6 @@
 // What the adapter commands share: the registry of the invocation's context, the command's deadline
 // (--timeout, or Ctrl-C), and how adapters and their events look on the terminal.
-import type { AdapterRegistry } from '../../adapters/registry.js';
+import type { AdapterRegistry } from '../../adapters/registry/registry.js';
 import type { AdapterEvent, MeshAdapter } from '../../adapters/types.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Invocation } from '../shared/invocation.js';

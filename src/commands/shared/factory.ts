@@ -2,7 +2,7 @@
 // the cluster of the context, the provider session and its sync engine, the perf stores and the design
 // library. Every command reaches them through inv.factory, so each is opened one way, in one place.
 // Cold start: this module is part of the runtime, so it imports only types; each piece is import()ed.
-import type { AdapterRegistry, RegistryOptions } from '../../adapters/registry.js';
+import type { AdapterRegistry, RegistryOptions } from '../../adapters/registry/registry.js';
 import type { ProviderRef } from '../../core/config/model.js';
 import type { Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
@@ -119,7 +119,7 @@ export class Factory {
 
   /** The mesh adapters of the context: the built-in ones and the external ones recorded in it. */
   async adapters(options: RegistryOptions = {}): Promise<AdapterRegistry> {
-    const { AdapterRegistry } = await import('../../adapters/registry.js');
+    const { AdapterRegistry } = await import('../../adapters/registry/registry.js');
     return new AdapterRegistry((await this.inv.context()).spec, options);
   }
 

@@ -1,11 +1,11 @@
 // Every adapter a context can use: the built-in ones (in this process) and the external ones recorded in
 // the context (Meshery adapters over gRPC). Commands ask for an adapter by name and get a MeshAdapter
 // either way; gRPC is loaded only when an external adapter is opened.
-import type { AdapterRef, ContextSpec } from '../core/config/model.js';
-import { UsageError } from '../core/errors.js';
-import { didYouMean } from '../core/suggest.js';
-import { builtinAdapterEntries } from './builtin/index.js';
-import type { AdapterKind, MeshAdapter } from './types.js';
+import type { AdapterRef, ContextSpec } from '../../core/config/model.js';
+import { UsageError } from '../../core/errors.js';
+import { didYouMean } from '../../core/suggest.js';
+import { builtinAdapterEntries } from '../builtin/index.js';
+import type { AdapterKind, MeshAdapter } from '../types.js';
 
 export interface AdapterEntry {
   name: string;
@@ -61,7 +61,7 @@ export class AdapterRegistry {
     if (builtin) return builtin.create();
     const external = this.context.adapters?.find((a) => a.name === name);
     if (external) {
-      const { ExternalAdapter } = await import('./external/adapter.js');
+      const { ExternalAdapter } = await import('../external/adapter.js');
       return new ExternalAdapter({
         name,
         address: external.address,

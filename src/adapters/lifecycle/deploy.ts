@@ -1,0 +1,238 @@
+// Installing one control plane (a version, and a revision where the mesh has them): the official installer
+// renders, meshdeck applies the CRDs, the shared objects and the control plane with its own server-side
+// apply (ordering, CRDs established, RBAC preflight, dry run, prune of what the revision no longer has),
+// waits when asked, and records what it installed.
+import { ProblemFoundError, UsageError } from '../../core/errors.js';
+import { applyDesign, failuresError, type ObjectResult } from '../../k8s/apply/apply.js';
+import { waitForApplied } from '../../k8s/apply/wait-applied.js';
+import type { LoadedDesign } from '../../design/model.js';
+import { listAll, isSimulated, serverVersion } from './cluster.js';
+import { describeConflict, findConflicts, injectorWebhooks, liveInjectors } from './conflicts.js';
+import type { LifecycleContext } from './context.js';
+import { mirrored, renderWith, resolveInstaller } from './installer.js';
+import { readRecords, writeRecord, type InstallRecord } from './record.js';
+import { DEFAULT_REVISION, splitRender, type RenderedMesh } from './render.js';
+import type { MeshLifecycle } from './types.js';
+
+export interface InstallOptions {
+  version: string;
+  revision: string;
+  set?: string[];
+  dryRun?: boolean;
+  wait?: boolean;
+  timeoutMs: number;
+  /** The install this one replaces, for rollback. */
+  previous?: InstallRecord;
+  /** Meshes whose injectors must not overlap this one's (every built-in). */
+  others?: readonly MeshLifecycle[];
+}
+
+export interface InstallReport {
+  mesh: string;
+  version: string;
+  revision: string;
+  dryRun: boolean;
+  manifestDigest: string;
+  installer: { path: string; version: string; source: string };
+  results: ObjectResult[];
+  /** Workloads waited for (with --wait). */
+  ready: string[];
+  record?: InstallRecord;
+}
+
+export function checkVersion(mesh: MeshLifecycle, version: string): void {
+  if (!mesh.versions.includes(version))
+    throw new UsageError(`${mesh.title} ${version} is not a supported version`, {
+      hint: `supported: ${mesh.versions.join(', ')} (meshdeck mesh list)`,
+    });
+}
+
+export function checkRevision(mesh: MeshLifecycle, revision: string | undefined): string {
+  if (revision === undefined || revision === DEFAULT_REVISION) return DEFAULT_REVISION;
+  if (!mesh.revisions)
+    throw new UsageError(`${mesh.title} has no revisioned control planes: --revision is for Istio`, {
+      hint: `leave --revision out for ${mesh.name}`,
+    });
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))
+    throw new UsageError(`--revision "${revision}" is not a DNS-1123 label`, {
+      hint: 'lower-case letters, digits and "-", e.g. 1-30-3 or canary',
+    });
+  return revision;
+}
+
+/** Renders a version (at a revision) with the mesh's installer. */
+export async function renderMesh(
+  ctx: LifecycleContext,
+  mesh: MeshLifecycle,
+  version: string,
+  revision: string,
+  set: readonly string[] = [],
+): Promise<{ rendered: RenderedMesh; installer: InstallReport['installer'] }> {
+  const installer = await resolveInstaller(mesh, version, {
+    explicit: ctx.installerPath,
+    env: ctx.env,
+    cacheDir: ctx.cacheDir,
+    signal: ctx.signal,
+    log: (m) => ctx.log.info(m),
+  });
+  const commands = mesh.renderCommands({
+    version,
+    revision: revision === DEFAULT_REVISION ? undefined : revision,
+    namespace: mesh.namespace,
+    set: [...set],
+    kubeVersion: await serverVersion(ctx.client),
+    mirror: (url) => mirrored(ctx.env, url),
+  });
+  ctx.log.debug(`rendering: ${commands.map((c) => `${installer.path} ${c.join(' ')}`).join('; ')}`);
+  const text = await renderWith(installer, commands, ctx.signal);
+  const source = `${mesh.installer.binary} ${commands[commands.length - 1].slice(0, 2).join(' ')}`;
+  return {
+    rendered: splitRender(mesh, text, source, version, revision),
+    installer: { path: installer.path, version: installer.version, source: installer.source },
+  };
+}
+
+/** Refuses (exit 3) when this mesh's injectors would take pods another mesh's injectors take. */
+export async function checkCoexistence(
+  ctx: LifecycleContext,
+  mesh: MeshLifecycle,
+  rendered: RenderedMesh,
+  others: readonly MeshLifecycle[],
+): Promise<void> {
+  const foreign = others.filter((m) => m.name !== mesh.name);
+  if (foreign.length === 0) return;
+  const live = await liveInjectors(ctx.client, foreign);
+  if (live.length === 0) return;
+  const namespaces = await listAll(ctx.client, 'v1', 'Namespace');
+  const own = new Set([mesh.namespace, ...foreign.map((m) => m.namespace)]);
+  const conflicts = findConflicts(
+    namespaces,
+    [...injectorWebhooks(mesh, rendered.objects), ...live],
+    own,
+  ).filter((c) => c.a.mesh === mesh.name || c.b.mesh === mesh.name);
+  if (conflicts.length > 0)
+    throw new ProblemFoundError(
+      `${mesh.title}'s sidecar injector would overlap another mesh's in ${conflicts.length} namespace${conflicts.length === 1 ? '' : 's'}`,
+      {
+        details: conflicts.map(describeConflict),
+        hint: 'take those namespaces out of the other mesh first (meshdeck mesh inject NS --mesh OTHER --disable), or remove it',
+      },
+    );
+}
+
+export async function installControlPlane(
+  ctx: LifecycleContext,
+  mesh: MeshLifecycle,
+  options: InstallOptions,
+): Promise<InstallReport> {
+  checkVersion(mesh, options.version);
+  const { rendered, installer } = await renderMesh(ctx, mesh, options.version, options.revision, options.set);
+  await checkCoexistence(ctx, mesh, rendered, options.others ?? []);
+  const dryRun = options.dryRun ?? false;
+  const results: ObjectResult[] = [];
+  const reports = [];
+  // A server dry run checks everything at once: the control plane's namespace may come with the shared part.
+  const designs: Array<[LoadedDesign, boolean]> = dryRun
+    ? [
+        [
+          {
+            ...rendered.controlPlane,
+            objects: [...rendered.crds.objects, ...rendered.base.objects, ...rendered.controlPlane.objects],
+          },
+          false,
+        ],
+      ]
+    : [
+        [rendered.crds, false],
+        [rendered.base, false],
+        [rendered.controlPlane, true],
+      ];
+  for (const [design, prune] of designs) {
+    if (design.objects.length === 0) continue;
+    const report = await applyDesign(ctx.client, design, {
+      dryRun,
+      prune,
+      // In a dry run the combined design stands for three: their ownership is not in question.
+      force: dryRun,
+      signal: ctx.signal,
+      establishTimeoutMs: options.timeoutMs,
+      onWarning: (m) => ctx.log.warn(m),
+      onProgress: (done, total) => ctx.log.progress(`applying ${design.meta.name}: ${done}/${total}`),
+    });
+    results.push(...report.results);
+    reports.push(report);
+    const failure = failuresError(report.results, 'apply');
+    if (failure) throw failure;
+  }
+  const ready: string[] = [];
+  if (options.wait && !dryRun) {
+    for (const report of reports) {
+      const statuses = await waitForApplied(ctx.client, report, {
+        timeoutMs: options.timeoutMs,
+        signal: ctx.signal,
+        onProgress: (s) => {
+          const next = s.find((x) => x.state !== 'ready');
+          ctx.log.progress(
+            `waiting: ${s.filter((x) => x.state === 'ready').length}/${s.length} ready${next ? `; ${next.target.what}: ${next.message}` : ''}`,
+          );
+        },
+      });
+      ready.push(
+        ...statuses
+          .filter((s) => s.target.resource.kind !== 'CustomResourceDefinition')
+          .map((s) => s.target.what),
+      );
+    }
+  }
+  let record: InstallRecord | undefined;
+  if (!dryRun) {
+    record = {
+      mesh: mesh.name,
+      version: options.version,
+      revision: options.revision,
+      manifestDigest: rendered.digest,
+      installedAt: new Date().toISOString(),
+      installedBy: ctx.user,
+      simulated: await isSimulated(ctx.client),
+      namespace: mesh.namespace,
+      previousVersion: options.previous?.version,
+      previousRevision: options.previous?.revision,
+    };
+    await writeRecord(ctx.client, record);
+  }
+  return {
+    mesh: mesh.name,
+    version: options.version,
+    revision: options.revision,
+    dryRun,
+    manifestDigest: rendered.digest,
+    installer,
+    results,
+    ready,
+    record,
+  };
+}
+
+/** `mesh deploy`: a first install (or the same install again); another version is an upgrade. */
+export async function deployMesh(
+  ctx: LifecycleContext,
+  mesh: MeshLifecycle,
+  options: Omit<InstallOptions, 'previous'>,
+): Promise<InstallReport> {
+  checkVersion(mesh, options.version);
+  const revision = checkRevision(mesh, options.revision);
+  const existing = await readRecords(ctx.client, mesh.name);
+  const same = existing.find((r) => r.revision === revision);
+  if (same && same.version !== options.version)
+    throw new UsageError(
+      `${mesh.title} ${same.version} is installed${revision === DEFAULT_REVISION ? '' : ` as revision ${revision}`}; deploying ${options.version} over it is an upgrade`,
+      {
+        hint: `meshdeck mesh upgrade ${mesh.name} --version ${options.version}${mesh.revisions ? ' [--canary]' : ''}`,
+      },
+    );
+  if (!same && existing.length > 0 && !mesh.revisions)
+    throw new UsageError(`${mesh.title} is already installed (${existing[0].version})`, {
+      hint: `meshdeck mesh status ${mesh.name}`,
+    });
+  return installControlPlane(ctx, mesh, { ...options, revision });
+}
