@@ -71,12 +71,21 @@ async function assertAllOnDefault() {
 
 /** Answers 200 until its second burst of requests (a gap of 300 ms starts a new one), then 503. */
 async function degradingTarget(): Promise<{ url: string; server: Server; bursts: () => number }> {
+  // A burst is one gate run: it sends its requests over connections it keeps for the run and closes at its
+  // end. So the first request on a connection while no other connection is serving starts the next burst
+  // (no clock involved: a busy machine stretched or merged bursts told apart by time; the engine's
+  // reachability probe connects without a request and does not count).
   let bursts = 0;
-  let last = 0;
-  const server = createServer((_req, res) => {
-    const now = Date.now();
-    if (now - last > 300) bursts++;
-    last = now;
+  let serving = 0;
+  const counted = new WeakSet<object>();
+  const server = createServer((req, res) => {
+    const socket = req.socket;
+    if (!counted.has(socket)) {
+      counted.add(socket);
+      if (serving === 0) bursts++;
+      serving++;
+      socket.once('close', () => serving--);
+    }
     res.writeHead(bursts >= 2 ? 503 : 200).end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -134,7 +134,7 @@ export async function proxiesAt(
       return {
         name: 'proxy-version',
         ok: true,
-        message: `${pods.length} pods ready; no sidecars: this sandbox does not call admission webhooks, so injection is not simulated`,
+        message: `${pods.length} pods ready; no sidecars: the simulated control plane does not serve its injector yet, so injection is not simulated`,
       };
     return {
       name: 'proxy-version',
