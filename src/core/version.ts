@@ -5,7 +5,9 @@ declare const __MESHDECK_VERSION__: string | undefined;
 
 function fromPackageJson(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return String(pkg.version);
   } catch {
     return '0.0.0-dev';

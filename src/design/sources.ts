@@ -161,7 +161,7 @@ async function fetchUrl(url: string, options: ReadSourcesOptions): Promise<strin
     const chunks: Buffer[] = [];
     let total = 0;
     if (response.body) {
-      for await (const chunk of response.body) {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
         total += chunk.length;
         if (total > limit) {
           throw tooLarge(url, undefined, limit);

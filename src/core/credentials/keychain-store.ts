@@ -41,7 +41,7 @@ export class KeychainCredentialStore implements CredentialStore {
     const secret = await this.entry(provider).getPassword(AbortSignal.timeout(this.timeoutMs));
     if (!secret) return undefined;
     try {
-      const value = JSON.parse(secret);
+      const value: unknown = JSON.parse(secret);
       return isCredential(value) ? value : undefined;
     } catch {
       return undefined;

@@ -190,9 +190,9 @@ export class KubeTransport {
           throw apiError(res.status, res.body, this.context(req), attempt);
         cause = String(res.status);
         lastStatus = { status: res.status, body: res.body };
-        const header = res.headers['retry-after'];
+        const header: string | string[] | undefined = res.headers['retry-after'];
         retryAfterMs =
-          parseRetryAfter(Array.isArray(header) ? header[0] : header) ??
+          parseRetryAfter(typeof header === 'string' ? header : header?.[0]) ??
           secondsToMs(asStatus(res.body)?.details?.retryAfterSeconds);
       } catch (err) {
         if (!(err instanceof NetworkFailure)) throw err;

@@ -59,7 +59,7 @@ function probe(t: TargetAddress, host: string, timeoutMs: number): Promise<void>
       timeoutMs,
     );
     const socket = openSocket(t, () => done());
-    socket.once('error', (err) => done(connectError(err, where, t.tls)));
+    socket.once('error', (err: Error) => done(connectError(err, where, t.tls)));
   });
 }
 

@@ -206,7 +206,7 @@ export function jsonPath(obj: unknown, path: string): unknown[] {
     const next: unknown[] = [];
     for (const v of values) {
       if (t === '*') {
-        if (Array.isArray(v)) next.push(...v);
+        if (Array.isArray(v)) next.push(...(v as unknown[]));
         else if (isObject(v)) next.push(...Object.values(v));
       } else if (typeof t === 'number') {
         if (Array.isArray(v) && t < v.length) next.push(v[t]);

@@ -104,7 +104,7 @@ export function valueAt(obj: unknown, path: string[]): unknown {
         ? cur.find((x) => isObject(x) && Object.entries(want).every(([wk, wv]) => deepEqual(x[wk], wv)))
         : undefined;
     } else if (k.startsWith('v:')) {
-      const want = JSON.parse(k.slice(2));
+      const want: unknown = JSON.parse(k.slice(2));
       cur = Array.isArray(cur) ? cur.find((x) => deepEqual(x, want)) : undefined;
     } else return undefined;
     if (cur === undefined) return undefined;

@@ -136,7 +136,7 @@ export function applyMerge(live: unknown, applied: unknown, meta: PatchMeta | un
   if (Array.isArray(applied) && Array.isArray(live)) {
     if (meta?.listType === 'map' && meta.keys?.length) {
       const keys = meta.keys;
-      const out = [...live];
+      const out: unknown[] = [...(live as unknown[])];
       for (const item of applied) {
         if (!isObject(item)) continue;
         const id = elementKey(item, keys);
@@ -147,7 +147,7 @@ export function applyMerge(live: unknown, applied: unknown, meta: PatchMeta | un
       return out;
     }
     if (meta?.listType === 'set') {
-      const out = [...live];
+      const out: unknown[] = [...(live as unknown[])];
       for (const v of applied) if (!out.some((x) => deepEqual(x, v))) out.push(v);
       return out;
     }
@@ -169,10 +169,10 @@ function removeFields(obj: unknown, set: FieldSet): unknown {
     return out;
   }
   if (Array.isArray(obj)) {
-    let out = [...obj];
+    let out: unknown[] = [...(obj as unknown[])];
     for (const [k, sub] of Object.entries(set)) {
       if (k.startsWith('v:')) {
-        const v = JSON.parse(k.slice(2));
+        const v: unknown = JSON.parse(k.slice(2));
         out = out.filter((x) => !deepEqual(x, v));
       } else if (k.startsWith('k:')) {
         const want = JSON.parse(k.slice(2)) as Record<string, unknown>;

@@ -70,7 +70,7 @@ function ipBytes(ip: string): Buffer {
   const [head, tail = ''] = ip.split('::');
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
   const out = Buffer.alloc(16);
   groups.forEach((g: string, i: number) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
   return out;

@@ -21,7 +21,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const db: Database = {
     kind: 'postgres',
     location: redactUrl(url),
-    query: async (sql, params) => (await pool.query(prepared(sql, params))).rows,
+    // Rows are whatever the SQL selects; callers name their shape (Database.query<R>).
+    query: async <R>(sql: string, params?: unknown[]) =>
+      (await pool.query(prepared(sql, params))).rows as R[],
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken = false;
@@ -35,7 +37,8 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async (sql, params) => (await client.query(prepared(sql, params))).rows,
+          query: async <R>(sql: string, params?: unknown[]) =>
+            (await client.query(prepared(sql, params))).rows as R[],
         });
         await client.query('COMMIT');
         return result;
