@@ -945,16 +945,21 @@ function kumactl() {
     kind: 'MutatingWebhookConfiguration',
     metadata: { name: 'kuma-admission-mutating-webhook-configuration', namespace: ns, labels },
     webhooks: [
-      hook('mesh.defaulter.kuma-admission.kuma.io', '/default-kuma-io-v1alpha1-mesh', SIMULATED_FAILURE_POLICY, {
-        rules: [
-          {
-            apiGroups: ['kuma.io'],
-            apiVersions: ['v1alpha1'],
-            operations: ['CREATE', 'UPDATE'],
-            resources: ['meshes'],
-          },
-        ],
-      }),
+      hook(
+        'mesh.defaulter.kuma-admission.kuma.io',
+        '/default-kuma-io-v1alpha1-mesh',
+        SIMULATED_FAILURE_POLICY,
+        {
+          rules: [
+            {
+              apiGroups: ['kuma.io'],
+              apiVersions: ['v1alpha1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['meshes'],
+            },
+          ],
+        },
+      ),
       hook('namespace-kuma-injector.kuma.io', '/inject-sidecar', SIMULATED_FAILURE_POLICY, {
         ...injRule,
         namespaceSelector: {
