@@ -22,7 +22,9 @@ export function withDeadline(
   const onAbort = () => controller.abort(signal.reason);
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new Error(why)), ms);
+  // A TimeoutError, as AbortSignal.timeout() gives, so callers tell a deadline from Ctrl-C.
+  const timer = setTimeout(() => controller.abort(new DOMException(why, 'TimeoutError')), ms);
+  timer.unref();
   return {
     signal: controller.signal,
     dispose() {

@@ -121,7 +121,7 @@ describe('meshdeck check', () => {
     const started = Date.now();
     const r = await c.meshdeck(['check'], home);
     assert.equal(r.code, 3, r.stdout + r.stderr);
-    assert.match(r.stdout, /\[-\] registered adapters answer: 1 of 1 failed: gone/);
+    assert.match(r.stdout, /\[-\] registered adapters answer: 1 of \d+ failed: gone/);
     assert.match(
       r.stdout,
       new RegExp(`\\[-\\] gone: external adapter at 127\\.0\\.0\\.1:${port}: no answer within 5 s`),

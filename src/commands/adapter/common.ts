@@ -2,6 +2,7 @@
 // (--timeout, or Ctrl-C), and how adapters and their events look on the terminal.
 import type { AdapterRegistry } from '../../adapters/registry/registry.js';
 import type { AdapterEvent, MeshAdapter } from '../../adapters/types.js';
+import { withDeadline } from '../../core/abort.js';
 import { parseDuration } from '../../core/duration.js';
 import type { Invocation } from '../shared/invocation.js';
 
@@ -17,7 +18,7 @@ export function parseTimeout(flags: { timeout: string }): number {
 
 /** Fires on Ctrl-C or when the timeout runs out (then calls end with exit 5). */
 export function deadline(inv: Invocation, timeoutMs: number): AbortSignal {
-  return AbortSignal.any([inv.signal, AbortSignal.timeout(timeoutMs)]);
+  return withDeadline(inv.signal, timeoutMs, `--timeout of ${timeoutMs} ms`).signal;
 }
 
 /** Opens the adapter, runs the work and closes its connection whatever happens. */

@@ -1,4 +1,5 @@
 import type { MeshAdapter } from '../../adapters/types.js';
+import { withDeadline } from '../../core/abort.js';
 import { healthCategories, memo, type CheckContext, type ProviderProbe } from '../../checks/health/index.js';
 import { runUntilHealthy } from '../../checks/framework.js';
 import { findInstalledMeshes } from '../../checks/installed.js';
@@ -149,10 +150,13 @@ async function isSandbox(connection: Connection): Promise<boolean> {
 async function providerProbe(inv: Invocation, ref: ProviderRef): Promise<ProviderProbe> {
   const timeoutMs = 5000;
   const get = async (base: string, path: string) => {
-    const res = await fetch(`${base}${path}`, {
-      signal: AbortSignal.any([inv.signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    return { status: res.status, text: await res.text() };
+    const deadline = withDeadline(inv.signal, timeoutMs, `no answer within ${timeoutMs / 1000} s`);
+    try {
+      const res = await fetch(`${base}${path}`, { signal: deadline.signal });
+      return { status: res.status, text: await res.text() };
+    } finally {
+      deadline.dispose();
+    }
   };
   if (ref.url === undefined) {
     const state = await liveState(builtinPaths(inv.paths.stateDir));
