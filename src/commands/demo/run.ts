@@ -20,7 +20,7 @@ import type { PerfStores } from '../../perf/store/types.js';
 import type { LoadedDesign } from '../../design/model.js';
 import { publishDesign, readDesign, resultLine } from '../shared/design.js';
 import type { DesignSource } from '../shared/flags/design-input.js';
-import { parseLoadFlags } from '../shared/flags/perf-load.js';
+import { parseLoadFlags } from '../shared/flags/perf-load-parse.js';
 import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
 import { progressLine } from '../shared/progress.js';

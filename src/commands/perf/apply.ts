@@ -1,11 +1,8 @@
 import { UsageError } from '../../core/errors.js';
 import { parseGate } from '../../perf/gates/parse.js';
 import { resolveSpec } from '../../perf/spec/options.js';
-import {
-  parseRunCommandFlags,
-  type RunCommandFlags,
-  type RunCommandOptions,
-} from '../shared/flags/perf-load.js';
+import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/perf-load-parse.js';
+import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
 import { importSmpFile } from './smp-file.js';

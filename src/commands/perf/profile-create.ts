@@ -1,11 +1,8 @@
 import { UsageError } from '../../core/errors.js';
 import { createProfile } from '../../perf/profile/profile.js';
 import type { RunSettings } from '../../perf/spec/options.js';
-import {
-  parseRunCommandFlags,
-  type RunCommandFlags,
-  type RunCommandOptions,
-} from '../shared/flags/perf-load.js';
+import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/perf-load-parse.js';
+import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
 import { importSmpFile } from './smp-file.js';
 

@@ -1,10 +1,7 @@
 import { resolveSpec } from '../../perf/spec/options.js';
 import { parseTargetUrl } from '../../perf/spec/url.js';
-import {
-  parseRunCommandFlags,
-  type RunCommandFlags,
-  type RunCommandOptions,
-} from '../shared/flags/perf-load.js';
+import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/perf-load-parse.js';
+import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveSpec } from '../../../perf/spec/options.js';
-import { parseHeader, parseLoadFlags } from './perf-load.js';
+import { parseHeader, parseLoadFlags } from './perf-load-parse.js';
 
 describe('run settings', () => {
   it('layers flags over a profile over defaults', async () => {
