@@ -1,6 +1,7 @@
 // The outputs of one check run: the [+]/[-]/[i] table with hints (for people), a JSON/YAML document and
 // JUnit XML (for machines).
 import { palette } from '../core/output/color.js';
+import { renderJUnit, type JUnitCase, type JUnitSuite } from '../core/output/junit.js';
 import type { CheckReport, CheckResult, Outcome } from './framework.js';
 
 const MARK: Record<Outcome, string> = { passed: '[+]', failed: '[-]', info: '[i]', skipped: '[~]' };
@@ -61,41 +62,25 @@ export function checkDocument(report: CheckReport, apiVersion: string): unknown 
   };
 }
 
-export function xmlEscape(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (ch) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[ch]};`,
-  );
-}
-
 /** JUnit XML: a testsuite per category, a testcase per check; informational checks pass. */
-export function renderJUnit(report: CheckReport): string {
-  const suites = report.categories.map((c) => {
-    const failures = c.results.filter((r) => r.outcome === 'failed').length;
-    const skipped = c.results.filter((r) => r.outcome === 'skipped').length;
-    const seconds = c.results.reduce((s, r) => s + r.durationMs, 0) / 1000;
-    const cases = c.results.map((r) => testcase(r)).join('');
-    return `  <testsuite name="${xmlEscape(c.id)}" tests="${c.results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${report.startedAt}">\n${cases}  </testsuite>\n`;
-  });
-  const { counts } = report;
-  const total = counts.passed + counts.failed + counts.info + counts.skipped;
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="meshdeck check" tests="${total}" failures="${counts.failed}" errors="0" skipped="${counts.skipped}">\n` +
-    suites.join('') +
-    `</testsuites>\n`
-  );
+export function checksJUnit(report: CheckReport): string {
+  const suites: JUnitSuite[] = report.categories.map((c) => ({
+    name: c.id,
+    timestamp: report.startedAt,
+    cases: c.results.map(testcase),
+  }));
+  return renderJUnit('meshdeck check', suites);
 }
 
-function testcase(r: CheckResult): string {
-  const open = `    <testcase classname="${xmlEscape(r.category)}" name="${xmlEscape(r.description)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+function testcase(r: CheckResult): JUnitCase {
   const details = [r.message, ...r.children.map((c) => `${MARK[c.outcome]} ${c.name}: ${c.message}`)].join(
     '\n',
   );
+  const base = { name: r.description, classname: r.category, timeSeconds: r.durationMs / 1000 };
   if (r.outcome === 'failed') {
-    return `${open}>\n      <failure message="${xmlEscape(r.message)}" type="CheckFailed">${xmlEscape(`${details}\nhint: ${r.hint}\nsee: ${r.docs}`)}</failure>\n    </testcase>\n`;
+    const text = `${details}\nhint: ${r.hint}\nsee: ${r.docs}`;
+    return { ...base, failure: { message: r.message, type: 'CheckFailed', text } };
   }
-  if (r.outcome === 'skipped')
-    return `${open}>\n      <skipped message="${xmlEscape(r.message)}"/>\n    </testcase>\n`;
-  return `${open}>\n      <system-out>${xmlEscape(details)}</system-out>\n    </testcase>\n`;
+  if (r.outcome === 'skipped') return { ...base, skipped: r.message };
+  return { ...base, output: details };
 }

@@ -1,7 +1,7 @@
 // The compliance report: findings grouped by audit control, with which rules map to which control, what
 // passed and what failed, when, and against which cluster and files. Self-contained HTML (inline CSS, no
 // scripts, no external resources) or Markdown, for an auditor to keep.
-import { xmlEscape } from '../render.js';
+import { xmlEscape } from '../../core/output/junit.js';
 import type { Control, Finding, Rule } from './base/model.js';
 import { objectName } from './base/model.js';
 

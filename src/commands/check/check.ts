@@ -4,7 +4,7 @@ import { healthCategories, memo, type CheckContext, type ProviderProbe } from '.
 import { runUntilHealthy } from '../../checks/framework.js';
 import { findInstalledMeshes } from '../../checks/installed.js';
 import { listOrEmpty } from '../../checks/installed.js';
-import { checkDocument, renderCheckTable, renderJUnit } from '../../checks/render.js';
+import { checkDocument, checksJUnit, renderCheckTable } from '../../checks/render.js';
 import type { ProviderRef } from '../../core/config/model.js';
 import { parseDuration } from '../../core/duration.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
@@ -85,7 +85,7 @@ export async function run(inv: Invocation, opts: Options): Promise<number> {
           ),
       },
     );
-    if (inv.format === 'junit') inv.out.write(renderJUnit(report));
+    if (inv.format === 'junit') inv.out.write(checksJUnit(report));
     else if (inv.format === 'table') inv.out.write(renderCheckTable(report, inv.stdoutColor));
     else await inv.out.data(checkDocument(report, API_VERSION));
     if (report.timedOut) {
