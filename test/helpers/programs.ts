@@ -12,15 +12,23 @@ export interface Program {
   command: string;
   /** The Debian package that installs it (scripts/ci-packages.txt). */
   debianPackage: string;
+  /** A command that succeeds only when the program is usable (for a library, say), instead of a PATH lookup. */
+  probe?: string[];
 }
 
 const found = new Map<string, boolean>();
 
 export function onPath(command: string): boolean {
-  let known = found.get(command);
+  return available({ command, debianPackage: '' });
+}
+
+function available(program: Program): boolean {
+  const key = program.probe ? program.probe.join('\0') : program.command;
+  let known = found.get(key);
   if (known === undefined) {
-    known = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
-    found.set(command, known);
+    const [cmd, ...args] = program.probe ?? ['sh', '-c', 'command -v "$1"', 'sh', program.command];
+    known = spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+    found.set(key, known);
   }
   return known;
 }
@@ -42,7 +50,7 @@ export function missingReason(missing: Program[]): string {
  * skips the test (returns false: the test returns at once) or, where programs are required, throws.
  */
 export function needPrograms(t: TestContext, ...programs: Program[]): boolean {
-  const missing = programs.filter((p) => !onPath(p.command));
+  const missing = programs.filter((p) => !available(p));
   if (missing.length === 0) return true;
   const reason = missingReason(missing);
   if (programsRequired()) throw new Error(`CI requires this program: ${reason} (scripts/ci-packages.txt)`);
@@ -58,3 +66,14 @@ export const WRK: Program = { command: 'wrk', debianPackage: 'wrk' };
 export const DBUS_SESSION: Program = { command: 'dbus-run-session', debianPackage: 'dbus' };
 export const GNOME_KEYRING: Program = { command: 'gnome-keyring-daemon', debianPackage: 'gnome-keyring' };
 export const CHROMIUM: Program = { command: 'chromium', debianPackage: 'chromium' };
+export const TMUX: Program = { command: 'tmux', debianPackage: 'tmux' };
+/**
+ * The official Kubernetes Python client, a third real client for the sandbox's fidelity tests. Run it
+ * with DEBIAN_PYTHON: a python3 earlier on PATH (pyenv, a venv) does not see Debian's packages.
+ */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+export const PYTHON_KUBERNETES: Program = {
+  command: `${DEBIAN_PYTHON} (module kubernetes)`,
+  debianPackage: 'python3-kubernetes',
+  probe: [DEBIAN_PYTHON, '-c', 'import kubernetes'],
+};
