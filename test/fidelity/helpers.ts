@@ -13,6 +13,7 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox/index.js';
 import { runProcess, type RunResult } from '../helpers/cli.js';
+import { DEBIAN_PYTHON } from '../helpers/programs.js';
 
 function which(name: string): string {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -54,6 +55,18 @@ export class KubectlHome {
     return runProcess(kubectlBinary(options.version), args, {
       env: { HOME: this.root, KUBECONFIG: this.kubeconfig },
       input: options.input,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+  }
+
+  /**
+   * Runs a script with the official Python client (Debian's python3-kubernetes) against this home's
+   * kubeconfig; `config.load_kube_config()` in the script finds it. Call needPrograms(t,
+   * PYTHON_KUBERNETES) first. Print JSON on stdout and parse it in the test.
+   */
+  python(script: string, options: { timeoutMs?: number } = {}): Promise<RunResult> {
+    return runProcess(DEBIAN_PYTHON, ['-c', script], {
+      env: { HOME: this.root, KUBECONFIG: this.kubeconfig, PYTHONDONTWRITEBYTECODE: '1' },
       timeoutMs: options.timeoutMs ?? 30_000,
     });
   }
