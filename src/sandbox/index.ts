@@ -57,3 +57,16 @@ export async function startDetached(
 export async function stopRunning(stateDir: string, graceMs?: number): Promise<SandboxState | undefined> {
   return (await import('./local/lifecycle.js')).stopRunning(stateDir, graceMs);
 }
+
+/**
+ * A CA and a serving certificate for these DNS names, from the sandbox's own PKI: what a simulated webhook
+ * server of the sandbox serves with (its CA goes into the webhook's caBundle).
+ */
+export async function issueServingCertificate(
+  names: string[],
+  caName: string,
+): Promise<{ ca: string; cert: string; key: string }> {
+  const pki = await import('./tls/pki.js');
+  const ca = pki.createAuthority(caName);
+  return { ca: ca.cert, ...pki.issueServerCert(ca, names) };
+}

@@ -10,6 +10,7 @@ import { listAll, isSimulated, serverVersion } from './cluster.js';
 import { describeConflict, findConflicts, injectorWebhooks, liveInjectors } from './conflicts.js';
 import type { LifecycleContext } from './context.js';
 import { mirrored, renderWith, resolveInstaller } from './installer.js';
+import { simulateControlPlane } from '../simulated/control-plane.js';
 import { readRecords, writeRecord, type InstallRecord } from './record.js';
 import { DEFAULT_REVISION, splitRender, type RenderedMesh } from './render.js';
 import type { MeshLifecycle } from './types.js';
@@ -129,6 +130,10 @@ export async function installControlPlane(
   const { rendered, installer } = await renderMesh(ctx, mesh, options.version, options.revision, options.set);
   await checkCoexistence(ctx, mesh, rendered, options.others ?? []);
   const dryRun = options.dryRun ?? false;
+  const simulated = await isSimulated(ctx.client);
+  // On the sandbox meshdeck serves the injector the render declares (docs/meshes.md, "On the sandbox").
+  const simulation = simulated ? await simulateControlPlane(ctx, mesh, rendered) : undefined;
+  for (const line of simulation?.describe ?? []) ctx.log.debug(line);
   const results: ObjectResult[] = [];
   const reports = [];
   // A server dry run checks everything at once: the control plane's namespace may come with the shared part.
@@ -149,6 +154,7 @@ export async function installControlPlane(
       ];
   for (const [design, prune] of designs) {
     if (design.objects.length === 0) continue;
+    if (design === rendered.controlPlane) await simulation?.beforeControlPlane(dryRun);
     const report = await applyDesign(ctx.client, design, {
       dryRun,
       prune,
@@ -193,7 +199,7 @@ export async function installControlPlane(
       manifestDigest: rendered.digest,
       installedAt: new Date().toISOString(),
       installedBy: ctx.user,
-      simulated: await isSimulated(ctx.client),
+      simulated,
       namespace: mesh.namespace,
       previousVersion: options.previous?.version,
       previousRevision: options.previous?.revision,

@@ -92,15 +92,14 @@ async function podsOf(ctx: LifecycleContext, namespaces: readonly string[]): Pro
 }
 
 /**
- * Pods of the moved namespaces run the expected proxy and are ready. On a sandbox that serves no admission
- * webhooks no pod can get a sidecar; then the check says so and looks at readiness only.
+ * Pods of the moved namespaces are ready and run the expected proxy (on the sandbox too: its simulated
+ * injector adds the sidecar as the mesh's would).
  */
 export async function proxiesAt(
   ctx: LifecycleContext,
   mesh: MeshLifecycle,
   namespaces: readonly string[],
   expected: string,
-  simulated: boolean,
 ): Promise<HealthCheck> {
   const pods = await podsOf(ctx, namespaces);
   const name = (p: LiveObject) => `${p.metadata.namespace}/${p.metadata.name}`;
@@ -129,13 +128,7 @@ export async function proxiesAt(
         .join(', ')}`,
     };
   const missing = versions.filter((v) => !v.version);
-  if (missing.length > 0) {
-    if (simulated && missing.length === pods.length)
-      return {
-        name: 'proxy-version',
-        ok: true,
-        message: `${pods.length} pods ready; no sidecars: the simulated control plane does not serve its injector yet, so injection is not simulated`,
-      };
+  if (missing.length > 0)
     return {
       name: 'proxy-version',
       ok: false,
@@ -144,7 +137,6 @@ export async function proxiesAt(
         .map((m) => name(m.pod))
         .join(', ')}`,
     };
-  }
   return { name: 'proxy-version', ok: true, message: `${pods.length} pods ready with proxy ${expected}` };
 }
 

@@ -79,7 +79,7 @@ export function splitRender(
   };
 }
 
-function synthetic(object: KubeObject): DesignObject {
+export function synthetic(object: KubeObject): DesignObject {
   const origin = { file: 'meshdeck', line: 1, col: 1 };
   return { object, origin, locate: () => origin };
 }

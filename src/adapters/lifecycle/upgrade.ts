@@ -14,7 +14,7 @@
 import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { InterruptedError, ProblemFoundError, UsageError, OperationError } from '../../core/errors.js';
 import { deleteDesign } from '../../k8s/apply/delete.js';
-import { annotationsOf, isSimulated, labelsOf, listAll } from './cluster.js';
+import { annotationsOf, labelsOf, listAll } from './cluster.js';
 import type { LifecycleContext } from './context.js';
 import { checkVersion, installControlPlane } from './deploy.js';
 import {
@@ -167,7 +167,6 @@ class CanaryRun {
   readonly report: UpgradeReport;
   private readonly started = Date.now();
   private moved: string[] = [];
-  private simulated = false;
   private installed = false;
 
   constructor(
@@ -199,7 +198,6 @@ class CanaryRun {
   }
 
   async execute(revisioned: boolean): Promise<UpgradeReport> {
-    this.simulated = await isSimulated(this.ctx.client);
     const namespaces = await meshNamespaces(this.ctx, this.mesh, this.from.revision);
     try {
       await this.installStep(revisioned);
@@ -277,7 +275,7 @@ class CanaryRun {
     await add(controlPlaneReady(this.ctx, design, this.options.timeoutMs));
     await add(workloadsReady(this.ctx, restarted, this.options.timeoutMs));
     await add(
-      proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version), this.simulated),
+      proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version)),
     );
     await add(noCrashLoops(this.ctx, group, design));
     if (this.options.gates && checks.every((c) => c.ok)) checks.push(...(await this.options.gates(n)));

@@ -155,5 +155,27 @@ export function meshCommand(): CommandUnknownOpts {
     'meshdeck mesh inject shop --mesh istio --restart',
     'meshdeck mesh inject shop --mesh linkerd --disable --restart',
   ]);
+
+  // Hidden: what a simulated control-plane pod of the sandbox runs (docs/meshes.md, "On the sandbox").
+  const simulateInjector = action(
+    group
+      .command('simulate-injector', { hidden: true })
+      .description("serve a mesh's sidecar injector webhook in a simulated control-plane pod")
+      .requiredOption('--mesh <mesh>', 'istio, linkerd, kuma or consul')
+      .requiredOption('--version <version>', 'the control plane version')
+      .requiredOption('--revision <name>', 'the revision ("default" for none)')
+      .requiredOption('--namespace <namespace>', "the control plane's namespace")
+      .requiredOption('--proxy-image <image>', 'the sidecar image')
+      .addOption(new Option('--init-image <image>', 'the init container image'))
+      .requiredOption('--webhook-port <port>', 'the HTTPS port of the webhooks')
+      .addOption(
+        new Option('--port <port>', 'another container port to answer on (repeatable)').argParser(collect),
+      )
+      .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1')),
+    () => import('./simulate-injector.js'),
+  );
+  examples(simulateInjector, [
+    'meshdeck mesh simulate-injector --mesh istio --version 1.30.3 --revision default --namespace istio-system --proxy-image docker.io/istio/proxyv2:1.30.3 --webhook-port 15017',
+  ]);
   return group;
 }

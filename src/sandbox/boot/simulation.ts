@@ -58,6 +58,7 @@ export function startSimulation(objects: ObjectService, o: SimulationOptions): S
     allowedImages: o.allowedImages,
     meshdeckCommand: o.meshdeckCommand,
     apiServer: o.apiServer,
+    lookup: (key, ns, name) => objects.store.get(key, ns, name),
     onExit: (pod, container, exit) => kubelet.containerExited(pod, container, exit),
     onReady: (pod, container) => kubelet.containerReady(pod, container),
   });

@@ -543,6 +543,8 @@ export function processExited(
 
 /** A process container answers on its port (or has started, without one): it is ready. */
 export function processReady(pod: K8sObject, ctx: KubeletContext, container: string): void {
+  // A never-ready fault holds a process's readiness too (its port may well be open).
+  if (behaviourOf(pod, ctx.timing).neverReady(container)) return;
   applyChanges(pod, ctx, (statuses) =>
     statuses.map((cs) =>
       cs.name === container && cs.state.running && !cs.ready ? { ...cs, ready: true } : cs,

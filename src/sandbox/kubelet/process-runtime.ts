@@ -32,6 +32,8 @@ export interface ProcessRuntimeOptions {
   meshdeckCommand?: string[];
   /** The API server, for KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT. */
   apiServer?: () => { host: string; port: number } | undefined;
+  /** A Secret or ConfigMap of the pod's namespace, for env valueFrom secretKeyRef and configMapKeyRef. */
+  lookup?: (storageKey: '/secrets' | '/configmaps', namespace: string, name: string) => K8sObject | undefined;
   onExit(pod: PodRef, container: string, exit: { code: number; signal?: number }): void;
   onReady(pod: PodRef, container: string): void;
 }
@@ -61,6 +63,25 @@ function repositoryOf(image: string): string {
 
 export function isMeshdeckImage(image: string): boolean {
   return basename(repositoryOf(image)) === 'meshdeck';
+}
+
+/**
+ * A container of another image that meshdeck simulates with one of its own commands (a mesh's control
+ * plane, whose binary cannot run here): the pod annotation `sandbox.meshdeck.dev/simulated-by` holds
+ * `{"container": NAME, "args": [meshdeck args]}`.
+ */
+const SIMULATED_BY = 'sandbox.meshdeck.dev/simulated-by';
+
+function simulatedArgs(pod: K8sObject, container: Json): string[] | undefined {
+  const raw = pod.metadata.annotations?.[SIMULATED_BY];
+  if (!raw) return undefined;
+  try {
+    const spec = JSON.parse(raw) as { container?: unknown; args?: unknown };
+    if (spec.container !== text(container.name) || !Array.isArray(spec.args)) return undefined;
+    return spec.args.map((a) => text(a));
+  } catch {
+    return undefined;
+  }
 }
 
 /** This package's launcher, found from this module (dist/src/... or the bundle's lazy chunks). */
@@ -164,9 +185,9 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     process.on('exit', this.killAll);
   }
 
-  runsAsProcess(_pod: K8sObject, container: Json): boolean {
+  runsAsProcess(pod: K8sObject, container: Json): boolean {
     const image = text(container.image);
-    if (isMeshdeckImage(image)) return true;
+    if (isMeshdeckImage(image) || simulatedArgs(pod, container)) return true;
     return this.o.allowedImages.some((a) => a === image || a === repositoryOf(image));
   }
 
@@ -185,6 +206,13 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
   }
 
   private argv(pod: K8sObject, container: Json, env: Record<string, string>, address: string): string[] {
+    const simulated = simulatedArgs(pod, container);
+    if (simulated) {
+      // The simulation serves at the pod's own address, as the container it stands for would.
+      const rest = simulated.map((a) => expand(a, env));
+      if (!rest.some((a) => a === '--host' || a.startsWith('--host='))) rest.push('--host', address);
+      return [...(this.meshdeck ?? defaultMeshdeckCommand()), ...rest];
+    }
     const command = strings(container.command)?.map((a) => expand(a, env));
     const args = strings(container.args)?.map((a) => expand(a, env)) ?? [];
     if (!isMeshdeckImage(text(container.image))) {
@@ -232,9 +260,27 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
       else if (isObject(e.valueFrom) && isObject(e.valueFrom.fieldRef)) {
         const v = field(text(e.valueFrom.fieldRef.fieldPath));
         if (v !== undefined) env[name] = v;
+      } else if (isObject(e.valueFrom) && (e.valueFrom.secretKeyRef || e.valueFrom.configMapKeyRef)) {
+        const v = this.keyRef(pod, e.valueFrom);
+        if (v !== undefined) env[name] = v;
       } else if (e.value === undefined) env[name] = '';
     }
     return env;
+  }
+
+  /** A key of a Secret (base64-decoded) or ConfigMap of the pod's namespace, as the kubelet resolves it. */
+  private keyRef(pod: K8sObject, from: Json): string | undefined {
+    const secret = isObject(from.secretKeyRef) ? from.secretKeyRef : undefined;
+    const ref = secret ?? (isObject(from.configMapKeyRef) ? from.configMapKeyRef : undefined);
+    if (!ref) return undefined;
+    const object = this.o.lookup?.(
+      secret ? '/secrets' : '/configmaps',
+      pod.metadata.namespace ?? '',
+      text(ref.name),
+    );
+    const value = getPath(object, ['data', text(ref.key)]);
+    if (typeof value !== 'string') return undefined;
+    return secret ? Buffer.from(value, 'base64').toString('utf8') : value;
   }
 
   start(pod: K8sObject, container: Json, restartCount: number): void {

@@ -7,10 +7,9 @@
 import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-// The real installers declare these webhooks failurePolicy: Fail. The simulated control planes do not
-// serve their injector and validator yet, so the sandbox's admission would refuse every pod they select:
-// until they do (see docs/meshes.md, "What is simulated"), the test installers declare Ignore.
-const SIMULATED_FAILURE_POLICY = 'Ignore';
+// The real installers declare these webhooks failurePolicy: Fail; on the sandbox meshdeck serves them
+// (docs/meshes.md, "On the sandbox"), so the test installers declare Fail too.
+const INJECTOR_FAILURE_POLICY = 'Fail';
 
 const VERSION = '__VERSION__';
 const tool = basename(process.argv[1]).replace(/\.(m?js)$/, '');
@@ -365,7 +364,7 @@ function istioctl() {
     clientConfig: { service: { name: `istiod${suffix}`, namespace: ns, path: '/inject', port: 443 } },
     sideEffects: 'None',
     rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
-    failurePolicy: SIMULATED_FAILURE_POLICY,
+    failurePolicy: INJECTOR_FAILURE_POLICY,
     reinvocationPolicy: 'Never',
     admissionReviewVersions: ['v1'],
     namespaceSelector: { matchExpressions: nsSel },
@@ -948,7 +947,7 @@ function kumactl() {
       hook(
         'mesh.defaulter.kuma-admission.kuma.io',
         '/default-kuma-io-v1alpha1-mesh',
-        SIMULATED_FAILURE_POLICY,
+        INJECTOR_FAILURE_POLICY,
         {
           rules: [
             {
@@ -960,7 +959,7 @@ function kumactl() {
           ],
         },
       ),
-      hook('namespace-kuma-injector.kuma.io', '/inject-sidecar', SIMULATED_FAILURE_POLICY, {
+      hook('namespace-kuma-injector.kuma.io', '/inject-sidecar', INJECTOR_FAILURE_POLICY, {
         ...injRule,
         namespaceSelector: {
           matchExpressions: [
@@ -969,7 +968,7 @@ function kumactl() {
           ],
         },
       }),
-      hook('pods-kuma-injector.kuma.io', '/inject-sidecar', SIMULATED_FAILURE_POLICY, {
+      hook('pods-kuma-injector.kuma.io', '/inject-sidecar', INJECTOR_FAILURE_POLICY, {
         ...injRule,
         namespaceSelector: {
           matchExpressions: [
@@ -986,7 +985,7 @@ function kumactl() {
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name: 'kuma-validating-webhook-configuration', namespace: ns, labels },
     webhooks: [
-      hook('validator.kuma-admission.kuma.io', '/validate-kuma-io-v1alpha1', SIMULATED_FAILURE_POLICY, {
+      hook('validator.kuma-admission.kuma.io', '/validate-kuma-io-v1alpha1', INJECTOR_FAILURE_POLICY, {
         rules: [
           {
             apiGroups: ['kuma.io'],
@@ -996,7 +995,11 @@ function kumactl() {
           },
         ],
       }),
-      hook('pod.validator.kuma-admission.kuma.io', '/validate-v1-pod', SIMULATED_FAILURE_POLICY, {
+      hook('pod.validator.kuma-admission.kuma.io', '/validate-v1-pod', INJECTOR_FAILURE_POLICY, {
+        // Not the control plane's own pods: kuma-cp must start before it can answer.
+        namespaceSelector: {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [ns] }],
+        },
         rules: [
           { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
         ],
@@ -1219,7 +1222,7 @@ function consul(release, V, ns) {
           name: `${name}-connect-injector.consul.hashicorp.com`,
           clientConfig: { service: { name: `${name}-connect-injector`, namespace: ns, path: '/mutate' } },
           rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
-          failurePolicy: SIMULATED_FAILURE_POLICY,
+          failurePolicy: INJECTOR_FAILURE_POLICY,
           sideEffects: 'None',
           admissionReviewVersions: ['v1beta1', 'v1'],
           objectSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['consul'] }] },
