@@ -228,9 +228,9 @@ export async function simulateControlPlane(
       metadata: {
         name: secretName,
         namespace: service.namespace,
-        labels: { 'meshdeck.io/simulated': 'true' },
+        labels: { 'sandbox.meshdeck.dev/simulated': 'true' },
         annotations: {
-          'meshdeck.io/simulates': `${mesh.name} control plane webhooks of service ${service.name}`,
+          'sandbox.meshdeck.dev/simulates': `${mesh.name} control plane webhooks of service ${service.name}`,
         },
       },
       data: { 'ca.crt': b64(tls.ca), 'tls.crt': b64(tls.cert), 'tls.key': b64(tls.key) },
@@ -248,7 +248,7 @@ export async function simulateControlPlane(
       rendered.version,
       '--revision',
       rendered.revision,
-      '--namespace',
+      '--control-plane-namespace',
       mesh.namespace,
       '--proxy-image',
       images.proxy,

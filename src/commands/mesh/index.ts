@@ -164,7 +164,7 @@ export function meshCommand(): CommandUnknownOpts {
       .requiredOption('--mesh <mesh>', 'istio, linkerd, kuma or consul')
       .requiredOption('--version <version>', 'the control plane version')
       .requiredOption('--revision <name>', 'the revision ("default" for none)')
-      .requiredOption('--namespace <namespace>', "the control plane's namespace")
+      .requiredOption('--control-plane-namespace <namespace>', "the control plane's namespace")
       .requiredOption('--proxy-image <image>', 'the sidecar image')
       .addOption(new Option('--init-image <image>', 'the init container image'))
       .requiredOption('--webhook-port <port>', 'the HTTPS port of the webhooks')
@@ -175,7 +175,7 @@ export function meshCommand(): CommandUnknownOpts {
     () => import('./simulate-injector.js'),
   );
   examples(simulateInjector, [
-    'meshdeck mesh simulate-injector --mesh istio --version 1.30.3 --revision default --namespace istio-system --proxy-image docker.io/istio/proxyv2:1.30.3 --webhook-port 15017',
+    'meshdeck mesh simulate-injector --mesh istio --version 1.30.3 --revision default --control-plane-namespace istio-system --proxy-image docker.io/istio/proxyv2:1.30.3 --webhook-port 15017',
   ]);
   return group;
 }

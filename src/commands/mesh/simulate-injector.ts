@@ -11,7 +11,7 @@ interface Flags {
   mesh: string;
   version: string;
   revision: string;
-  namespace: string;
+  controlPlaneNamespace: string;
   proxyImage: string;
   initImage?: string;
   webhookPort: string;
@@ -43,7 +43,7 @@ export function complete(inv: Invocation, flags: Flags): Options {
     mesh: flags.mesh,
     version: flags.version,
     revision: flags.revision,
-    namespace: flags.namespace,
+    namespace: flags.controlPlaneNamespace,
     proxyImage: flags.proxyImage,
     initImage: flags.initImage,
     host: flags.host,

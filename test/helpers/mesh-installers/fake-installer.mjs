@@ -419,54 +419,57 @@ function istioctl() {
     webhooks,
   });
   const podLabels = { app: 'istiod', 'istio.io/rev': revLabel };
-  objects.push(
-    deployment(
-      `istiod${suffix}`,
-      ns,
-      { ...pilotLabels, 'app.kubernetes.io/name': 'istiod' },
-      podLabels,
-      [
-        {
-          name: 'discovery',
-          image: `${hub}/pilot:${tag}`,
-          args: [
-            'discovery',
-            '--monitoringAddr=:15014',
-            '--log_output_level=default:info',
-            '--domain',
-            'cluster.local',
-            '--keepaliveMaxServerConnectionAge',
-            '30m',
-          ],
-          ports: [
-            { containerPort: 8080, protocol: 'TCP' },
-            { containerPort: 15010, protocol: 'TCP' },
-            { containerPort: 15012, protocol: 'TCP' },
-            { containerPort: 15017, protocol: 'TCP' },
-          ],
-          readinessProbe: {
-            httpGet: { path: '/ready', port: 8080 },
-            initialDelaySeconds: 1,
-            periodSeconds: 3,
-            timeoutSeconds: 5,
-          },
-          env: [
-            { name: 'REVISION', value: revLabel },
-            { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-            { name: 'ISTIOD_CUSTOM_HOST', value: `istiod${suffix}.${ns}.svc` },
-          ],
-        },
-      ],
+  const istiod = deployment(
+    `istiod${suffix}`,
+    ns,
+    { ...pilotLabels, 'app.kubernetes.io/name': 'istiod' },
+    podLabels,
+    [
       {
-        serviceAccount: `istiod${suffix}`,
-        podAnnotations: {
-          'prometheus.io/port': '15014',
-          'prometheus.io/scrape': 'true',
-          'sidecar.istio.io/inject': 'false',
-          ...extraPodAnnotations(['values', 'pilot', 'podAnnotations']),
+        name: 'discovery',
+        image: `${hub}/pilot:${tag}`,
+        args: [
+          'discovery',
+          '--monitoringAddr=:15014',
+          '--log_output_level=default:info',
+          '--domain',
+          'cluster.local',
+          '--keepaliveMaxServerConnectionAge',
+          '30m',
+        ],
+        ports: [
+          { containerPort: 8080, protocol: 'TCP' },
+          { containerPort: 15010, protocol: 'TCP' },
+          { containerPort: 15012, protocol: 'TCP' },
+          { containerPort: 15017, protocol: 'TCP' },
+        ],
+        readinessProbe: {
+          httpGet: { path: '/ready', port: 8080 },
+          initialDelaySeconds: 1,
+          periodSeconds: 3,
+          timeoutSeconds: 5,
         },
+        env: [
+          { name: 'REVISION', value: revLabel },
+          { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+          { name: 'ISTIOD_CUSTOM_HOST', value: `istiod${suffix}.${ns}.svc` },
+        ],
       },
-    ),
+    ],
+    {
+      serviceAccount: `istiod${suffix}`,
+      podAnnotations: {
+        'prometheus.io/port': '15014',
+        'prometheus.io/scrape': 'true',
+        'sidecar.istio.io/inject': 'false',
+        ...extraPodAnnotations(['values', 'pilot', 'podAnnotations']),
+      },
+    },
+  );
+  // istiod's pods opt out of injection by label too (the webhooks' objectSelectors read labels).
+  istiod.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false';
+  objects.push(
+    istiod,
     {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
