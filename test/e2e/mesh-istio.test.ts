@@ -133,6 +133,43 @@ describe('mesh: Istio end to end', () => {
     assert.equal(ns.metadata.labels['istio-injection'], 'enabled');
     const web = await c.get(['deployment', 'web', '-n', 'shop']);
     assert.ok(web.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
+    // The new pods went through the simulated istiod's /inject webhook (failurePolicy Fail).
+    const pods = (
+      (await c.get(['pods', '-n', 'shop', '-l', 'app=web'])).items as Array<{
+        metadata: {
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+          deletionTimestamp?: string;
+        };
+        spec: {
+          containers: Array<{ name: string; image: string }>;
+          initContainers?: Array<{ name: string }>;
+        };
+      }>
+    ).filter((p) => !p.metadata.deletionTimestamp);
+    assert.equal(pods.length, 2);
+    for (const pod of pods) {
+      assert.deepEqual(
+        pod.spec.containers.map((x) => [x.name, x.image]),
+        [
+          ['web', 'nginx'],
+          ['istio-proxy', 'docker.io/istio/proxyv2:1.30.3'],
+        ],
+      );
+      assert.deepEqual(
+        pod.spec.initContainers?.map((x) => x.name),
+        ['istio-init'],
+      );
+      assert.equal(JSON.parse(pod.metadata.annotations['sidecar.istio.io/status']).revision, 'default');
+      assert.equal(pod.metadata.annotations['kubectl.kubernetes.io/default-container'], 'web');
+      assert.equal(pod.metadata.labels['security.istio.io/tlsMode'], 'istio');
+      assert.equal(pod.metadata.labels['service.istio.io/canonical-name'], 'web');
+    }
+    const hook = await c.get(['mutatingwebhookconfiguration', 'istio-sidecar-injector']);
+    for (const w of hook.webhooks) {
+      assert.equal(w.failurePolicy, 'Fail');
+      assert.ok(w.clientConfig.caBundle, `${w.name} has the simulated istiod's CA`);
+    }
   });
 
   it('status shows the control plane, the injected namespace and that the cluster is simulated', async () => {
@@ -147,6 +184,7 @@ describe('mesh: Istio end to end', () => {
     const shop = s.namespaces.find((n: { namespace: string }) => n.namespace === 'shop');
     assert.equal(shop.injected, true);
     assert.equal(shop.pods, 2);
+    assert.deepEqual(shop.proxies, { '1.30.3': 2 });
     const table = await mesh(['status']);
     assert.match(table.stdout, /istio\s+default\s+1\.30\.3 \(simulated\)\s+1\/1\s+istiod/);
     assert.match(table.stdout, /shop\s+istio\s+enabled\s+default\s+2/);
@@ -161,8 +199,16 @@ describe('mesh: Istio end to end', () => {
   });
 
   it('disables injection, then removes exactly what it installed, keeping the CRDs', async () => {
-    const off = await mesh(['inject', 'shop', '--mesh', 'istio', '--disable']);
+    const off = await mesh(['inject', 'shop', '--mesh', 'istio', '--disable', '--restart']);
     assert.equal(off.code, 0, off.stderr);
+    const pods = (
+      (await c.get(['pods', '-n', 'shop', '-l', 'app=web'])).items as Array<{
+        metadata: { deletionTimestamp?: string };
+        spec: { containers: Array<{ name: string }> };
+      }>
+    ).filter((p) => !p.metadata.deletionTimestamp);
+    assert.equal(pods.length, 2);
+    assert.ok(pods.every((p) => p.spec.containers.every((x) => x.name !== 'istio-proxy')));
     assert.equal((await c.get(['namespace', 'shop'])).metadata.labels['istio-injection'], undefined);
     const r = await mesh(['remove', 'istio']);
     assert.equal(r.code, 0, r.stderr);
