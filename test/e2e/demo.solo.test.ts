@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TestHome } from '../helpers/cli.js';
+import { MeshReleases } from '../helpers/mesh-releases.js';
 
 const home = new TestHome();
 after(async () => {
@@ -69,6 +70,38 @@ describe('meshdeck demo', () => {
     // The sandbox was this command's: its state is gone, and none of its pods' processes is left.
     assert.equal(existsSync(join(home.env.XDG_STATE_HOME, 'meshdeck', 'sandbox', 'state.json')), false);
     assert.deepEqual(echoPods(), []);
+  });
+
+  it('--mesh istio deploys Istio, injects the sample and benchmarks it through the injected pods', async () => {
+    const releases = await MeshReleases.start();
+    try {
+      const r = await home.run(['demo', '--mesh', 'istio', '--rate', '100', '-d', '2s', '-o', 'json'], {
+        timeoutMs: 180_000,
+        env: { MESHDECK_RELEASE_MIRROR: releases.url },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Istio 1\.30\.3 control plane ready/);
+      assert.match(r.stderr, /namespace demo in Istio; restarted deployment\.apps\/echo/);
+      assert.match(r.stderr, /2 pods ready with proxy 1\.30\.3/);
+      const result = JSON.parse(r.stdout) as {
+        labels?: Record<string, string>;
+        errors: { total: number };
+        gates: Array<{ passed: boolean }>;
+      };
+      assert.equal(result.labels?.mesh, 'istio 1.30.3 (simulated)');
+      assert.equal(result.errors.total, 0);
+      assert.ok(result.gates.every((g) => g.passed));
+      assert.deepEqual(echoPods(), []);
+    } finally {
+      await releases.stop();
+    }
+  });
+
+  it('--mesh names the meshes it can inject when given another (exit 2)', async () => {
+    const r = await home.run(['demo', '--mesh', 'cilium']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /one of: istio, linkerd, kuma, consul/);
+    assert.doesNotMatch(r.stderr, /starting the sandbox/);
   });
 
   it('exits 3 and names the gate when a gate fails', async () => {

@@ -18,6 +18,13 @@ export function demoCommand(): CommandUnknownOpts {
         ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
       )
       .addOption(
+        new Option(
+          '--mesh <mesh>',
+          'deploy this mesh (istio, linkerd, kuma, consul), inject the demo namespace and benchmark through it',
+        ),
+      )
+      .addOption(new Option('--installer <path>', "the mesh's installer (default: PATH, cache or download)"))
+      .addOption(
         new Option('--keep', 'keep the sandbox and the sample running after the benchmark, until Ctrl-C'),
       ),
     () => import('./run.js'),
@@ -27,6 +34,7 @@ export function demoCommand(): CommandUnknownOpts {
     'meshdeck demo',
     "meshdeck demo --rate 1000 -d 30s --assert 'p99<=20ms'",
     'meshdeck demo --keep          # then explore with kubectl, as the demo prints',
+    'meshdeck demo --mesh istio    # the same, with the sample injected into Istio',
     'meshdeck demo -o json > result.json',
   ]);
   return demo;

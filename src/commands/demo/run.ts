@@ -25,12 +25,25 @@ import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
 import { progressLine } from '../shared/progress.js';
 import { untilAborted } from '../../core/abort.js';
+import { userInfo } from 'node:os';
+import { UsageError } from '../../core/errors.js';
+import { didYouMean } from '../../core/suggest.js';
+import { BUILTIN_MESHES, builtinMesh } from '../../adapters/builtin/index.js';
+import type { LifecycleContext } from '../../adapters/lifecycle/context.js';
+import { deployMesh } from '../../adapters/lifecycle/deploy.js';
+import { injectNamespace } from '../../adapters/lifecycle/inject.js';
+import { proxiesAt } from '../../adapters/lifecycle/health.js';
+import { readRecords } from '../../adapters/lifecycle/record.js';
+import { DEFAULT_REVISION } from '../../adapters/lifecycle/render.js';
+import type { MeshLifecycle } from '../../adapters/lifecycle/types.js';
 
 interface DemoFlags {
   rate: string;
   duration: string;
   assert?: string[];
   keep?: boolean;
+  mesh?: string;
+  installer?: string;
 }
 
 interface Options {
@@ -45,6 +58,9 @@ interface Options {
   keep: boolean;
   /** --kubeconfig: the file that gets the meshdeck-sandbox context when the demo starts one. */
   kubeconfigFlag?: string;
+  /** --mesh: deployed, and the demo namespace injected, before the benchmark. */
+  mesh?: MeshLifecycle;
+  installer?: string;
 }
 
 const DEFAULT_GATES = ['p99<=50ms', 'errors<1%'];
@@ -67,6 +83,7 @@ function fixture(...parts: string[]): string {
 /** Bad flags fail here, before anything is started. */
 export async function complete(inv: Invocation, flags: DemoFlags): Promise<Options> {
   const gates = (flags.assert ?? DEFAULT_GATES).map(parseGate);
+  const mesh = flags.mesh === undefined ? undefined : demoMesh(flags.mesh);
   const load = await parseLoadFlags(undefined, { ...flags, connections: '16' });
   return {
     source: { files: [fixture('designs', 'echo-demo.yaml')], recursive: false, requestTimeoutMs: 30_000 },
@@ -76,7 +93,20 @@ export async function complete(inv: Invocation, flags: DemoFlags): Promise<Optio
     duration: flags.duration,
     keep: flags.keep === true,
     kubeconfigFlag: inv.globals.kubeconfig,
+    mesh,
+    installer: flags.installer,
   };
+}
+
+/** A mesh the demo can put its sample in: one with a sidecar injector. */
+function demoMesh(name: string): MeshLifecycle {
+  const names = BUILTIN_MESHES.filter((m) => m.proxy.container).map((m) => m.name);
+  const mesh = builtinMesh(name.toLowerCase());
+  if (!mesh || !names.includes(mesh.name))
+    throw new UsageError(`--mesh "${name}" is not a mesh the demo can inject${didYouMean(name, names)}`, {
+      hint: `one of: ${names.join(', ')}`,
+    });
+  return mesh;
 }
 
 export async function run(inv: Invocation, flags: Options): Promise<void> {
@@ -114,6 +144,7 @@ export async function run(inv: Invocation, flags: Options): Promise<void> {
     inv.log.success(`${ready.map((s) => s.target.what).join(', ')} ready`);
 
     await keepDesign(inv, design);
+    const meshLabel = flags.mesh ? await putInMesh(inv, connection, flags.mesh, flags.installer) : undefined;
     const url = await serviceUrl(connection, inv.signal);
     inv.log.info(
       `benchmarking ${url} (service ${SERVICE} -n ${NAMESPACE}): ${flags.rate} req/s for ${flags.duration}`,
@@ -122,7 +153,10 @@ export async function run(inv: Invocation, flags: Options): Promise<void> {
     await executeRun(
       inv,
       spec,
-      { name: design.meta.name, labels: { design: design.meta.name, cluster: 'sandbox' } },
+      {
+        name: design.meta.name,
+        labels: { design: design.meta.name, cluster: 'sandbox', ...(meshLabel ? { mesh: meshLabel } : {}) },
+      },
       { gates: flags.gates, stores: await resultStores(inv) },
     );
     if (flags.keep && sandbox.owned) await keepRunning(inv, sandbox.kubeconfig, url);
@@ -130,6 +164,63 @@ export async function run(inv: Invocation, flags: Options): Promise<void> {
     connection?.close();
     if (sandbox.owned) await sandbox.close();
   }
+}
+
+/**
+ * Deploys the mesh (waiting for its control plane), turns injection on for the demo namespace and restarts
+ * the sample, so its pods come back with the mesh's sidecar (simulated: the sandbox's injector adds the
+ * container; traffic does not pass through a proxy). Returns the label the result carries.
+ */
+async function putInMesh(
+  inv: Invocation,
+  connection: Connection,
+  mesh: MeshLifecycle,
+  installer: string | undefined,
+): Promise<string> {
+  const ctx: LifecycleContext = {
+    client: connection.client,
+    env: inv.env,
+    cacheDir: inv.paths.cacheDir,
+    signal: inv.signal,
+    user: userInfo().username,
+    installerPath: installer,
+    log: {
+      info: (m) => (inv.log.clearProgress(), inv.log.info(m)),
+      warn: (m) => (inv.log.clearProgress(), inv.log.warn(m)),
+      progress: (m) => inv.log.progress(m),
+      debug: (m) => inv.log.debug(m),
+    },
+  };
+  const version = mesh.versions[0];
+  const existing = (await readRecords(connection.client, mesh.name)).find(
+    (r) => r.revision === DEFAULT_REVISION,
+  );
+  if (existing) inv.log.info(`${mesh.title} ${existing.version} is already installed`);
+  else {
+    inv.log.info(`deploying ${mesh.title} ${version}`);
+    await deployMesh(ctx, mesh, {
+      version,
+      revision: DEFAULT_REVISION,
+      wait: true,
+      timeoutMs: WAIT_MS,
+      others: BUILTIN_MESHES,
+    });
+    inv.log.clearProgress();
+    inv.log.success(`${mesh.title} ${version} control plane ready`);
+  }
+  const injected = await injectNamespace(ctx, mesh, NAMESPACE, { restart: true, timeoutMs: WAIT_MS });
+  inv.log.clearProgress();
+  inv.log.success(
+    `namespace ${NAMESPACE} in ${mesh.title}; restarted ${injected.restarted.join(', ') || 'nothing'}`,
+  );
+  const running = existing?.version ?? version;
+  const proxies = await proxiesAt(ctx, mesh, [NAMESPACE], mesh.proxy.expected(running));
+  if (!proxies.ok)
+    throw new OperationError(`the sample did not join ${mesh.title}: ${proxies.message}`, {
+      hint: `look at the pods: kubectl --context ${SANDBOX_CONTEXT} describe pods -n ${NAMESPACE}`,
+    });
+  inv.log.success(proxies.message);
+  return `${mesh.name} ${running} (simulated)`;
 }
 
 /**
