@@ -38,10 +38,8 @@ function envValue(container: Json, name: string): string | undefined {
 }
 
 function flagValue(container: Json, flag: string): string | undefined {
-  const all = [
-    ...(Array.isArray(container.command) ? container.command : []),
-    ...(Array.isArray(container.args) ? container.args : []),
-  ];
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+  const all = [...list(container.command), ...list(container.args)];
   const hit = all.map(str).find((a) => a.startsWith(`${flag}=`));
   return hit?.slice(flag.length + 1);
 }
@@ -205,7 +203,7 @@ export async function simulateControlPlane(
     const key = `${service.namespace}/${service.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const images = imagesOf(mesh.name, rendered.version, all, workload as unknown as Json, container);
+    const images = imagesOf(mesh.name, rendered.version, all, workload, container);
     if (!images) continue;
     const secretName = `meshdeck-simulated-${workload.metadata.name}`;
     const dns = `${service.name}.${service.namespace}.svc`;
@@ -234,7 +232,7 @@ export async function simulateControlPlane(
         },
       },
       data: { 'ca.crt': b64(tls.ca), 'tls.crt': b64(tls.cert), 'tls.key': b64(tls.key) },
-    } as KubeObject;
+    };
     rendered.controlPlane.objects.push(synthetic(secret));
     const template = obj(obj(workload.spec).template);
     const meta = obj((template.metadata ??= {}));
@@ -323,7 +321,7 @@ async function mintToken(
   await ctx.client.apply(await ctx.client.resource('v1', 'ServiceAccount'), {
     ...sa,
     metadata: { ...sa.metadata, namespace },
-  } as KubeObject);
+  });
   const res = await ctx.client.transport.request<{ status?: { token?: string } }>({
     method: 'POST',
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`,

@@ -51,7 +51,7 @@ function getJson(o: InjectorServerOptions['api'] & object, path: string): Promis
           try {
             resolve(JSON.parse(body));
           } catch (err) {
-            reject(err as Error);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
       },
