@@ -139,7 +139,7 @@ try {
   );
   for (const s of canary.perStep)
     console.log(`  step ${s.step} ${s.action} (${s.namespaces} namespaces): ${s.ms} ms`);
-  writeResult('mesh.json', {
+  writeResult(join(root, 'bench', 'results', 'mesh.json'), {
     machine: machine(),
     goal: GOAL,
     deploy,
