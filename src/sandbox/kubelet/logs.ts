@@ -138,7 +138,7 @@ function parseQuery(q: URLSearchParams): LogQuery {
   };
 }
 
-function chooseContainer(pod: K8sObject, wanted: string | undefined): Json {
+export function chooseContainer(pod: K8sObject, wanted: string | undefined): Json {
   const containers = specContainers(pod);
   const inits = specContainers(pod, 'initContainers');
   const name = pod.metadata.name;
