@@ -190,6 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   runtime.restart = (downMs) => listeners.restart(downMs, () => runtime.dropWatches(true));
   runtime.address = listeners.address;
   apiPort = listeners.https.port;
+  simulation?.apiServerListening();
   const url = `https://${listeners.address}`;
   const kubeconfig = await writeAdminKubeconfig(url, pki, options.kubeconfigPath);
 

@@ -44,6 +44,8 @@ export interface Simulation {
   timing: Timing;
   processes(): ProcessInfo[];
   serviceAddress(namespace: string, name: string, port?: number | string): ServiceAddress | undefined;
+  /** The API server listens: processes can be told where it is (restored pods start theirs again). */
+  apiServerListening(): void;
   /** Stops the controllers, then the service proxies and every process (SIGTERM, SIGKILL after 2 s). */
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export function startSimulation(objects: ObjectService, o: SimulationOptions): S
     streaming,
     timing,
     processes: () => runtime.list(),
+    apiServerListening: () => kubelet.resync(),
     serviceAddress: (namespace, name, port) => proxies.address(namespace, name, port),
     async stop() {
       for (const s of stoppable.reverse()) s.stop();

@@ -191,8 +191,14 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     const containers = getPath(pod, 'spec.containers');
     if (!Array.isArray(containers) || !containers.filter(isObject).some((c) => this.runsAsProcess(pod, c)))
       return undefined;
-    const n = this.nextAddress++;
-    const address = `127.${this.octet}.${(n >> 8) & 255}.${n & 255}`;
+    // A pod restored from the data dir keeps its podIP (any 127.x address is this machine's).
+    const previous = text(getPath(pod, 'status.podIP'));
+    const taken = new Set(this.addresses.values());
+    let address = /^127\.\d+\.\d+\.\d+$/.test(previous) && !taken.has(previous) ? previous : '';
+    while (!address || taken.has(address)) {
+      const n = this.nextAddress++;
+      address = `127.${this.octet}.${(n >> 8) & 255}.${n & 255}`;
+    }
     this.addresses.set(uid, address);
     return address;
   }
@@ -335,6 +341,14 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
 
   running(podUid: string): boolean {
     return (this.procs.get(podUid)?.length ?? 0) > 0;
+  }
+
+  hasProcess(podUid: string, container: string): boolean {
+    return (this.procs.get(podUid) ?? []).some((p) => p.container === container);
+  }
+
+  canStart(): boolean {
+    return !this.o.apiServer || this.o.apiServer() !== undefined;
   }
 
   /** The live process of one container: what exec runs beside, attach follows, port-forward dials. */
