@@ -50,3 +50,18 @@ for (const version of KUBECTL_VERSIONS) {
     });
   });
 }
+
+describe('stopping the sandbox', () => {
+  it('ends open streaming connections instead of waiting for them', async () => {
+    const a = new Streaming(h, ['attach', 'ticker']);
+    await a.waitFor(/tick \d+\n/, 20_000);
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      ts.sandbox.stop().then(() => 'stopped'),
+      new Promise<string>((r) => (timer = setTimeout(() => r('still waiting'), 15_000))),
+    ]);
+    clearTimeout(timer);
+    assert.equal(stopped, 'stopped');
+    assert.notEqual(await a.exited, null);
+  });
+});

@@ -41,7 +41,14 @@ async function listen(
   upgrade?: UpgradeHandle,
 ): Promise<Listener> {
   harden(server);
-  if (upgrade) server.on('upgrade', upgrade);
+  // Upgraded connections (exec, port-forward) leave the server's bookkeeping: closing ends them too.
+  const upgraded = new Set<Duplex>();
+  if (upgrade)
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      upgrade(req, socket, head);
+    });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -57,6 +64,7 @@ async function listen(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       }),
   };
 }
