@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { needPrograms, PYTHON_KUBERNETES } from '../helpers/programs.js';
-import { eventually, KUBECTL_VERSIONS, KubectlHome } from './helpers.js';
+import { eventually, KUBECTL_VERSIONS, KubectlHome, processAlive as alive } from './helpers.js';
 
 const PORT = 20_000 + Math.floor(Math.random() * 20_000);
 let dataDir: string;
@@ -41,15 +41,6 @@ async function pod(h: KubectlHome): Promise<PodView> {
   const r = await h.run(['get', 'pod', 'echo', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as PodView;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let before1: { pid: number; startedAt: string; podIP: string };
