@@ -14,6 +14,7 @@ import { scaleOf, withScale } from '../api/objects.js';
 import { Errors, StatusError, isStatusError, type FieldError } from '../base/status.js';
 import type { AdmittedWrites } from '../admission/admitted-writes.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
+import { impersonate } from '../auth/impersonation.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
 import { isObject } from '../../kube/json.js';
@@ -133,7 +134,7 @@ export class ApiHandler {
     const method = req.method ?? 'GET';
     const auth = this.d.authn.authenticate(req, secure);
     if ('unauthorized' in auth) throw Errors.unauthorized();
-    const user = auth.user;
+    const user = impersonate(req, auth.user, this.d.authz);
     const isControl = info.path === CONTROL_PREFIX || info.path.startsWith(`${CONTROL_PREFIX}/`);
     if (!isControl && this.d.faults) {
       const effect = this.d.faults.decide({
