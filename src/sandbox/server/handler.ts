@@ -558,6 +558,9 @@ export class ApiHandler {
       name,
       { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } },
       opts,
+      // Recorded as the apiserver's ScaleHandler records it: the manager, subresource scale, owning
+      // the replicas field of the parent object (so a later apply conflicts with it).
+      'scale',
     );
     return send(res, 200, JSON.stringify(scaleOf(rt, updated)));
   }
