@@ -166,7 +166,7 @@ export class ObjectService {
     if (mode === 'Warn') opts.warnings?.push(...texts);
   }
 
-  private validate(rt: ResourceType, obj: K8sObject, old: K8sObject | undefined): void {
+  private validate(rt: ResourceType, obj: K8sObject, old: K8sObject | undefined, subresource?: string): void {
     const errors: FieldError[] = [];
     const name = obj.metadata.name ?? '';
     if (!old) errors.push(...validateName(name, nameRule(rt)));
@@ -189,7 +189,7 @@ export class ObjectService {
         }),
       );
     }
-    if (rt.validate) errors.push(...rt.validate(obj, old));
+    if (rt.validate) errors.push(...rt.validate(obj, old, subresource));
     if (errors.length > 0) throw Errors.invalid({ group: rt.group, kind: rt.kind }, name, errors);
   }
 
@@ -368,7 +368,7 @@ export class ObjectService {
     if (rt.crd && rt.schema && part !== 'status') applyDefaults(obj, rt.schema);
     rt.defaults?.(obj, { now, operation: 'update' });
     opts.admit?.(obj, old);
-    this.validate(rt, obj, old);
+    this.validate(rt, obj, old, subresource);
     if (meta.generation !== undefined && part !== 'status' && !deepEqual(specPart(obj), specPart(old)))
       meta.generation = meta.generation + 1;
     const gv = groupVersion(rt);
