@@ -249,7 +249,7 @@ function conflictsAfterUpgrade(
  */
 export function syncLastApplied(object: K8sObject, applied: K8sObject, manager: string): void {
   if (manager !== KUBECTL_SERVER_SIDE || !object.metadata.annotations?.[LAST_APPLIED]) return;
-  const config = clone(applied) as K8sObject;
+  const config = clone(applied);
   if (isObject(config.metadata) && isObject(config.metadata.annotations)) {
     delete config.metadata.annotations[LAST_APPLIED];
     if (Object.keys(config.metadata.annotations).length === 0) delete config.metadata.annotations;
