@@ -32,6 +32,23 @@ function unescapeExtraKey(encoded: string): string {
   }
 }
 
+function extraRequests(headers: IncomingMessage['headersDistinct']): Request[] {
+  const out: Request[] = [];
+  for (const [header, values] of Object.entries(headers)) {
+    if (!header.startsWith(EXTRA_PREFIX) || !values) continue;
+    const extraKey = unescapeExtraKey(header.slice(EXTRA_PREFIX.length).toLowerCase());
+    for (const v of values)
+      out.push({
+        kind: 'UserExtra',
+        resource: 'userextras',
+        group: 'authentication.k8s.io',
+        name: v,
+        extraKey,
+      });
+  }
+  return out;
+}
+
 /** The impersonation requests of a request's headers, in the apiserver's order (user, groups, extras, uid). */
 function requestsOf(req: IncomingMessage): Request[] {
   const headers = req.headersDistinct;
@@ -46,18 +63,7 @@ function requestsOf(req: IncomingMessage): Request[] {
     );
   }
   for (const g of headers[GROUP] ?? []) out.push({ kind: 'Group', resource: 'groups', group: '', name: g });
-  for (const [header, values] of Object.entries(headers)) {
-    if (!header.startsWith(EXTRA_PREFIX) || !values) continue;
-    const extraKey = unescapeExtraKey(header.slice(EXTRA_PREFIX.length).toLowerCase());
-    for (const v of values)
-      out.push({
-        kind: 'UserExtra',
-        resource: 'userextras',
-        group: 'authentication.k8s.io',
-        name: v,
-        extraKey,
-      });
-  }
+  out.push(...extraRequests(headers));
   const uid = headers[UID]?.[0] ?? '';
   if (uid) out.push({ kind: 'UID', resource: 'uids', group: 'authentication.k8s.io', name: uid });
   if (out.length > 0 && !user) {
@@ -75,10 +81,7 @@ export function impersonate(req: IncomingMessage, requester: UserInfo, authz: Au
   const requests = requestsOf(req);
   if (requests.length === 0) return requester;
   const groupsGiven = (req.headersDistinct[GROUP] ?? []).length > 0;
-  let name = '';
-  let uid = '';
-  const groups: string[] = [];
-  const extra: Record<string, string[]> = {};
+  const who: Identity = { name: '', uid: '', groups: [], extra: {} };
   for (const r of requests) {
     const attributes: Attributes = {
       user: requester,
@@ -91,34 +94,50 @@ export function impersonate(req: IncomingMessage, requester: UserInfo, authz: Au
       name: r.name,
       path: req.url ?? '',
     };
-    const decision = authz.authorize(attributes);
-    if (!decision.allowed) throw forbidden(attributes);
-    switch (r.kind) {
-      case 'ServiceAccount':
-        name = `system:serviceaccount:${r.namespace}:${r.name}`;
-        if (!groupsGiven) groups.push('system:serviceaccounts', `system:serviceaccounts:${r.namespace}`);
-        break;
-      case 'User':
-        name = r.name;
-        break;
-      case 'Group':
-        groups.push(r.name);
-        break;
-      case 'UserExtra':
-        (extra[r.extraKey!] ??= []).push(r.name);
-        break;
-      case 'UID':
-        uid = r.name;
-        break;
-    }
+    if (!authz.authorize(attributes).allowed) throw forbidden(attributes);
+    take(who, r, groupsGiven);
   }
-  if (name !== 'system:anonymous') {
-    if (!groups.includes(AUTHENTICATED) && !groups.includes(UNAUTHENTICATED)) groups.push(AUTHENTICATED);
-  } else if (!groups.includes(UNAUTHENTICATED)) groups.push(UNAUTHENTICATED);
-  const user: UserInfo = { name, groups };
-  if (uid) user.uid = uid;
-  if (Object.keys(extra).length > 0) user.extra = extra;
+  const user: UserInfo = { name: who.name, groups: withAllGroup(who.name, who.groups) };
+  if (who.uid) user.uid = who.uid;
+  if (Object.keys(who.extra).length > 0) user.extra = who.extra;
   return user;
+}
+
+interface Identity {
+  name: string;
+  uid: string;
+  groups: string[];
+  extra: Record<string, string[]>;
+}
+
+/** What one allowed request adds; a service account brings its groups unless groups are given. */
+function take(who: Identity, r: Request, groupsGiven: boolean): void {
+  switch (r.kind) {
+    case 'ServiceAccount':
+      who.name = `system:serviceaccount:${r.namespace}:${r.name}`;
+      if (!groupsGiven) who.groups.push('system:serviceaccounts', `system:serviceaccounts:${r.namespace}`);
+      return;
+    case 'User':
+      who.name = r.name;
+      return;
+    case 'Group':
+      who.groups.push(r.name);
+      return;
+    case 'UserExtra':
+      (who.extra[r.extraKey!] ??= []).push(r.name);
+      return;
+    case 'UID':
+      who.uid = r.name;
+  }
+}
+
+/** system:authenticated for anyone but anonymous (unless an all-group is given); system:unauthenticated for anonymous. */
+function withAllGroup(name: string, groups: string[]): string[] {
+  if (name !== 'system:anonymous')
+    return groups.includes(AUTHENTICATED) || groups.includes(UNAUTHENTICATED)
+      ? groups
+      : [...groups, AUTHENTICATED];
+  return groups.includes(UNAUTHENTICATED) ? groups : [...groups, UNAUTHENTICATED];
 }
 
 function forbidden(a: Attributes): StatusError {

@@ -192,7 +192,7 @@ export function podSpecUpdate(obj: K8sObject, old: K8sObject): FieldError[] {
       },
     ];
 
-  const munged = clone(spec) as Json;
+  const munged = clone(spec);
   for (const list of ['containers', 'initContainers']) {
     const mine = munged[list];
     const theirs = oldSpec[list];
@@ -272,7 +272,7 @@ export function jobUpdate(obj: K8sObject, old: K8sObject): FieldError[] {
   const neverStarted = getPath(old, 'status.startTime') === undefined;
   if (spec.suspend === true && neverStarted) {
     // Mutable scheduling directives: what a queue controller changes before it starts the Job.
-    oldTemplate = clone(oldTemplate) as Json;
+    oldTemplate = clone(oldTemplate);
     const t = objectAt(template.spec);
     const o = objectAt(oldTemplate.spec);
     for (const f of ['nodeSelector', 'tolerations', 'affinity', 'schedulingGates']) setOrDelete(o, f, t[f]);
@@ -305,7 +305,7 @@ const STATEFULSET_MUTABLE = [
 
 /** ValidateStatefulSetUpdate: a spec that differs in anything but its mutable fields is Forbidden. */
 export function statefulSetUpdate(obj: K8sObject, old: K8sObject): FieldError[] {
-  const spec = clone(objectAt(obj.spec)) as Json;
+  const spec = clone(objectAt(obj.spec));
   const oldSpec = objectAt(old.spec);
   for (const f of STATEFULSET_MUTABLE) setOrDelete(spec, f, oldSpec[f]);
   if (deepEqual(spec, oldSpec)) return [];
