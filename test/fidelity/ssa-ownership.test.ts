@@ -61,7 +61,7 @@ describe('server-side apply ownership (issue 17, class 2)', () => {
       assert.match(
         conflict.stderr,
         new RegExp(
-          `Apply failed with 1 conflict: conflict with "${scaler?.manager ?? ""}" with subresource "scale" using apps/v1: \\.spec\\.replicas`,
+          `Apply failed with 1 conflict: conflict with "${scaler?.manager ?? ''}" with subresource "scale" using apps/v1: \\.spec\\.replicas`,
         ),
       );
       const forced = await h.run(['apply', '--server-side', '--force-conflicts', '-f', file], { version });
