@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { prune, validateSchema, applyDefaults } from '../base/schema.js';
 import { applyJsonPatch, applyMergePatch } from '../patch/json-patch.js';
-import { serverSideApply, touchManager, trackUpdate, type Part } from '../patch/managed.js';
+import {
+  requestManagedFields,
+  serverSideApply,
+  syncLastApplied,
+  touchManager,
+  trackUpdate,
+  type Part,
+} from '../patch/managed.js';
 import { strategicMerge } from '../patch/strategic.js';
 import { clone, getPath, setPath, timestamp } from '../base/paths.js';
 import { deepEqual, isObject } from '../../kube/json.js';
@@ -159,7 +166,7 @@ export class ObjectService {
     if (mode === 'Warn') opts.warnings?.push(...texts);
   }
 
-  private validate(rt: ResourceType, obj: K8sObject, old: K8sObject | undefined): void {
+  private validate(rt: ResourceType, obj: K8sObject, old: K8sObject | undefined, subresource?: string): void {
     const errors: FieldError[] = [];
     const name = obj.metadata.name ?? '';
     if (!old) errors.push(...validateName(name, nameRule(rt)));
@@ -182,7 +189,7 @@ export class ObjectService {
         }),
       );
     }
-    if (rt.validate) errors.push(...rt.validate(obj, old));
+    if (rt.validate) errors.push(...rt.validate(obj, old, subresource));
     if (errors.length > 0) throw Errors.invalid({ group: rt.group, kind: rt.kind }, name, errors);
   }
 
@@ -253,6 +260,7 @@ export class ObjectService {
     if ((rt.tracksGeneration && rt.kind !== 'Pod') || rt.crd) meta.generation = 1;
     const gv = groupVersion(rt);
     if (!applied) {
+      const given = requestManagedFields(meta.managedFields, []);
       meta.managedFields = opts.fieldManager
         ? trackUpdate(
             undefined,
@@ -262,8 +270,9 @@ export class ObjectService {
             rt.patchMeta,
             this.part(rt),
             now,
+            given,
           )
-        : undefined;
+        : given;
       if (!meta.managedFields?.length) delete meta.managedFields;
     }
     for (const h of this.hooks) h.beforeCreate?.(rt, obj, opts.dryRun ?? false);
@@ -359,26 +368,29 @@ export class ObjectService {
     if (rt.crd && rt.schema && part !== 'status') applyDefaults(obj, rt.schema);
     rt.defaults?.(obj, { now, operation: 'update' });
     opts.admit?.(obj, old);
-    this.validate(rt, obj, old);
+    this.validate(rt, obj, old, subresource);
     if (meta.generation !== undefined && part !== 'status' && !deepEqual(specPart(obj), specPart(old)))
       meta.generation = meta.generation + 1;
     const gv = groupVersion(rt);
+    // A client may set managedFields itself (kubectl's client-side to server-side apply upgrade does),
+    // except through a subresource; without them, or with ones that do not decode, the live ones stay.
+    const base = subresource
+      ? (old.metadata.managedFields ?? [])
+      : requestManagedFields(next.metadata.managedFields, old.metadata.managedFields ?? []);
+    const managerSubresource = subresource === 'status' || subresource === 'scale' ? subresource : undefined;
     if (applied) meta.managedFields = applied;
     else if (opts.fieldManager)
       meta.managedFields = trackUpdate(
         old,
         obj,
-        {
-          manager: opts.fieldManager,
-          operation: 'Update',
-          subresource: part === 'status' ? 'status' : undefined,
-        },
+        { manager: opts.fieldManager, operation: 'Update', subresource: managerSubresource },
         gv,
         rt.patchMeta,
         part,
         now,
+        base,
       );
-    else meta.managedFields = old.metadata.managedFields;
+    else meta.managedFields = base;
     if (!meta.managedFields?.length) delete meta.managedFields;
     for (const h of this.hooks) h.beforeUpdate?.(rt, obj, old, opts.dryRun ?? false);
     meta.resourceVersion = old.metadata.resourceVersion;
@@ -392,7 +404,7 @@ export class ObjectService {
         {
           manager: opts.fieldManager,
           operation: applied ? 'Apply' : 'Update',
-          subresource: part === 'status' ? 'status' : undefined,
+          subresource: managerSubresource,
         },
         now,
       );
@@ -518,6 +530,7 @@ export class ObjectService {
       const created = this.insert(rt, obj, opts, { manager: opts.fieldManager, force: opts.force ?? false });
       return { object: created, created: true };
     }
+    syncLastApplied(result.object, applied, opts.fieldManager);
     return {
       object: this.replace(rt, live, result.object, opts, subresource, result.managedFields),
       created: false,

@@ -213,6 +213,8 @@ export interface FieldError {
   detail?: string;
   /** For NotSupported: the allowed values. */
   allowed?: string[];
+  /** The value as Go's %#v prints it, when the generic rendering cannot (a struct such as a LabelSelector). */
+  valueText?: string;
 }
 
 function fieldErrorDetail(e: FieldError): string {
@@ -220,7 +222,7 @@ function fieldErrorDetail(e: FieldError): string {
     case 'FieldValueRequired':
       return e.detail ? `Required value: ${e.detail}` : 'Required value';
     case 'FieldValueInvalid':
-      return `Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `Invalid value: ${e.valueText ?? renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueTypeInvalid':
       return `Invalid value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueNotSupported':

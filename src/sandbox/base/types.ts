@@ -60,7 +60,8 @@ export interface ResourceType {
   /** Fills defaults in place before an object is stored. */
   defaults?: (obj: K8sObject, ctx: WriteContext) => void;
   /** Problems that make a write 422 Invalid. */
-  validate?: (obj: K8sObject, old: K8sObject | undefined) => FieldError[];
+  /** Kind-specific validation; `old` on update, with the subresource written through (status, binding, scale). */
+  validate?: (obj: K8sObject, old: K8sObject | undefined, subresource?: string) => FieldError[];
   printer?: Printer;
   /** Merge keys and strategies for strategic merge patch and server-side apply. */
   patchMeta: PatchMeta;

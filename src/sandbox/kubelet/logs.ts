@@ -6,7 +6,8 @@
 // container stops.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import { Errors } from '../base/status.js';
+import { Errors, type FieldError } from '../base/status.js';
+import { isTrue } from '../base/query.js';
 import { text } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
 import type { K8sObject } from '../base/types.js';
@@ -114,28 +115,69 @@ interface LogQuery {
   limitBytes?: number;
 }
 
-function parseQuery(q: URLSearchParams): LogQuery {
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * PodLogOptions from the query as the apiserver reads them: booleans as its conversion does ("True",
+ * "1", ...), integers and times that do not parse are 400, and ValidatePodLogOptions' 422s.
+ */
+export function parseLogQuery(q: URLSearchParams, podName: string): LogQuery {
   const int = (name: string) => {
     const v = q.get(name);
     if (v === null) return undefined;
-    if (!/^-?\d+$/.test(v)) throw Errors.badRequest(`${name}: Invalid value: "${v}": must be an integer`);
+    if (!/^[+-]?\d+$/.test(v))
+      throw Errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   };
-  const bool = (name: string) => q.get(name) === 'true' || q.get(name) === '1';
   const sinceSeconds = int('sinceSeconds');
-  const sinceTime = parseTime(q.get('sinceTime') ?? undefined);
-  if (sinceSeconds !== undefined && sinceSeconds < 1)
-    throw Errors.badRequest('sinceSeconds: Invalid value: must be greater than 0');
-  const tail = int('tailLines');
-  const limit = int('limitBytes');
+  const sinceText = q.get('sinceTime');
+  let sinceTime: number | undefined;
+  if (sinceText !== null && sinceText !== '') {
+    sinceTime = RFC3339.test(sinceText) ? parseTime(sinceText) : undefined;
+    if (sinceTime === undefined)
+      throw Errors.badRequest(
+        `parsing time ${JSON.stringify(sinceText)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceText)} as "2006"`,
+      );
+  }
+  const tailLines = int('tailLines');
+  const limitBytes = int('limitBytes');
+  const errors: FieldError[] = [];
+  if (tailLines !== undefined && tailLines < 0)
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'tailLines',
+      value: tailLines,
+      detail: 'must be greater than or equal to 0',
+    });
+  if (limitBytes !== undefined && limitBytes < 1)
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'limitBytes',
+      value: limitBytes,
+      detail: 'must be greater than 0',
+    });
+  if (sinceSeconds !== undefined && sinceTime !== undefined)
+    errors.push({
+      type: 'FieldValueForbidden',
+      field: '',
+      detail: 'at most one of `sinceTime` or `sinceSeconds` may be specified',
+    });
+  else if (sinceSeconds !== undefined && sinceSeconds < 1)
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'sinceSeconds',
+      value: sinceSeconds,
+      detail: 'must be greater than 0',
+    });
+  if (errors.length > 0) throw Errors.invalid({ group: '', kind: 'PodLogOptions' }, podName, errors);
   return {
-    container: q.get('container') ?? undefined,
-    follow: bool('follow'),
-    previous: bool('previous'),
-    timestamps: bool('timestamps'),
-    tailLines: tail !== undefined && tail >= 0 ? tail : undefined,
+    container: q.get('container') || undefined,
+    follow: isTrue(q.get('follow')),
+    previous: isTrue(q.get('previous')),
+    timestamps: isTrue(q.get('timestamps')),
+    tailLines,
     sinceMs: sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime,
-    limitBytes: limit !== undefined && limit > 0 ? limit : undefined,
+    limitBytes,
   };
 }
 
@@ -233,7 +275,7 @@ export class PodLogs {
   }
 
   serve(req: IncomingMessage, res: ServerResponse, pod: K8sObject, query: URLSearchParams): void {
-    const q = parseQuery(query);
+    const q = parseLogQuery(query, pod.metadata.name!);
     const spec = chooseContainer(pod, q.container);
     const log = this.logOf(pod, spec, q.previous);
     let entries = log.entries();

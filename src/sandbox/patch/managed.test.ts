@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatusError } from '../base/status.js';
-import type { K8sObject } from '../base/types.js';
+import type { K8sObject, ManagedFieldsEntry } from '../base/types.js';
 import { PATCH_META } from '../base/patch-meta.js';
-import { serverSideApply, trackUpdate } from './managed.js';
+import { LAST_APPLIED, requestManagedFields, serverSideApply, trackUpdate } from './managed.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const meta = PATCH_META.Deployment;
@@ -117,5 +117,68 @@ describe('server-side apply', () => {
       template: { spec: { containers: Array<{ ports: object[] }> } };
     };
     assert.deepEqual(again.template.spec.containers[0].ports, [{ containerPort: 80, protocol: 'TCP' }]);
+  });
+
+  it('names an Update manager by its identifier: apiVersion, never the time', () => {
+    const live = apply(undefined, applied(2), 'a');
+    const changed = { ...live, spec: { ...(live.spec as object), replicas: 5 } } as K8sObject;
+    const entries = trackUpdate(
+      live,
+      changed,
+      { manager: 'tuner', operation: 'Update', subresource: 'scale' },
+      'apps/v1',
+      meta,
+      'main',
+      now,
+    );
+    const tuned = { ...changed, metadata: { ...changed.metadata, managedFields: entries } };
+    assert.throws(
+      () => apply(tuned, applied(2), 'a'),
+      (e: StatusError) =>
+        e.message ===
+        'Apply failed with 1 conflict: conflict with "tuner" with subresource "scale" using apps/v1: .spec.replicas',
+    );
+  });
+
+  it('lets manager kubectl take unchanged last-applied fields from client-side apply, and no one else', () => {
+    const live = apply(undefined, applied(2), 'kubectl-client-side-apply');
+    const csa = live.metadata.managedFields!.map((e) => ({ ...e, operation: 'Update' as const }));
+    const lastApplied = JSON.stringify(applied(2));
+    const withAnnotation: K8sObject = {
+      ...live,
+      metadata: { ...live.metadata, annotations: { [LAST_APPLIED]: lastApplied }, managedFields: csa },
+    };
+    assert.throws(
+      () => apply(withAnnotation, applied(3), 'other'),
+      (e: StatusError) => e.code === 409,
+    );
+    const upgraded = apply(withAnnotation, applied(3), 'kubectl');
+    assert.equal((upgraded.spec as { replicas: number }).replicas, 3);
+    // A field changed since the last client-side apply stays a conflict.
+    const drifted = {
+      ...withAnnotation,
+      spec: { ...(withAnnotation.spec as object), replicas: 4 },
+    } as K8sObject;
+    assert.throws(
+      () => apply(drifted, applied(3), 'kubectl'),
+      (e: StatusError) => e.code === 409,
+    );
+  });
+
+  it("takes a request's own managedFields unless empty or undecodable; [{}] resets them", () => {
+    const live: ManagedFieldsEntry[] = [
+      {
+        manager: 'a',
+        operation: 'Update' as const,
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': {} },
+      },
+    ];
+    const given = [{ manager: 'b', operation: 'Apply', fieldsV1: { 'f:data': {} } }];
+    assert.deepEqual(requestManagedFields(given, live), given);
+    assert.deepEqual(requestManagedFields(undefined, live), live);
+    assert.deepEqual(requestManagedFields([{ manager: 'b', operation: 'Bogus' }], live), live);
+    assert.deepEqual(requestManagedFields([{}], live), []);
   });
 });

@@ -106,8 +106,8 @@ export function trackUpdate(
   meta: PatchMeta,
   part: Part,
   now: Date,
+  entries: ManagedFieldsEntry[] = before?.metadata.managedFields ?? [],
 ): ManagedFieldsEntry[] {
-  const entries = before?.metadata.managedFields ?? [];
   const b = ownable(before, part);
   const a = ownable(after, part);
   const changed = changedFields(b, a, meta);
@@ -197,12 +197,77 @@ export interface ApplyResult {
 function managerLabel(e: ManagedFieldsEntry): string {
   const base = JSON.stringify(e.manager);
   const sub = e.subresource ? `${base} with subresource ${JSON.stringify(e.subresource)}` : base;
-  if (e.operation === 'Update')
-    return e.time ? `${sub} using ${e.apiVersion} at ${e.time}` : `${sub} using ${e.apiVersion}`;
+  // The apiserver names a manager by its identifier, which never holds the time (BuildManagerIdentifier).
+  if (e.operation === 'Update') return `${sub} using ${e.apiVersion}`;
   return sub;
 }
 
-function conflictError(conflicts: Array<{ entry: ManagedFieldsEntry; path: string[] }>): StatusError {
+interface Conflict {
+  entry: ManagedFieldsEntry;
+  path: string[];
+  /** Taken over without force: the client-side apply upgrade allows it. */
+  allowed?: boolean;
+}
+
+/** kubectl's server-side apply manager, the one the apiserver upgrades client-side apply for. */
+const KUBECTL_SERVER_SIDE = 'kubectl';
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The apiserver's lastAppliedManager: kubectl's server-side apply onto an object managed by
+ * client-side apply may take, without force, the fields its last-applied annotation holds and that
+ * still have the values it recorded. Those conflicts are marked allowed (ownership moves as if
+ * forced); any other conflict still fails the apply, and then only the others are reported.
+ */
+function conflictsAfterUpgrade(
+  conflicts: Conflict[],
+  live: K8sObject,
+  apiVersion: string,
+  meta: PatchMeta,
+): Conflict[] {
+  const text = live.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return conflicts;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text);
+  } catch {
+    return conflicts;
+  }
+  if (!isObject(lastApplied) || lastApplied.apiVersion !== apiVersion) return conflicts;
+  const recorded = ownable(lastApplied as K8sObject, 'all');
+  const current = ownable(live, 'all');
+  const unchanged = (path: string[]) =>
+    contains(fieldsOf(recorded, meta), path) && deepEqual(valueAt(recorded, path), valueAt(current, path));
+  if (!conflicts.every((c) => unchanged(c.path))) return conflicts.filter((c) => !unchanged(c.path));
+  return conflicts.map((c) => ({ ...c, allowed: true }));
+}
+
+/**
+ * The apiserver's lastAppliedUpdater: after kubectl's server-side apply, an object that still has a
+ * client-side last-applied annotation gets it rewritten to the configuration just applied (Go's JSON:
+ * sorted keys, a final newline), so a later client-side apply computes its patch from it.
+ */
+export function syncLastApplied(object: K8sObject, applied: K8sObject, manager: string): void {
+  if (manager !== KUBECTL_SERVER_SIDE || !object.metadata.annotations?.[LAST_APPLIED]) return;
+  const config = clone(applied);
+  if (isObject(config.metadata) && isObject(config.metadata.annotations)) {
+    delete config.metadata.annotations[LAST_APPLIED];
+    if (Object.keys(config.metadata.annotations).length === 0) delete config.metadata.annotations;
+  }
+  object.metadata.annotations = { ...object.metadata.annotations, [LAST_APPLIED]: `${sortedJson(config)}\n` };
+}
+
+function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function conflictError(conflicts: Conflict[]): StatusError {
   const causes = conflicts.map((c) => ({
     reason: 'FieldManagerConflict',
     message: `conflict with ${managerLabel(c.entry)}`,
@@ -249,8 +314,9 @@ export function serverSideApply(
   const liveOwnable = ownable(live, part);
   const merged = applyMerge(liveOwnable, appliedPart, meta);
 
-  const conflicts: Array<{ entry: ManagedFieldsEntry; path: string[] }> = [];
-  const others = entries.filter((e) => !same(e, me) && e.manager !== manager);
+  // Every other manager identifier can conflict, an Update entry of the same name included.
+  let conflicts: Conflict[] = [];
+  const others = entries.filter((e) => !same(e, me));
   for (const path of leaves(newSet)) {
     if (path[path.length - 1] === '.') continue;
     for (const e of others) {
@@ -259,9 +325,12 @@ export function serverSideApply(
         conflicts.push({ entry: e, path });
     }
   }
+  if (conflicts.length > 0 && !force && manager === KUBECTL_SERVER_SIDE && live && part !== 'status')
+    conflicts = conflictsAfterUpgrade(conflicts, live, apiVersion, meta);
   let updated = entries;
   if (conflicts.length > 0) {
-    if (!force) throw conflictError(conflicts);
+    if (!force && !conflicts.every((c) => c.allowed))
+      throw conflictError(conflicts.filter((c) => !c.allowed));
     updated = entries.map((e) => {
       const lost = conflicts
         .filter((c) => c.entry === e)
@@ -315,4 +384,23 @@ export function touchManager(
   if (!entries) return entries;
   const time = timestamp(now);
   return entries.map((e) => (same(e, manager) && e.time !== time ? { ...e, time } : e));
+}
+
+/**
+ * The managedFields a write starts from, as the apiserver's decodeLiveOrNew picks them: the request's
+ * own when it sends decodable ones, none when it sends the reset form `[{}]`, else the live object's.
+ */
+export function requestManagedFields(given: unknown, live: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  if (!Array.isArray(given) || given.length === 0) return live;
+  if (given.length === 1 && isObject(given[0]) && Object.keys(given[0]).length === 0) return [];
+  const decodable = given.every(
+    (e) =>
+      isObject(e) &&
+      typeof e.manager === 'string' &&
+      (e.operation === 'Apply' || e.operation === 'Update') &&
+      (e.fieldsV1 === undefined || isObject(e.fieldsV1)),
+  );
+  if (!decodable) return live;
+  const entries = given as ManagedFieldsEntry[];
+  return entries.some((e) => e.fieldsV1 && !isEmpty(e.fieldsV1 as FieldSet)) ? entries : live;
 }

@@ -3,7 +3,17 @@
 import type { FieldError } from '../base/status.js';
 import type { K8sObject } from '../base/types.js';
 import { getPath } from '../base/paths.js';
-import { deepEqual, isObject } from '../../kube/json.js';
+import { isObject } from '../../kube/json.js';
+import {
+  configMapUpdate,
+  jobUpdate,
+  podSpecUpdate,
+  secretTypeErrors,
+  secretUpdate,
+  selectorUnchanged,
+  serviceUpdate,
+  statefulSetUpdate,
+} from './update-validation.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -159,14 +169,8 @@ function workload(obj: K8sObject, old: K8sObject | undefined, options: { restart
       allowed: options.restartPolicies,
     });
   }
-  if (old && !deepEqual(getPath(old, 'spec.selector'), selector)) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'spec.selector',
-      value: selector,
-      detail: 'field is immutable',
-    });
-  }
+  // A StatefulSet's selector is part of the spec its update may not change (statefulSetUpdate).
+  if (old && obj.kind !== 'StatefulSet') errors.push(...selectorUnchanged(obj, old));
   for (const key of ['replicas']) {
     const v = getPath(obj, `spec.${key}`);
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0))
@@ -180,16 +184,23 @@ function workload(obj: K8sObject, old: K8sObject | undefined, options: { restart
   return errors;
 }
 
-export const VALIDATORS: Record<string, (obj: K8sObject, old: K8sObject | undefined) => FieldError[]> = {
-  Pod(obj) {
-    return containers(obj.spec, 'spec');
+type Validator = (obj: K8sObject, old: K8sObject | undefined, subresource?: string) => FieldError[];
+
+export const VALIDATORS: Record<string, Validator> = {
+  Pod(obj, old, subresource) {
+    const errors = containers(obj.spec, 'spec');
+    // Binding sets spec.nodeName and status writes leave the spec alone: only the main resource's
+    // update is held to ValidatePodUpdate.
+    if (old && !subresource) errors.push(...podSpecUpdate(obj, old));
+    return errors;
   },
   Deployment: (obj, old) => workload(obj, old),
   ReplicaSet: (obj, old) => workload(obj, old),
-  StatefulSet: (obj, old) => workload(obj, old),
+  StatefulSet: (obj, old) => [...workload(obj, old), ...(old ? statefulSetUpdate(obj, old) : [])],
   DaemonSet: (obj, old) => workload(obj, old, { restartPolicies: ['Always'] }),
-  Job(obj) {
+  Job(obj, old) {
     const errors = containers(getPath(obj, 'spec.template.spec'), 'spec.template.spec');
+    if (old) errors.push(...jobUpdate(obj, old));
     const restart = getPath(obj, 'spec.template.spec.restartPolicy');
     if (restart !== 'Never' && restart !== 'OnFailure')
       errors.push({
@@ -200,9 +211,9 @@ export const VALIDATORS: Record<string, (obj: K8sObject, old: K8sObject | undefi
       });
     return errors;
   },
-  Service(obj) {
+  Service(obj, old) {
     const spec = isObject(obj.spec) ? obj.spec : {};
-    const errors: FieldError[] = [];
+    const errors: FieldError[] = old ? serviceUpdate(obj, old) : [];
     const ports = spec.ports;
     if (
       spec.type !== 'ExternalName' &&
@@ -229,8 +240,8 @@ export const VALIDATORS: Record<string, (obj: K8sObject, old: K8sObject | undefi
       errors.push({ type: 'FieldValueNotSupported', field: 'spec.type', value: spec.type, allowed: types });
     return errors;
   },
-  ConfigMap(obj) {
-    const errors: FieldError[] = [];
+  ConfigMap(obj, old) {
+    const errors: FieldError[] = old ? configMapUpdate(obj, old) : [];
     for (const key of Object.keys(isObject(obj.data) ? obj.data : {})) {
       if (!/^[-._a-zA-Z0-9]+$/.test(key))
         errors.push({
@@ -242,8 +253,8 @@ export const VALIDATORS: Record<string, (obj: K8sObject, old: K8sObject | undefi
     }
     return errors;
   },
-  Secret(obj) {
-    const errors: FieldError[] = [];
+  Secret(obj, old) {
+    const errors: FieldError[] = old ? secretUpdate(obj, old) : [];
     for (const [key, v] of Object.entries(isObject(obj.data) ? obj.data : {})) {
       if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
         errors.push({
@@ -253,6 +264,6 @@ export const VALIDATORS: Record<string, (obj: K8sObject, old: K8sObject | undefi
           detail: 'illegal base64 data',
         });
     }
-    return errors;
+    return [...errors, ...secretTypeErrors(obj)];
   },
 };

@@ -12,9 +12,10 @@ import type {
   WriteOptions,
 } from '../api/objects.js';
 import { scaleOf, withScale } from '../api/objects.js';
-import { Errors, StatusError, isStatusError } from '../base/status.js';
+import { Errors, StatusError, isStatusError, type FieldError } from '../base/status.js';
 import type { AdmittedWrites } from '../admission/admitted-writes.js';
 import type { Authenticator, UserInfo } from '../auth/authn.js';
+import { impersonate } from '../auth/impersonation.js';
 import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.js';
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
 import { isObject } from '../../kube/json.js';
@@ -192,7 +193,7 @@ export class ApiHandler {
     const method = req.method ?? 'GET';
     const auth = this.d.authn.authenticate(req, secure);
     if ('unauthorized' in auth) throw Errors.unauthorized();
-    const user = auth.user;
+    const user = impersonate(req, auth.user, this.d.authz);
     const isControl = info.path === CONTROL_PREFIX || info.path.startsWith(`${CONTROL_PREFIX}/`);
     if (!isControl && this.d.faults) {
       const effect = this.d.faults.decide({
@@ -566,8 +567,9 @@ export class ApiHandler {
       throw Errors.unsupportedMediaType(media, accepted);
     const q = info.query;
     const opts = { ...writeOptions(q, req, user, type === 'apply'), force: isTrue(q.get('force')) };
-    if (q.has('force') && type !== 'apply')
-      throw Errors.badRequest('force is not allowed when content type is not application/apply-patch+yaml');
+    const optionErrors = patchOptionErrors(q, type);
+    if (optionErrors.length > 0)
+      throw Errors.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', optionErrors);
     const body = decodeBody(await readBody(req), media);
     if (route?.patch) return route.patch(call, body, opts, type);
     const { object, created } = await this.d.writes.patch(
@@ -615,6 +617,9 @@ export class ApiHandler {
       name,
       { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } },
       opts,
+      // Recorded as the apiserver's ScaleHandler records it: the manager, subresource scale, owning
+      // the replicas field of the parent object (so a later apply conflicts with it).
+      'scale',
     );
     return send(res, 200, JSON.stringify(scaleOf(rt, updated)));
   }
@@ -706,6 +711,17 @@ function writeOptions(q: URLSearchParams, req: IncomingMessage, user: UserInfo, 
   if (manager !== undefined && manager.length > 128)
     throw Errors.badRequest('fieldManager: Too long: may not be more than 128 bytes');
   return { dryRun: dryRun.length > 0, fieldManager: manager ?? undefined, fieldValidation, warnings: [] };
+}
+
+/** metav1 ValidatePatchOptions: apply needs a field manager; force belongs to apply alone. */
+function patchOptionErrors(q: URLSearchParams, type: PatchType): FieldError[] {
+  if (type === 'apply')
+    return q.get('fieldManager')
+      ? []
+      : [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }];
+  return q.has('force')
+    ? [{ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' }]
+    : [];
 }
 
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {

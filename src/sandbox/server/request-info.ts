@@ -1,6 +1,10 @@
 // What a request asks for, read from its path and method as the apiserver's RequestInfoFactory reads
 // it: resource requests (/api/v1/..., /apis/<group>/<version>/...) and everything else.
 
+import { isTrue } from '../base/query.js';
+
+export { isTrue };
+
 export interface RequestInfo {
   path: string;
   query: URLSearchParams;
@@ -97,6 +101,41 @@ export function parseRequest(method: string, rawUrl: string): RequestInfo {
   return info;
 }
 
-export function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
+/** The first value of a boolean parameter (the apiserver reads the first of repeated ones). */
+export function queryBool(q: URLSearchParams, name: string): boolean {
+  return isTrue(q.get(name));
+}
+
+const PARSE_BOOL: Record<string, boolean> = {
+  '1': true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  '0': false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
+
+/** Go's strconv.ParseBool: undefined for anything it would refuse. */
+export function parseGoBool(v: string): boolean | undefined {
+  return PARSE_BOOL[v];
+}
+
+/**
+ * Whether to indent a JSON answer, as the apiserver's negotiation decides: `pretty` read with
+ * strconv.ParseBool (a value it refuses is false), else by default for curl, Wget and browsers.
+ */
+export function wantsPretty(rawUrl: string | undefined, userAgent: string | undefined): boolean {
+  const q = rawUrl?.indexOf('?') ?? -1;
+  if (rawUrl && q >= 0 && rawUrl.includes('pretty', q)) {
+    const pp = new URLSearchParams(rawUrl.slice(q + 1)).get('pretty');
+    if (pp) return parseGoBool(pp) ?? false;
+  }
+  const ua = userAgent ?? '';
+  return ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0');
 }

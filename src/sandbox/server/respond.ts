@@ -1,6 +1,7 @@
 // Writing responses: JSON text with the apiserver's headers, Status errors, and the Success Status.
 import type { ServerResponse } from 'node:http';
 import { StatusError } from '../base/status.js';
+import { wantsPretty } from './request-info.js';
 
 export function send(
   res: ServerResponse,
@@ -10,6 +11,8 @@ export function send(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
+  if (contentType === 'application/json' && wantsPretty(res.req.url, res.req.headers['user-agent']))
+    body = indentJson(body);
   res.writeHead(code, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
@@ -32,4 +35,13 @@ export function warningHeaders(warnings: string[]): Record<string, string> {
 
 export function successStatus(details: Record<string, unknown>): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+}
+
+/** JSON indented as Go's json.Indent with two spaces (what `pretty` asks for); other text unchanged. */
+function indentJson(body: string | Buffer): string | Buffer {
+  try {
+    return `${JSON.stringify(JSON.parse(body.toString('utf8')), null, 2)}\n`;
+  } catch {
+    return body;
+  }
 }
