@@ -145,6 +145,7 @@ const SPECS: BuiltinSpec[] = [
   {
     kind: 'ReplicationController',
     short: ['rc'],
+    fields: ['status.replicas'],
     all: true,
     status: true,
     scale: true,
@@ -174,6 +175,7 @@ const SPECS: BuiltinSpec[] = [
     kind: 'Service',
     short: ['svc'],
     all: true,
+    fields: ['spec.clusterIP', 'spec.type'],
     status: true,
     returnDeleted: true,
     description:

@@ -1,4 +1,5 @@
 // Server-side Table columns for `kubectl get`, after the upstream printers of the common kinds.
+import { extraPrinter } from './printers-extra.js';
 import type { K8sObject, Printer, TableColumn } from '../base/types.js';
 import { getPath, humanDuration, text } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
@@ -465,5 +466,5 @@ export const DEFAULT_PRINTER: Printer = {
 };
 
 export function printerFor(kind: string): Printer | undefined {
-  return printers[kind];
+  return printers[kind] ?? extraPrinter(kind);
 }
