@@ -82,7 +82,12 @@ for (const proto of files.filter((f) => f.endsWith('generated.proto'))) {
       if (label === 'repeated') flags += 'r';
       if (info?.inline) flags += 'i';
       if (info ? info.keepZero : false) flags += 'z';
-      fields.push([Number(num), info && !info.inline ? info.json : protoName, mapValue ? `map:${resolve(mapValue)}` : resolve(type), flags]);
+      fields.push([
+        Number(num),
+        info && !info.inline ? info.json : protoName,
+        mapValue ? `map:${resolve(mapValue)}` : resolve(type),
+        flags,
+      ]);
     }
     messages[full] = fields;
   }
@@ -101,11 +106,17 @@ for (const [name, def] of Object.entries(swagger.definitions)) {
   }
 }
 
-writeFileSync(join(outDir, 'protobuf-1.32.json.gz'), gzipSync(JSON.stringify({ messages, kinds }), { level: 9 }));
+writeFileSync(
+  join(outDir, 'protobuf-1.32.json.gz'),
+  gzipSync(JSON.stringify({ messages, kinds }), { level: 9 }),
+);
 writeFileSync(
   join(outDir, 'swagger-1.32.json.gz'),
-  gzipSync(JSON.stringify({ swagger: swagger.swagger, info: swagger.info, definitions: swagger.definitions }), {
-    level: 9,
-  }),
+  gzipSync(
+    JSON.stringify({ swagger: swagger.swagger, info: swagger.info, definitions: swagger.definitions }),
+    {
+      level: 9,
+    },
+  ),
 );
 console.log(`${Object.keys(messages).length} messages, ${Object.keys(kinds).length} kinds`);

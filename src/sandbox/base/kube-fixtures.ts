@@ -32,7 +32,8 @@ function fixturePath(name: string): string {
 
 const cache = new Map<string, unknown>();
 function load<T>(name: string): T {
-  if (!cache.has(name)) cache.set(name, JSON.parse(gunzipSync(readFileSync(fixturePath(name))).toString('utf8')));
+  if (!cache.has(name))
+    cache.set(name, JSON.parse(gunzipSync(readFileSync(fixturePath(name))).toString('utf8')));
   return cache.get(name) as T;
 }
 

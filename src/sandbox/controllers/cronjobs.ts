@@ -153,7 +153,7 @@ export class CronJobController {
       Failed: getPath(cj, 'spec.failedJobsHistoryLimit'),
     };
     for (const kind of ['Complete', 'Failed'] as const) {
-      const limit = typeof limits[kind] === 'number' ? (limits[kind] as number) : kind === 'Complete' ? 3 : 1;
+      const limit = typeof limits[kind] === 'number' ? limits[kind] : kind === 'Complete' ? 3 : 1;
       const done = jobs
         .filter((j) => finishedAs(j) === kind)
         .sort((a, b) =>

@@ -36,10 +36,7 @@ function hpaTargets(o: K8sObject): string {
   return metrics
     .map((m, i) => {
       const target = isObject(m.resource) && isObject(m.resource.target) ? m.resource.target : undefined;
-      const cur =
-        current[i] && isObject(current[i].resource)
-          ? (current[i].resource as Record<string, unknown>).current
-          : undefined;
+      const cur = current[i] && isObject(current[i].resource) ? current[i].resource.current : undefined;
       const now =
         isObject(cur) && cur.averageUtilization !== undefined ? `${cur.averageUtilization}%` : '<unknown>';
       if (m.type === 'Resource' && target?.type === 'Utilization')

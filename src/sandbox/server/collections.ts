@@ -193,11 +193,7 @@ export function watch(
         tableOf(rt, [o], { resourceVersion: o.metadata.resourceVersion }, rep.version, include),
       );
     else if (rep.kind === 'metadata') objectText = JSON.stringify(partialMetadata(o, rep.version));
-    else
-      objectText =
-        o.apiVersion === gv && o.kind === rt.kind
-          ? e.json()
-          : JSON.stringify(served(rt, o));
+    else objectText = o.apiVersion === gv && o.kind === rt.kind ? e.json() : JSON.stringify(served(rt, o));
     return `{"type":"${type}","object":${objectText}}\n`;
   };
   const write = (text: string) => {

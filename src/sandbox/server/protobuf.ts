@@ -81,7 +81,8 @@ export function goDuration(ns: number): string {
   if (ns === 0) return '0s';
   const sign = ns < 0 ? '-' : '';
   let rest = Math.abs(ns);
-  if (rest < 1e9) return `${sign}${rest >= 1e6 ? `${rest / 1e6}ms` : rest >= 1e3 ? `${rest / 1e3}µs` : `${rest}ns`}`;
+  if (rest < 1e9)
+    return `${sign}${rest >= 1e6 ? `${rest / 1e6}ms` : rest >= 1e3 ? `${rest / 1e3}µs` : `${rest}ns`}`;
   const h = Math.floor(rest / 3.6e12);
   rest -= h * 3.6e12;
   const m = Math.floor(rest / 6e10);
@@ -126,12 +127,17 @@ function special(name: string, m: Record<string, unknown>): { value: unknown } |
 function fieldsOf(name: string, messages: Record<string, ProtoField[]>): ProtoField[] {
   const fields = messages[name];
   if (!fields) throw new Error(`no descriptor for ${name}`);
-  if (special(name, {})) return fields.map(([n, json, type, flags]) => [n, json, type, flags.replace('z', '') + 'z']);
+  if (special(name, {}))
+    return fields.map(([n, json, type, flags]) => [n, json, type, flags.replace('z', '') + 'z']);
   return fields;
 }
 
-function decodeMessage(buf: Buffer, name: string, messages: Record<string, ProtoField[]>): unknown {
-  const fields = fieldsOf(name, messages);
+function decodeMessage(
+  buf: Buffer,
+  name: string,
+  messages: Record<string, ProtoField[]>,
+  fields = fieldsOf(name, messages),
+): unknown {
   const byNumber = new Map(fields.map((f) => [f[0], f]));
   const r = new Reader(buf);
   const out: Record<string, unknown> = {};
@@ -146,12 +152,10 @@ function decodeMessage(buf: Buffer, name: string, messages: Record<string, Proto
     }
     const [, json, type, flags] = field;
     if (type.startsWith('map:')) {
-      const entry = decodeMessage(r.bytes(), '', {
-        '': [
-          [1, 'key', 'string', 'z'],
-          [2, 'value', type.slice(4), 'z'],
-        ],
-      }) as { key?: string; value?: unknown };
+      const entry = decodeMessage(r.bytes(), 'MapEntry', messages, [
+        [1, 'key', 'string', 'z'],
+        [2, 'value', type.slice(4), 'z'],
+      ]) as { key?: string; value?: unknown };
       const map = (out[json] as Record<string, unknown> | undefined) ?? {};
       map[text(entry.key ?? '')] = entry.value ?? (type === 'map:string' ? '' : null);
       out[json] = map;
@@ -162,7 +166,8 @@ function decodeMessage(buf: Buffer, name: string, messages: Record<string, Proto
     else if (wire === 2 && type !== 'string' && type !== 'bytes') {
       // A packed repeated scalar.
       const packed = new Reader(r.bytes());
-      while (!packed.done) values.push(scalar(type, type === 'double' ? 1 : type === 'float' ? 5 : 0, packed));
+      while (!packed.done)
+        values.push(scalar(type, type === 'double' ? 1 : type === 'float' ? 5 : 0, packed));
     } else values.push(scalar(type, wire, r));
     for (const value of values) {
       if (flags.includes('i')) Object.assign(out, value);
@@ -192,7 +197,7 @@ export function decodeProtobuf(body: Buffer): unknown {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
     throw Errors.badRequest('the protobuf body lacks the "k8s\\x00" prefix');
   try {
-    const envelope = decodeMessage(body.subarray(4), 'Unknown', { Unknown: UNKNOWN, TypeMeta: TYPE_META }) as {
+    const envelope = decodeMessage(body.subarray(4), 'Unknown', { TypeMeta: TYPE_META }, UNKNOWN) as {
       typeMeta?: { apiVersion?: string; kind?: string };
       raw?: string;
     };
