@@ -128,7 +128,13 @@ it('the CronJob controller creates Jobs on schedule (sandbox time scale)', async
   const jobs = await eventually(
     async () => {
       const out = JSON.parse(await kubectl(['get', 'jobs', '-o', 'json'])) as {
-        items: Array<{ metadata: any }>;
+        items: Array<{
+          metadata: {
+            name: string;
+            ownerReferences: Array<{ kind: string }>;
+            annotations: Record<string, string>;
+          };
+        }>;
       };
       const mine = out.items.filter((j) => j.metadata.name.startsWith('tick-'));
       return mine.length >= 2 ? mine : undefined;

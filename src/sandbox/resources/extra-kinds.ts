@@ -8,8 +8,7 @@ import type { K8sObject, VersionConversion } from '../base/types.js';
 import { isValidTimeZone, parseSchedule } from './cron.js';
 
 type Json = Record<string, unknown>;
-const objAt = (o: Json, key: string): Json =>
-  isObject(o[key]) ? (o[key] as Json) : ((o[key] = {}), o[key] as Json);
+const objAt = (o: Json, key: string): Json => (isObject(o[key]) ? o[key] : ((o[key] = {}), o[key] as Json));
 const def = (o: Json, key: string, v: unknown) => {
   if (o[key] === undefined) o[key] = v;
 };
@@ -27,11 +26,12 @@ export const HPA_V1: VersionConversion = {
       isObject(m) && m.type === 'Resource' && isObject(m.resource) && m.resource.name === 'cpu'
         ? m.resource
         : undefined;
-    const target = (Array.isArray(spec.metrics) ? spec.metrics : []).map(cpu).find(Boolean) as
-      Json | undefined;
+    const target = (Array.isArray(spec.metrics) ? spec.metrics : [])
+      .map(cpu)
+      .find((m): m is Json => m !== undefined);
     const current = (Array.isArray(status.currentMetrics) ? status.currentMetrics : [])
       .map(cpu)
-      .find(Boolean) as Json | undefined;
+      .find((m): m is Json => m !== undefined);
     return {
       ...obj,
       spec: drop({
@@ -140,7 +140,7 @@ export const EXTRA_DEFAULTS: Record<string, (obj: K8sObject) => void> = {
     def(match, 'objectSelector', {});
   },
   PriorityClass(obj) {
-    def(obj as Json, 'preemptionPolicy', 'PreemptLowerPriority');
+    def(obj, 'preemptionPolicy', 'PreemptLowerPriority');
   },
   APIService(obj) {
     def(objAt(obj, 'status'), 'conditions', [
@@ -187,7 +187,7 @@ function cronJob(obj: K8sObject): FieldError[] {
         type: 'FieldValueInvalid',
         field: 'spec.timeZone',
         value: zone,
-        detail: 'unknown time zone ' + String(zone),
+        detail: `unknown time zone ${JSON.stringify(zone)}`,
       });
   }
   const policies = ['Allow', 'Forbid', 'Replace'];

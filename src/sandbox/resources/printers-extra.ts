@@ -38,7 +38,9 @@ function hpaTargets(o: K8sObject): string {
       const target = isObject(m.resource) && isObject(m.resource.target) ? m.resource.target : undefined;
       const cur = current[i] && isObject(current[i].resource) ? current[i].resource.current : undefined;
       const now =
-        isObject(cur) && cur.averageUtilization !== undefined ? `${cur.averageUtilization}%` : '<unknown>';
+        isObject(cur) && cur.averageUtilization !== undefined
+          ? `${text(cur.averageUtilization)}%`
+          : '<unknown>';
       if (m.type === 'Resource' && target?.type === 'Utilization')
         return `${text((m.resource as Record<string, unknown>).name)}: ${now}/${target.averageUtilization}%`;
       return `${now}/${text(target?.averageValue ?? target?.value ?? '')}`;
