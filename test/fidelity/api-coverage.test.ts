@@ -5,8 +5,9 @@
 // ValidatingAdmissionPolicy and its binding are stored.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { eventually, KUBECTL_VERSIONS, testSandbox, type KubectlHome, type TestSandbox } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { eventually, KUBECTL_VERSIONS } from './helpers.js';
+import { sharedSandbox } from './shared-sandbox.js';
 import { needPrograms, PYTHON_KUBERNETES } from '../helpers/programs.js';
 
 const FIXTURE = new URL('../../../test/fixtures/kubernetes/api-resources-1.32.txt', import.meta.url);
@@ -14,21 +15,8 @@ const expectedResources = readFileSync(FIXTURE, 'utf8')
   .split('\n')
   .filter((l) => l && !l.startsWith('#'));
 
-let ts: TestSandbox;
-let h: KubectlHome;
-before(async () => {
-  ts = await testSandbox();
-  h = ts.home();
-});
-after(async () => {
-  await ts.stop();
-});
-
-async function kubectl(args: string[], version?: string): Promise<string> {
-  const r = await h.run(args, { version });
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const shared = sharedSandbox();
+const kubectl = (args: string[], version?: string) => shared.kubectl(args, version);
 
 for (const version of KUBECTL_VERSIONS) {
   describe(`1.32 APIs with kubectl ${version}`, () => {
@@ -91,7 +79,7 @@ for (const version of KUBECTL_VERSIONS) {
     });
 
     it('CronJob schedules are validated as the apiserver does', async () => {
-      const bad = await h.run(
+      const bad = await shared.h.run(
         ['create', 'cronjob', 'bad', '-n', ns, '--image=busybox', '--schedule=61 * * * *'],
         { version },
       );
@@ -100,7 +88,7 @@ for (const version of KUBECTL_VERSIONS) {
         bad.stderr,
         /spec\.schedule: Invalid value: "61 \* \* \* \*": end of range \(61\) above maximum \(59\)/,
       );
-      const tz = await h.run(['create', '-f', '-'], {
+      const tz = await shared.h.run(['create', '-f', '-'], {
         version,
         input: JSON.stringify({
           apiVersion: 'batch/v1',
@@ -171,7 +159,7 @@ it('ValidatingAdmissionPolicy and its binding are registered and stored', async 
     metadata: { name: 'replicas' },
     spec: { policyName: 'replicas', validationActions: ['Deny'] },
   };
-  await h.run(['apply', '-f', '-'], {
+  await shared.h.run(['apply', '-f', '-'], {
     input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [policy, binding] }),
   });
   const got = JSON.parse(await kubectl(['get', 'validatingadmissionpolicy', 'replicas', '-o', 'json']));
@@ -182,7 +170,7 @@ it('ValidatingAdmissionPolicy and its binding are registered and stored', async 
 
 it('the Python client reads HPAs through autoscaling/v1 and v2, priority classes and CronJobs', async (t) => {
   if (!needPrograms(t, PYTHON_KUBERNETES)) return;
-  const r = await ts.home().python(`
+  const r = await shared.ts.home().python(`
 import json
 from kubernetes import client, config
 config.load_kube_config()

@@ -3,34 +3,25 @@
 // (1.32's OpenAPI); field selectors of a 1.32 apiserver (unsupported ones: 400); rollout history shows
 // the change-cause the Deployment controller copies to its ReplicaSet.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { eventually, KUBECTL_VERSIONS, testSandbox, type KubectlHome, type TestSandbox } from './helpers.js';
+import { describe, it } from 'node:test';
+import { eventually, KUBECTL_VERSIONS } from './helpers.js';
+import { sharedSandbox } from './shared-sandbox.js';
 import { needPrograms, PYTHON_KUBERNETES } from '../helpers/programs.js';
 
-let ts: TestSandbox;
-let h: KubectlHome;
-before(async () => {
-  ts = await testSandbox();
-  h = ts.home();
-});
-after(async () => {
-  await ts.stop();
-});
-
-async function kubectl(args: string[], version?: string): Promise<string> {
-  const r = await h.run(args, { version });
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const shared = sharedSandbox();
+const kubectl = (args: string[], version?: string) => shared.kubectl(args, version);
 
 for (const version of KUBECTL_VERSIONS) {
   describe(`printing with kubectl ${version}`, () => {
     it('describe service shows the endpoints, for default/kubernetes and a Service with an unnamed port', async () => {
       const k = await kubectl(['describe', 'service', 'kubernetes'], version);
       assert.match(k, /Endpoints:\s+127\.0\.0\.1:6443/);
-      await h.run(['create', 'service', 'clusterip', `plain-${version.replace('.', '-')}`, '--tcp=80:8080'], {
-        version,
-      });
+      await shared.h.run(
+        ['create', 'service', 'clusterip', `plain-${version.replace('.', '-')}`, '--tcp=80:8080'],
+        {
+          version,
+        },
+      );
       const d = await kubectl(['describe', 'service', `plain-${version.replace('.', '-')}`], version);
       assert.match(d, /TargetPort:\s+8080\/TCP/);
     });
@@ -57,7 +48,7 @@ for (const version of KUBECTL_VERSIONS) {
         version,
       );
       assert.equal(svc.trim(), 'service/kubernetes');
-      const bad = await h.run(['get', 'services', '--field-selector', 'spec.ports=1'], { version });
+      const bad = await shared.h.run(['get', 'services', '--field-selector', 'spec.ports=1'], { version });
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /field label not supported: spec\.ports/);
     });
@@ -88,7 +79,7 @@ it('rollout history shows the change-cause copied to the ReplicaSet', async () =
 
 it('the Python client lists with field selectors', async (t) => {
   if (!needPrograms(t, PYTHON_KUBERNETES)) return;
-  const r = await ts.home().python(`
+  const r = await shared.ts.home().python(`
 import json
 from kubernetes import client, config
 config.load_kube_config()

@@ -3,25 +3,13 @@
 // (fixtures/kubernetes/protobuf-1.32.json.gz) and stores what a real apiserver would. TokenRequest returns
 // a real token that authenticates; the Python client's TokenRequest too.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { KUBECTL_VERSIONS, testSandbox, type KubectlHome, type TestSandbox } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { KUBECTL_VERSIONS } from './helpers.js';
+import { sharedSandbox } from './shared-sandbox.js';
 import { needPrograms, PYTHON_KUBERNETES } from '../helpers/programs.js';
 
-let ts: TestSandbox;
-let h: KubectlHome;
-before(async () => {
-  ts = await testSandbox();
-  h = ts.home();
-});
-after(async () => {
-  await ts.stop();
-});
-
-async function kubectl(args: string[], version?: string): Promise<string> {
-  const r = await h.run(args, { version });
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const shared = sharedSandbox();
+const kubectl = (args: string[], version?: string) => shared.kubectl(args, version);
 const json = async (args: string[], version?: string) =>
   JSON.parse(await kubectl([...args, '-o', 'json'], version)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,13 +28,13 @@ for (const version of KUBECTL_VERSIONS) {
 
     it('create token: a protobuf TokenRequest answered with a token that authenticates as the service account', async () => {
       const token = (await kubectl(['create', 'token', 'robot', '-n', ns, '--duration=15m'], version)).trim();
-      const rec = ts.requests
+      const rec = shared.ts.requests
         .filter((r) => r.url.includes(`/namespaces/${ns}/serviceaccounts/robot/token`))
         .at(-1)!;
       assert.equal(rec.contentType, bodyType);
       assert.equal(rec.status, 201);
       assert.equal(claimsOf(token).sub, `system:serviceaccount:${ns}:robot`);
-      const denied = await h.run(['--token', token, 'get', 'secrets', '-n', ns], { version });
+      const denied = await shared.h.run(['--token', token, 'get', 'secrets', '-n', ns], { version });
       assert.match(
         denied.stderr,
         new RegExp(`"system:serviceaccount:${ns}:robot" cannot list resource "secrets"`),
@@ -76,7 +64,7 @@ for (const version of KUBECTL_VERSIONS) {
         ['create', 'rolebinding', 'rb', '-n', ns, '--role=reader', '--serviceaccount', `${ns}:robot`],
       ];
       for (const args of creates) await kubectl(args, version);
-      const protobufPosts = ts.requests.filter(
+      const protobufPosts = shared.ts.requests.filter(
         (r) => r.method === 'POST' && r.url.includes(ns) && r.contentType === bodyType,
       );
       assert.ok(protobufPosts.length >= 8, `protobuf bodies: ${protobufPosts.map((r) => r.url).join(' ')}`);
@@ -117,7 +105,7 @@ for (const version of KUBECTL_VERSIONS) {
 
 it('the Python client requests a token for a service account (TokenRequest) that authenticates', async (t) => {
   if (!needPrograms(t, PYTHON_KUBERNETES)) return;
-  const r = await ts.home().python(`
+  const r = await shared.ts.home().python(`
 import json
 from kubernetes import client, config
 config.load_kube_config()

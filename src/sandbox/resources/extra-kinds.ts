@@ -124,13 +124,6 @@ export const EXTRA_DEFAULTS: Record<string, (obj: K8sObject) => void> = {
         },
       ];
   },
-  CronJob(obj) {
-    const spec = objAt(obj, 'spec');
-    def(spec, 'concurrencyPolicy', 'Allow');
-    def(spec, 'suspend', false);
-    def(spec, 'successfulJobsHistoryLimit', 3);
-    def(spec, 'failedJobsHistoryLimit', 1);
-  },
   ValidatingAdmissionPolicy(obj) {
     const spec = objAt(obj, 'spec');
     def(spec, 'failurePolicy', 'Fail');

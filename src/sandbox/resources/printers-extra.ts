@@ -1,31 +1,10 @@
 // Server-side Table columns of the kinds beyond the common ones, after kube-apiserver's printers
 // (pkg/printers/internalversion/printers.go; kube-aggregator's for APIService). Priority 1: -o wide only.
-import type { K8sObject, Printer, TableColumn } from '../base/types.js';
+import type { K8sObject, Printer } from '../base/types.js';
 import { getPath, text } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
-import { age } from './printers.js';
+import { AGE, age, col, NAME } from './printer-columns.js';
 
-const NAME: TableColumn = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description: 'Name must be unique within a namespace.',
-  priority: 0,
-};
-const AGE: TableColumn = {
-  name: 'Age',
-  type: 'string',
-  format: '',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
-  priority: 0,
-};
-const col = (name: string, priority = 0, type = 'string'): TableColumn => ({
-  name,
-  type,
-  format: '',
-  description: name,
-  priority,
-});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown, none = '<none>') => (v === undefined || v === null || v === '' ? none : text(v));
 
