@@ -16,7 +16,7 @@ import { strategicMerge } from '../patch/strategic.js';
 import { clone, getPath, setPath, timestamp } from '../base/paths.js';
 import { deepEqual, isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
+import { groupVersion, served, type K8sObject, type ResourceType } from '../base/types.js';
 import { validateLabels, validateName, type NameRule } from '../resources/validation.js';
 import type { Store, StoreEvent } from '../store/store.js';
 import { Errors, StatusError, type FieldError } from '../base/status.js';
@@ -75,7 +75,8 @@ const gr = (rt: ResourceType) => ({ group: rt.group, resource: rt.plural });
 
 function nameRule(rt: ResourceType): NameRule {
   if (rt.kind === 'Namespace' || rt.kind === 'Service') return 'label';
-  if (rt.group === 'rbac.authorization.k8s.io' || rt.kind === 'Node') return 'path';
+  if (rt.group === 'rbac.authorization.k8s.io' || rt.kind === 'Node' || rt.kind === 'APIService')
+    return 'path';
   return 'subdomain';
 }
 
@@ -121,9 +122,7 @@ export class ObjectService {
 
   /** Typemeta as the requested version spells it (storage is shared between versions). */
   private typed(rt: ResourceType, obj: K8sObject): K8sObject {
-    const apiVersion = groupVersion(rt);
-    if (obj.apiVersion === apiVersion && obj.kind === rt.kind) return obj;
-    return { ...obj, apiVersion, kind: rt.kind };
+    return served(rt, obj);
   }
 
   /** Checks the body's typemeta against the endpoint and fills it when missing. */
@@ -148,7 +147,7 @@ export class ObjectService {
     if (!isObject(obj.metadata)) obj.metadata = {};
     obj.apiVersion = gv;
     obj.kind = rt.kind;
-    return obj;
+    return rt.convert ? rt.convert.toStorage(obj) : obj;
   }
 
   /** Unknown fields: dropped, warned about or refused (fieldValidation). */
@@ -201,7 +200,8 @@ export class ObjectService {
   }
 
   private part(rt: ResourceType, subresource?: string): Part {
-    if (subresource === 'status') return 'status';
+    // certificatesigningrequests/approval writes the approval conditions, which live in status.
+    if (subresource === 'status' || subresource === 'approval') return 'status';
     // pods/binding sets spec.nodeName and the PodScheduled condition together.
     if (subresource === 'binding') return 'all';
     return rt.status ? 'main' : 'all';

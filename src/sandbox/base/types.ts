@@ -78,6 +78,23 @@ export interface ResourceType {
   tracksGeneration: boolean;
   /** Kinds whose top level is not spec/status (ConfigMap data): any non-metadata change bumps generation. */
   description: string;
+  /** A version other than the storage version (autoscaling/v1 HPA, events.k8s.io Event): converts. */
+  convert?: VersionConversion;
+}
+
+export interface VersionConversion {
+  /** The stored object (storage version) as this version spells it. */
+  fromStorage(obj: K8sObject): K8sObject;
+  /** An object of this version as the storage version spells it (apiVersion and kind included). */
+  toStorage(obj: K8sObject): K8sObject;
+}
+
+/** An object as the requested version serves it: its typemeta, converted when that version is not stored. */
+export function served(rt: ResourceType, obj: K8sObject): K8sObject {
+  const apiVersion = groupVersion(rt);
+  if (obj.apiVersion === apiVersion && obj.kind === rt.kind) return obj;
+  const converted = rt.convert ? rt.convert.fromStorage(obj) : obj;
+  return { ...converted, apiVersion, kind: rt.kind };
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -1,5 +1,6 @@
 // startSandbox(): a simulated Kubernetes API server in this process, on loopback, that kubectl and
 // @kubernetes/client-node use unmodified. See docs/sandbox.md.
+import { bootstrapBuiltinObjects } from './builtin-objects.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { ObjectService } from '../api/objects.js';
 import { Authenticator } from '../auth/authn.js';
@@ -172,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const pki = await loadIdentity(data, host);
   const state = await openState(options, data);
   const controllers = startControllers(state.objects, pki.ca.cert, onError);
-  if (!state.restored) bootstrap(state.objects);
+  if (!state.restored) bootstrap(state.objects, host);
   const version = serverVersion(options);
   let apiPort = 0;
   const simulation = startCluster(state.objects, options, version, onError, () =>
@@ -571,7 +572,7 @@ function sandboxApi(p: Parts): Sandbox {
 }
 
 /** The objects a fresh cluster has. */
-function bootstrap(objects: ObjectService): void {
+function bootstrap(objects: ObjectService, host: string): void {
   const registry = objects.registry;
   for (const name of SYSTEM_NAMESPACES) {
     objects.create(
@@ -599,4 +600,5 @@ function bootstrap(objects: ObjectService): void {
     },
   };
   objects.create(registry.get('', 'v1', 'services')!, 'default', service, { fieldManager: 'kube-apiserver' });
+  bootstrapBuiltinObjects(objects, host, 6443);
 }

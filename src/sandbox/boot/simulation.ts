@@ -6,6 +6,7 @@ import { DaemonSetController } from '../controllers/daemonsets.js';
 import { DeploymentController } from '../controllers/deployments.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/jobs.js';
+import { CronJobController } from '../controllers/cronjobs.js';
 import { OwnerIndex } from '../controllers/owners.js';
 import { ReplicaSetController } from '../controllers/replicasets.js';
 import { StatefulSetController } from '../controllers/statefulsets.js';
@@ -84,6 +85,7 @@ export function startSimulation(objects: ObjectService, o: SimulationOptions): S
     new ReplicaSetController(objects, owners, events, timing, o.onError),
     new DeploymentController(objects, owners, events, timing, o.onError),
     new JobController(objects, owners, events, timing, o.onError),
+    new CronJobController(objects, events, timing, o.onError),
     new DaemonSetController(objects, owners, nodes, events, timing, o.onError),
     new StatefulSetController(objects, owners, events, timing, o.onError),
   ];

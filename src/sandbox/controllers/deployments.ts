@@ -198,6 +198,10 @@ export class DeploymentController extends Controller {
     const rs = plan.newRS!;
     const max = Math.max(0, ...all.map(revisionOf));
     const want: Record<string, string> = {};
+    // As SetNewReplicaSetAnnotations: the deployment's annotations (kubernetes.io/change-cause, which
+    // rollout history shows) are copied to its current ReplicaSet on every sync.
+    for (const [k, v] of Object.entries(copiedAnnotations(plan.d)))
+      if (rs.metadata.annotations?.[k] !== v) want[k] = v;
     if (revisionOf(rs) < max) want[REVISION] = String(max + 1);
     if (rs.metadata.annotations?.[DESIRED] !== String(plan.replicas)) want[DESIRED] = String(plan.replicas);
     if (rs.metadata.annotations?.[MAX] !== String(plan.replicas + plan.maxSurge))

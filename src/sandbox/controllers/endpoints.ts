@@ -242,7 +242,10 @@ export class EndpointsController extends Controller {
       blockOwnerDeletion: true,
     };
     wanted.forEach((g, i) => {
-      const body: Json = { addressType: 'IPv4', endpoints: sliceEndpoints(g), ports: g.ports };
+      // A slice's port always carries its name, "" when the Service port has none (kubectl describe
+      // dereferences it).
+      const ports = g.ports.map((p) => ({ ...p, name: p.name ?? '' }));
+      const body: Json = { addressType: 'IPv4', endpoints: sliceEndpoints(g), ports };
       const slice = mine[i];
       if (!slice) {
         this.objects.create(

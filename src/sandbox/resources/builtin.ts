@@ -6,8 +6,15 @@ import { DEFAULTS } from './defaults.js';
 import { getPath, text } from '../base/paths.js';
 import { printerFor } from './printers.js';
 import { outlineSchema } from './outline.js';
-import { ALL_VERBS, type K8sObject, type ResourceType, type ScaleSubresource } from '../base/types.js';
+import {
+  ALL_VERBS,
+  type K8sObject,
+  type ResourceType,
+  type ScaleSubresource,
+  type VersionConversion,
+} from '../base/types.js';
 import { VALIDATORS } from './validation.js';
+import { EVENTS_V1, EXTRA_DEFAULTS, EXTRA_VALIDATORS, HPA_V1 } from './extra-kinds.js';
 
 interface BuiltinSpec {
   group?: string;
@@ -26,6 +33,9 @@ interface BuiltinSpec {
   /** Top-level fields other than spec and status (ConfigMap data, Role rules ...). */
   noSpec?: boolean;
   description: string;
+  /** Another version's storage ("<group>/<plural>") that this version converts to and from. */
+  storageKey?: string;
+  convert?: VersionConversion;
 }
 
 const CREATE_ONLY = ['create'];
@@ -135,6 +145,7 @@ const SPECS: BuiltinSpec[] = [
   {
     kind: 'ReplicationController',
     short: ['rc'],
+    fields: ['status.replicas'],
     all: true,
     status: true,
     scale: true,
@@ -164,6 +175,7 @@ const SPECS: BuiltinSpec[] = [
     kind: 'Service',
     short: ['svc'],
     all: true,
+    fields: ['spec.clusterIP', 'spec.type'],
     status: true,
     returnDeleted: true,
     description:
@@ -404,6 +416,120 @@ const SPECS: BuiltinSpec[] = [
     virtual: true,
     description: 'TokenReview attempts to authenticate a token to a known user.',
   },
+  // Kubernetes 1.32 API coverage (issue 17 class 5): the rest of what `kubectl api-resources` lists.
+  { kind: 'Binding', verbs: CREATE_ONLY, virtual: true, description: 'Binding ties one object to another.' },
+  {
+    kind: 'ComponentStatus',
+    namespaced: false,
+    short: ['cs'],
+    verbs: ['get', 'list'],
+    noSpec: true,
+    description: 'ComponentStatus (and ComponentStatusList) holds the cluster validation info.',
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    status: true,
+    description:
+      'ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it.',
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    description:
+      'ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources.',
+  },
+  {
+    group: 'apiregistration.k8s.io',
+    kind: 'APIService',
+    namespaced: false,
+    status: true,
+    description:
+      'APIService represents a server for a particular GroupVersion. Name must be "version.group".',
+  },
+  {
+    group: 'autoscaling',
+    version: 'v1',
+    kind: 'HorizontalPodAutoscaler',
+    short: ['hpa'],
+    all: true,
+    status: true,
+    storageKey: 'autoscaling/horizontalpodautoscalers',
+    convert: HPA_V1,
+    description: 'configuration of a horizontal pod autoscaler.',
+  },
+  {
+    group: 'certificates.k8s.io',
+    kind: 'CertificateSigningRequest',
+    namespaced: false,
+    short: ['csr'],
+    status: true,
+    fields: ['spec.signerName'],
+    description:
+      'CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchronously approved and issued.',
+  },
+  {
+    group: 'events.k8s.io',
+    kind: 'Event',
+    short: ['ev'],
+    noSpec: true,
+    storageKey: '/events',
+    convert: EVENTS_V1,
+    description:
+      'Event is a report of an event somewhere in the cluster. It generally denotes some state change in the system.',
+  },
+  {
+    group: 'flowcontrol.apiserver.k8s.io',
+    kind: 'FlowSchema',
+    namespaced: false,
+    status: true,
+    description:
+      'FlowSchema defines the schema of a group of flows. Note that a flow is made up of a set of inbound API requests with similar attributes and is identified by a pair of strings: the name of the FlowSchema and a "flow distinguisher".',
+  },
+  {
+    group: 'flowcontrol.apiserver.k8s.io',
+    kind: 'PriorityLevelConfiguration',
+    namespaced: false,
+    status: true,
+    description: 'PriorityLevelConfiguration represents the configuration of a priority level.',
+  },
+  {
+    group: 'node.k8s.io',
+    kind: 'RuntimeClass',
+    namespaced: false,
+    noSpec: true,
+    description:
+      'RuntimeClass defines a class of container runtime supported in the cluster. The RuntimeClass is used to determine which container runtime is used to run all containers in a pod.',
+  },
+  {
+    group: 'storage.k8s.io',
+    kind: 'CSIDriver',
+    namespaced: false,
+    description:
+      'CSIDriver captures information about a Container Storage Interface (CSI) volume driver deployed on the cluster.',
+  },
+  {
+    group: 'storage.k8s.io',
+    kind: 'CSINode',
+    namespaced: false,
+    description: 'CSINode holds information about all CSI drivers installed on a node.',
+  },
+  {
+    group: 'storage.k8s.io',
+    kind: 'CSIStorageCapacity',
+    noSpec: true,
+    description: 'CSIStorageCapacity stores the result of one CSI GetCapacity call.',
+  },
+  {
+    group: 'storage.k8s.io',
+    kind: 'VolumeAttachment',
+    namespaced: false,
+    status: true,
+    description:
+      'VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node.',
+  },
 ];
 
 function pluralOf(kind: string): string {
@@ -436,6 +562,13 @@ function fieldSelectors(paths: string[] = []): Record<string, (o: K8sObject) => 
   return out;
 }
 
+function both<A extends unknown[]>(a?: (...args: A) => void, b?: (...args: A) => void) {
+  return a && b ? (...args: A) => (a(...args), b(...args)) : (a ?? b);
+}
+function bothErrors<A extends unknown[], E>(a?: (...args: A) => E[], b?: (...args: A) => E[]) {
+  return a && b ? (...args: A) => [...a(...args), ...b(...args)] : (a ?? b);
+}
+
 function build(spec: BuiltinSpec): ResourceType {
   const group = spec.group ?? '';
   const version = spec.version ?? 'v1';
@@ -452,13 +585,14 @@ function build(spec: BuiltinSpec): ResourceType {
     shortNames: spec.short ?? [],
     categories: spec.all ? ['all'] : [],
     verbs: spec.verbs ?? ALL_VERBS,
-    storageKey: `${group}/${plural}`,
+    storageKey: spec.storageKey ?? `${group}/${plural}`,
     status: spec.status ?? false,
     scale: spec.scale ? REPLICAS_SCALE : undefined,
     returnDeletedObject: spec.returnDeleted ?? false,
     fieldSelectors: fieldSelectors(spec.fields),
-    defaults: DEFAULTS[spec.kind],
-    validate: VALIDATORS[spec.kind],
+    defaults: both(DEFAULTS[spec.kind], EXTRA_DEFAULTS[spec.kind]),
+    validate: bothErrors(VALIDATORS[spec.kind], EXTRA_VALIDATORS[spec.kind]),
+    convert: spec.convert,
     printer: printerFor(spec.kind),
     patchMeta: PATCH_META[spec.kind] ?? objectMeta(),
     strategicMerge: true,

@@ -1,30 +1,11 @@
 // Server-side Table columns for `kubectl get`, after the upstream printers of the common kinds.
+import { extraPrinter } from './printers-extra.js';
+import { AGE, age, col, NAME } from './printer-columns.js';
 import type { K8sObject, Printer, TableColumn } from '../base/types.js';
 import { getPath, humanDuration, text } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
 
-const NAME: TableColumn = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description: 'Name must be unique within a namespace.',
-  priority: 0,
-};
-const AGE: TableColumn = {
-  name: 'Age',
-  type: 'string',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
-  priority: 0,
-};
-
-function col(name: string, priority = 0, type = 'string', description = ''): TableColumn {
-  return { name, type, format: '', description: description || name, priority };
-}
-
-export function age(obj: K8sObject, now: number): string {
-  const ts = obj.metadata.creationTimestamp;
-  return ts ? humanDuration(now - Date.parse(ts)) : '<unknown>';
-}
+export { age };
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 const str = (v: unknown, none = '<none>') => (typeof v === 'string' && v !== '' ? v : none);
@@ -465,5 +446,5 @@ export const DEFAULT_PRINTER: Printer = {
 };
 
 export function printerFor(kind: string): Printer | undefined {
-  return printers[kind];
+  return printers[kind] ?? extraPrinter(kind);
 }

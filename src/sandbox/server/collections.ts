@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFieldSelector, parseLabelSelector, type Predicate } from '../api/selectors.js';
 import { Errors, StatusError } from '../base/status.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
+import { groupVersion, served, type K8sObject, type ResourceType } from '../base/types.js';
 import { Entry, type Store, type WatchSink } from '../store/store.js';
 import type { Representation } from './negotiate.js';
 import { isTrue, type RequestInfo } from './request-info.js';
@@ -58,7 +58,7 @@ function lowerBound(entries: readonly Entry[], start: string): number {
 function itemJson(rt: ResourceType, e: Entry): string {
   const o = e.object;
   if (o.apiVersion === groupVersion(rt) && o.kind === rt.kind) return e.json();
-  return JSON.stringify({ ...o, apiVersion: groupVersion(rt), kind: rt.kind });
+  return JSON.stringify(served(rt, o));
 }
 
 export function list(
@@ -193,11 +193,7 @@ export function watch(
         tableOf(rt, [o], { resourceVersion: o.metadata.resourceVersion }, rep.version, include),
       );
     else if (rep.kind === 'metadata') objectText = JSON.stringify(partialMetadata(o, rep.version));
-    else
-      objectText =
-        o.apiVersion === gv && o.kind === rt.kind
-          ? e.json()
-          : JSON.stringify({ ...o, apiVersion: gv, kind: rt.kind });
+    else objectText = o.apiVersion === gv && o.kind === rt.kind ? e.json() : JSON.stringify(served(rt, o));
     return `{"type":"${type}","object":${objectText}}\n`;
   };
   const write = (text: string) => {

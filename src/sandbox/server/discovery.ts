@@ -33,6 +33,8 @@ export function subresources(rt: ResourceType): Subresource[] {
       version: 'v1',
       verbs: ['create'],
     });
+  if (rt.kind === 'CertificateSigningRequest' && !rt.crd)
+    out.push({ name: 'approval', kind: 'CertificateSigningRequest', verbs: SUB_VERBS });
   out.sort((a, b) => (a.name < b.name ? -1 : 1));
   return out;
 }

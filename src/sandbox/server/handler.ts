@@ -20,7 +20,7 @@ import { pathAttributes, type Authorizer, type Attributes } from '../auth/rbac.j
 import { applyJsonPatch as jsonPatch, applyMergePatch as mergePatch } from '../patch/json-patch.js';
 import { isObject } from '../../kube/json.js';
 import type { Registry } from '../resources/registry.js';
-import { groupVersion, type K8sObject, type ResourceType } from '../base/types.js';
+import { groupVersion, served, type K8sObject, type ResourceType } from '../base/types.js';
 import { CONTROL_PREFIX, handleControl, type SandboxControl } from './fault-control.js';
 import type { FaultSet } from '../faults/faults.js';
 import { decodeBody, readBody } from './body.js';
@@ -248,6 +248,12 @@ export class ApiHandler {
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: rt.group, resource: rt.plural }, info.verb);
       const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
+      // POST .../bindings: the older spelling of pods/<name>/binding, naming the pod in the body.
+      if (isCore(rt, 'Binding')) {
+        const pods = this.d.objects.registry.get('', 'v1', 'pods')!;
+        const pod = String((body as { metadata?: { name?: string } }).metadata?.name ?? '');
+        return send(res, 201, JSON.stringify(bindPod(this.d.objects, pods, namespace, pod, body)));
+      }
       const out = review(rt, body, user, namespace, this.d.authz, this.d.authn, req);
       return send(res, 201, JSON.stringify(out));
     }
@@ -298,6 +304,7 @@ export class ApiHandler {
       create: (c, body) =>
         send(c.res, 201, JSON.stringify(bindPod(this.d.objects, c.rt, c.namespace, c.info.name, body))),
     },
+    'certificatesigningrequests/approval': { serves: (rt) => rt.kind === 'CertificateSigningRequest' },
     'pods/eviction': {
       serves: (rt) => isCore(rt, 'Pod'),
       get: notSupported,
@@ -545,7 +552,7 @@ export class ApiHandler {
     const entry = this.d.objects.store.entry(rt.storageKey, obj.metadata.namespace ?? '', obj.metadata.name!);
     const text = entry && entry.object === obj ? entry.json() : JSON.stringify(obj);
     if (obj.apiVersion !== groupVersion(rt) || obj.kind !== rt.kind)
-      return send(res, code, JSON.stringify({ ...obj, apiVersion: groupVersion(rt), kind: rt.kind }));
+      return send(res, code, JSON.stringify(served(rt, obj)));
     return send(res, code, text);
   }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from '../resources/registry.js';
 import type { ResourceType } from '../base/types.js';
+import { builtinSchemas } from './openapi-builtin.js';
 
 // --- protobuf ---------------------------------------------------------------------------------------
 
@@ -126,7 +127,8 @@ export function openapiV2Json(types: ResourceType[], version: string): unknown {
   const definitions: Record<string, unknown> = {};
   for (const rt of types) {
     if (rt.virtual) continue;
-    const ref = { $ref: `#/definitions/${definitionName(rt)}` };
+    const builtin = builtinSchemas(rt, false);
+    const ref = { $ref: `#/definitions/${builtin?.name ?? definitionName(rt)}` };
     paths[itemPath(rt)] = {
       get: {
         operationId: `read${rt.kind}`,
@@ -148,7 +150,8 @@ export function openapiV2Json(types: ResourceType[], version: string): unknown {
         'x-kubernetes-group-version-kind': gvk(rt),
       },
     };
-    if (rt.schema)
+    if (builtin) Object.assign(definitions, builtin.definitions);
+    else if (rt.schema)
       definitions[definitionName(rt)] = { ...rt.schema, 'x-kubernetes-group-version-kind': [gvk(rt)] };
   }
   return { swagger: '2.0', info: { title: 'Kubernetes', version }, paths, definitions };
@@ -167,7 +170,8 @@ export function openapiV3Document(types: ResourceType[], version: string): unkno
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
   for (const rt of types) {
-    const ref = { $ref: `#/components/schemas/${definitionName(rt)}` };
+    const builtin = builtinSchemas(rt, true);
+    const ref = { $ref: `#/components/schemas/${builtin?.name ?? definitionName(rt)}` };
     const ok = { 200: { description: 'OK', content: { 'application/json': { schema: ref } } } };
     const body = (types2: string[]) => ({
       content: Object.fromEntries(types2.map((t) => [t, { schema: { type: 'object' } }])),
@@ -238,10 +242,12 @@ export function openapiV3Document(types: ResourceType[], version: string): unkno
         },
       };
     }
-    schemas[definitionName(rt)] = {
-      ...(rt.schema ?? { type: 'object', description: rt.description }),
-      'x-kubernetes-group-version-kind': [gvk(rt)],
-    };
+    if (builtin) Object.assign(schemas, builtin.definitions);
+    else
+      schemas[definitionName(rt)] = {
+        ...(rt.schema ?? { type: 'object', description: rt.description }),
+        'x-kubernetes-group-version-kind': [gvk(rt)],
+      };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version }, paths, components: { schemas } };
 }

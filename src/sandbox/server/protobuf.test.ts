@@ -62,7 +62,7 @@ describe('protobuf request bodies', () => {
 
   it('refuses kinds it cannot decode (415) and malformed bodies (400)', () => {
     assert.throws(
-      () => decodeProtobuf(envelope('v1', 'Binding', Buffer.alloc(0))),
+      () => decodeProtobuf(envelope('v1', 'NoSuchKind', Buffer.alloc(0))),
       (e: StatusError) => e.code === 415,
     );
     assert.throws(
