@@ -14,6 +14,7 @@ import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { WebhookDispatcher } from './dispatch.js';
 import { exemptFromWebhooks } from './matching.js';
+import { hasCelRules, loadCel } from '../cel/load.js';
 import type { AdmissionRequest } from './review.js';
 
 /** Thrown by the first pass's hook to stop at the admission point (never escapes this module). */
@@ -35,6 +36,8 @@ interface WriteRequest<T> {
   subresource: string;
   user: UserInfo;
   opts: WriteOptions;
+  /** The request's body or patch (to know whether it brings CEL rules). */
+  body?: unknown;
   /** Runs the synchronous write with extra options (admission hook, dry run). */
   run(extra: Partial<WriteOptions>): T;
   objectOf(result: T): K8sObject;
@@ -89,6 +92,7 @@ export class AdmittedWrites {
       subresource: '',
       user,
       opts,
+      body,
       run: (extra) => this.objects.create(rt, namespace, current, { ...opts, ...extra }),
       objectOf: (o) => o,
       onCaptured: (c) => {
@@ -115,6 +119,7 @@ export class AdmittedWrites {
       subresource: subresource ?? '',
       user,
       opts,
+      body,
       run: (extra) => this.objects.update(rt, namespace, name, body, { ...opts, ...extra }, subresource),
       objectOf: (o) => o,
     });
@@ -137,6 +142,7 @@ export class AdmittedWrites {
       subresource: subresource ?? '',
       user,
       opts,
+      body: patch,
       run: (extra) =>
         this.objects.patch(rt, namespace, name, type, patch, { ...opts, ...extra }, subresource),
       objectOf: (r) => r.object,
@@ -188,6 +194,7 @@ export class AdmittedWrites {
   }
 
   private async write<T>(w: WriteRequest<T>): Promise<T> {
+    if (needsCel(w)) await loadCel();
     if (!this.active(w.rt)) return w.run({});
     for (let attempt = 1; ; attempt++) {
       const captured = this.capture(w);
@@ -242,6 +249,16 @@ export class AdmittedWrites {
       throw err;
     }
   }
+}
+
+/** CEL loads on the first write that evaluates or compiles rules (cold start stays as it was). */
+function needsCel(w: { rt: ResourceType; body?: unknown }): boolean {
+  if (w.rt.crd) return hasCelRules(w.rt.schema);
+  return (
+    w.rt.group === 'apiextensions.k8s.io' &&
+    w.body !== undefined &&
+    JSON.stringify(w.body).includes('x-kubernetes-validations')
+  );
 }
 
 function withoutName(obj: K8sObject): K8sObject {

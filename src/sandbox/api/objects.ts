@@ -13,6 +13,7 @@ import { groupVersion, type K8sObject, type ResourceType } from '../base/types.j
 import { validateLabels, validateName, type NameRule } from '../resources/validation.js';
 import type { Store, StoreEvent } from '../store/store.js';
 import { Errors, StatusError, type FieldError } from '../base/status.js';
+import { validateValueRules } from '../crd/rules.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -181,6 +182,7 @@ export class ObjectService {
           ),
         }),
       );
+      errors.push(...validateValueRules(rt.schema, obj, old));
     }
     if (rt.validate) errors.push(...rt.validate(obj, old));
     if (errors.length > 0) throw Errors.invalid({ group: rt.group, kind: rt.kind }, name, errors);
