@@ -62,3 +62,36 @@ export function formatQuantity(resource: string, value: number): string {
     if (value !== 0 && value % size === 0) return `${value / size}${suffix}`;
   return String(value);
 }
+
+type Containers = Array<Record<string, unknown>>;
+
+function containersOf(pod: object, key: 'containers' | 'initContainers'): Containers {
+  const spec = (pod as { spec?: Record<string, unknown> }).spec;
+  const list = spec?.[key];
+  return Array.isArray(list) ? (list.filter((c) => c && typeof c === 'object') as Containers) : [];
+}
+
+function resourcesOf(c: Record<string, unknown>, kind: 'requests' | 'limits'): Record<string, unknown> {
+  const r = c.resources as Record<string, Record<string, unknown> | undefined> | undefined;
+  return r?.[kind] ?? {};
+}
+
+/**
+ * A pod's effective requests (or limits), as the scheduler and quota count them: the sum over its
+ * containers, or the largest init container's when that is larger, plus the pod overhead.
+ */
+export function podResources(pod: object, kind: 'requests' | 'limits'): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of containersOf(pod, 'containers')) addQuantities(sum, resourcesOf(c, kind));
+  for (const c of containersOf(pod, 'initContainers'))
+    for (const [k, v] of Object.entries(addQuantities({}, resourcesOf(c, kind))))
+      if (v > (sum[k] ?? 0)) sum[k] = v;
+  const overhead = (pod as { spec?: Record<string, unknown> }).spec?.overhead;
+  if (overhead && typeof overhead === 'object') addQuantities(sum, overhead as Record<string, unknown>);
+  return sum;
+}
+
+/** Every container of a pod (init containers included), for defaulting and checks per container. */
+export function allContainers(pod: object): Containers {
+  return [...containersOf(pod, 'initContainers'), ...containersOf(pod, 'containers')];
+}

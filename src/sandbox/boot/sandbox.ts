@@ -5,6 +5,7 @@ import { ObjectService } from '../api/objects.js';
 import { Authenticator } from '../auth/authn.js';
 import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
 import { AdmittedWrites } from '../admission/admitted-writes.js';
+import { ResourceAdmission } from '../admission/resource-admission.js';
 import { registerWebhookKinds } from '../admission/config.js';
 import { WebhookDispatcher } from '../admission/dispatch.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from '../auth/bootstrap.js';
@@ -264,6 +265,7 @@ function startControllers(objects: ObjectService, caPem: string, onError: (err: 
   const crds = new CrdController(objects, onError);
   const namespaces = new NamespaceController(objects, caPem, onError);
   new ServiceAllocator(objects);
+  new ResourceAdmission(objects);
   const gc = new GarbageCollector(objects, onError);
   return {
     stop() {
