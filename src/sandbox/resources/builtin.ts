@@ -343,6 +343,22 @@ const SPECS: BuiltinSpec[] = [
     description:
       'ValidatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and object without changing it.',
   },
+  // Registered here by fid-cel for ValidatingAdmissionPolicy evaluation until fid-surface's entries land.
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    status: true,
+    description:
+      'ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it.',
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    description:
+      'ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources.',
+  },
   // apiextensions.k8s.io/v1
   {
     group: 'apiextensions.k8s.io',
