@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { KUBECTL_VERSIONS, testSandbox, type KubectlHome, type TestSandbox } from './helpers.js';
+import { KUBECTL_VERSIONS, eventually, testSandbox, type KubectlHome, type TestSandbox } from './helpers.js';
 import { needPrograms, PYTHON_KUBERNETES } from '../helpers/programs.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -192,6 +192,25 @@ test('defaults are filled and unknown fields pruned, except under x-kubernetes-p
   assert.equal(got.spec.minReplicas, 1);
   assert.equal(got.spec.memory, '128Mi');
   assert.deepEqual(got.spec.ports, []);
+  // A default added to the CRD later shows on the stored object when it is read, as upstream.
+  const added = await home.run([
+    'patch',
+    'crd',
+    'widgets.fidelity.meshdeck.dev',
+    '--type=json',
+    '-p',
+    '[{"op":"add","path":"/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/color","value":{"type":"string","default":"blue"}}]',
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  const reread = await eventually(
+    async () => {
+      const o = JSON.parse((await home.run(['get', 'widget', 'w-prune', '-o', 'json'])).stdout);
+      return o.spec.color === 'blue' ? o : undefined;
+    },
+    5000,
+    'default on read',
+  );
+  assert.equal(reread.spec.image, 'x');
   const strict = await home.run(['create', '--validate=strict', '-f', '-'], {
     input: widget('w-strict', { image: 'x', bogus: 1 }),
   });

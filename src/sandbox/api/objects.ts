@@ -13,7 +13,7 @@ import { groupVersion, type K8sObject, type ResourceType } from '../base/types.j
 import { validateLabels, validateName, type NameRule } from '../resources/validation.js';
 import type { Store, StoreEvent } from '../store/store.js';
 import { Errors, StatusError, type FieldError } from '../base/status.js';
-import { validateValueRules } from '../crd/rules.js';
+import { defaultedOnRead, validateValueRules } from '../crd/rules.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -106,7 +106,7 @@ export class ObjectService {
   get(rt: ResourceType, namespace: string, name: string): K8sObject {
     const obj = this.store.get(rt.storageKey, rt.namespaced ? namespace : '', name);
     if (!obj) throw Errors.notFound(gr(rt), name);
-    return obj;
+    return rt.crd && rt.schema ? defaultedOnRead(rt.schema, obj) : obj;
   }
 
   find(rt: ResourceType, namespace: string, name: string): K8sObject | undefined {

@@ -3,7 +3,7 @@
 // value at the rule's node) and, on update, `oldSelf` (the stored value at the same place, when there is
 // one; transition rules are skipped otherwise, so on create), as the apiextensions apiserver does.
 import type { FieldError } from '../base/status.js';
-import { validateSchema, type Schema } from '../base/schema.js';
+import { applyDefaults, validateSchema, type Schema } from '../base/schema.js';
 import { isObject } from '../../kube/json.js';
 import { celEngine } from '../cel/load.js';
 import type { CelEngine } from '../cel/engine.js';
@@ -215,4 +215,25 @@ export function ruleCompileErrors(schema: unknown, path: string): FieldError[] {
   };
   visit(schema, path);
   return errors;
+}
+
+/**
+ * A stored custom resource as read: the schema's defaults filled (the apiserver defaults on read from
+ * storage too, so a default added to a CRD later shows on existing objects). The stored object is kept.
+ */
+export function defaultedOnRead<T extends object>(schema: Schema, obj: T): T {
+  if (!hasDefaults(schema)) return obj;
+  const copy = structuredClone(obj);
+  applyDefaults(copy, schema);
+  return copy;
+}
+
+const defaultsCache = new WeakMap<Schema, boolean>();
+function hasDefaults(s: Schema): boolean {
+  let found = defaultsCache.get(s);
+  if (found === undefined) {
+    found = JSON.stringify(s).includes('"default"');
+    defaultsCache.set(s, found);
+  }
+  return found;
 }
