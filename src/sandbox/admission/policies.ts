@@ -15,7 +15,7 @@ import { celEngine } from '../cel/load.js';
 import type { CelEngine } from '../cel/engine.js';
 import { toCel } from '../crd/rules.js';
 import { webhookMatches } from './matching.js';
-import type { Webhook } from './config.js';
+import { parseRules, type Webhook } from './config.js';
 import { admissionReview, type AdmissionRequest } from './review.js';
 
 type Json = Record<string, unknown>;
@@ -39,13 +39,7 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 function asMatcher(name: string, m: Json): Webhook {
   return {
     name,
-    rules: list(m.resourceRules).map((r) => ({
-      operations: strings(r.operations),
-      apiGroups: strings(r.apiGroups),
-      apiVersions: strings(r.apiVersions),
-      resources: strings(r.resources),
-      scope: typeof r.scope === 'string' ? r.scope : '*',
-    })),
+    rules: parseRules(m.resourceRules),
     matchPolicy: m.matchPolicy === 'Exact' ? 'Exact' : 'Equivalent',
     namespaceSelector: isObject(m.namespaceSelector) ? m.namespaceSelector : {},
     objectSelector: isObject(m.objectSelector) ? m.objectSelector : {},
