@@ -14,6 +14,8 @@ import { isObject } from '../../kube/json.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { WebhookDispatcher } from './dispatch.js';
 import { exemptFromWebhooks } from './matching.js';
+import { hasCelRules, loadCel } from '../cel/load.js';
+import type { PolicyEvaluator } from './policies.js';
 import type { AdmissionRequest } from './review.js';
 
 /** Thrown by the first pass's hook to stop at the admission point (never escapes this module). */
@@ -35,6 +37,8 @@ interface WriteRequest<T> {
   subresource: string;
   user: UserInfo;
   opts: WriteOptions;
+  /** The request's body or patch (to know whether it brings CEL rules). */
+  body?: unknown;
   /** Runs the synchronous write with extra options (admission hook, dry run). */
   run(extra: Partial<WriteOptions>): T;
   objectOf(result: T): K8sObject;
@@ -64,13 +68,14 @@ export class AdmittedWrites {
   constructor(
     readonly objects: ObjectService,
     readonly dispatcher: WebhookDispatcher,
+    readonly policies?: PolicyEvaluator,
   ) {
     registered.set(objects, this);
   }
 
   /** Whether a write of this kind may reach a webhook at all (else it can stay synchronous). */
   active(rt: ResourceType): boolean {
-    return !exemptFromWebhooks(rt) && this.dispatcher.configured();
+    return !exemptFromWebhooks(rt) && (this.dispatcher.configured() || this.policies?.configured() === true);
   }
 
   async create(
@@ -89,6 +94,7 @@ export class AdmittedWrites {
       subresource: '',
       user,
       opts,
+      body,
       run: (extra) => this.objects.create(rt, namespace, current, { ...opts, ...extra }),
       objectOf: (o) => o,
       onCaptured: (c) => {
@@ -115,6 +121,7 @@ export class AdmittedWrites {
       subresource: subresource ?? '',
       user,
       opts,
+      body,
       run: (extra) => this.objects.update(rt, namespace, name, body, { ...opts, ...extra }, subresource),
       objectOf: (o) => o,
     });
@@ -137,6 +144,7 @@ export class AdmittedWrites {
       subresource: subresource ?? '',
       user,
       opts,
+      body: patch,
       run: (extra) =>
         this.objects.patch(rt, namespace, name, type, patch, { ...opts, ...extra }, subresource),
       objectOf: (r) => r.object,
@@ -165,6 +173,10 @@ export class AdmittedWrites {
       };
       const warnings: string[] = [];
       await this.dispatcher.mutate(request, warnings);
+      if (this.policies?.configured()) {
+        await loadCel();
+        this.policies.validate(request, warnings);
+      }
       await this.dispatcher.validate(request, warnings);
     }
     return this.objects.delete(rt, namespace, name, options);
@@ -188,6 +200,7 @@ export class AdmittedWrites {
   }
 
   private async write<T>(w: WriteRequest<T>): Promise<T> {
+    if (needsCel(w) || this.policies?.configured()) await loadCel();
     if (!this.active(w.rt)) return w.run({});
     for (let attempt = 1; ; attempt++) {
       const captured = this.capture(w);
@@ -230,9 +243,13 @@ export class AdmittedWrites {
         replaceInPlace(obj, mutated);
       };
       const validating = { ...request, object: mutated };
-      if (this.dispatcher.matching(validating, false).length > 0) {
+      const webhooks = this.dispatcher.matching(validating, false).length > 0;
+      const policies = (this.policies?.matching(validating).length ?? 0) > 0;
+      if (webhooks || policies) {
         const preview = w.objectOf(w.run({ dryRun: true, warnings: [], admit }));
-        await this.dispatcher.validate({ ...validating, object: preview }, warnings);
+        // Admission policies run before the validating webhooks, as in the apiserver.
+        if (policies) this.policies!.validate({ ...validating, object: preview }, warnings);
+        if (webhooks) await this.dispatcher.validate({ ...validating, object: preview }, warnings);
       }
       const result = w.run({ admit });
       opts.warnings?.push(...warnings);
@@ -242,6 +259,18 @@ export class AdmittedWrites {
       throw err;
     }
   }
+}
+
+/** CEL loads on the first write that evaluates or compiles rules (cold start stays as it was). */
+function needsCel(w: { rt: ResourceType; body?: unknown }): boolean {
+  if (w.rt.crd) return hasCelRules(w.rt.schema);
+  if (w.rt.group === 'admissionregistration.k8s.io' && w.rt.plural === 'validatingadmissionpolicies')
+    return true;
+  return (
+    w.rt.group === 'apiextensions.k8s.io' &&
+    w.body !== undefined &&
+    JSON.stringify(w.body).includes('x-kubernetes-validations')
+  );
 }
 
 function withoutName(obj: K8sObject): K8sObject {

@@ -257,13 +257,7 @@ export function parseWebhooks(obj: K8sObject, mutating: boolean): Webhook[] {
           : undefined,
         caBundle: typeof cc.caBundle === 'string' ? cc.caBundle : undefined,
       },
-      rules: (Array.isArray(w.rules) ? w.rules.filter(isObject) : []).map((r) => ({
-        operations: strings(r.operations),
-        apiGroups: strings(r.apiGroups),
-        apiVersions: strings(r.apiVersions),
-        resources: strings(r.resources),
-        scope: typeof r.scope === 'string' ? r.scope : '*',
-      })),
+      rules: parseRules(w.rules),
       failurePolicy: w.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail',
       matchPolicy: w.matchPolicy === 'Exact' ? 'Exact' : 'Equivalent',
       namespaceSelector: isObject(w.namespaceSelector) ? w.namespaceSelector : {},
@@ -274,4 +268,15 @@ export function parseWebhooks(obj: K8sObject, mutating: boolean): Webhook[] {
       reinvocationPolicy: w.reinvocationPolicy === 'IfNeeded' ? 'IfNeeded' : 'Never',
     };
   });
+}
+
+/** Rules with operations, as webhooks and admission policies' matchConstraints spell them. */
+export function parseRules(rules: unknown): RuleWithOperations[] {
+  return (Array.isArray(rules) ? rules.filter(isObject) : []).map((r) => ({
+    operations: strings(r.operations),
+    apiGroups: strings(r.apiGroups),
+    apiVersions: strings(r.apiVersions),
+    resources: strings(r.resources),
+    scope: typeof r.scope === 'string' ? r.scope : '*',
+  }));
 }

@@ -20,6 +20,7 @@ import { groupVersion, served, type K8sObject, type ResourceType } from '../base
 import { validateLabels, validateName, type NameRule } from '../resources/validation.js';
 import type { Store, StoreEvent } from '../store/store.js';
 import { Errors, StatusError, type FieldError } from '../base/status.js';
+import { defaultedOnRead, validateValueRules } from '../crd/rules.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -113,7 +114,7 @@ export class ObjectService {
   get(rt: ResourceType, namespace: string, name: string): K8sObject {
     const obj = this.store.get(rt.storageKey, rt.namespaced ? namespace : '', name);
     if (!obj) throw Errors.notFound(gr(rt), name);
-    return obj;
+    return rt.crd && rt.schema ? defaultedOnRead(rt.schema, obj) : obj;
   }
 
   find(rt: ResourceType, namespace: string, name: string): K8sObject | undefined {
@@ -187,6 +188,7 @@ export class ObjectService {
           ),
         }),
       );
+      errors.push(...validateValueRules(rt.schema, obj, old));
     }
     if (rt.validate) errors.push(...rt.validate(obj, old, subresource));
     if (errors.length > 0) throw Errors.invalid({ group: rt.group, kind: rt.kind }, name, errors);

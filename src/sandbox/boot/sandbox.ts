@@ -6,6 +6,8 @@ import { ObjectService } from '../api/objects.js';
 import { Authenticator } from '../auth/authn.js';
 import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
 import { AdmittedWrites } from '../admission/admitted-writes.js';
+import { ResourceAdmission } from '../admission/resource-admission.js';
+import { PolicyEvaluator, registerPolicyKinds } from '../admission/policies.js';
 import { registerWebhookKinds } from '../admission/config.js';
 import { WebhookDispatcher } from '../admission/dispatch.js';
 import { bootstrapPolicy, SYSTEM_NAMESPACES } from '../auth/bootstrap.js';
@@ -257,7 +259,12 @@ async function openState(options: SandboxOptions, data: DataDir | undefined): Pr
   for (const [token, user] of (await data?.loadTokens()) ?? []) authn.addToken(user.name, user.groups, token);
   authn.serviceAccounts = await ServiceAccountTokens.open(store, options.dataDir, () => objects.now());
   registerWebhookKinds(registry);
-  const writes = new AdmittedWrites(objects, new WebhookDispatcher(store, registry));
+  registerPolicyKinds(registry);
+  const writes = new AdmittedWrites(
+    objects,
+    new WebhookDispatcher(store, registry),
+    new PolicyEvaluator(store, registry),
+  );
   return { store, registry, objects, authn, authz: new Authorizer(store), writes, restored };
 }
 
@@ -266,6 +273,7 @@ function startControllers(objects: ObjectService, caPem: string, onError: (err: 
   const crds = new CrdController(objects, onError);
   const namespaces = new NamespaceController(objects, caPem, onError);
   new ServiceAllocator(objects);
+  new ResourceAdmission(objects);
   const gc = new GarbageCollector(objects, onError);
   return {
     stop() {

@@ -11,6 +11,13 @@ import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import { ANNOTATION_PREFIX } from '../base/behaviour.js';
 
+const UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+function hasUnschedulableTaint(node: K8sObject): boolean {
+  const taints = getPath(node, 'spec.taints');
+  return Array.isArray(taints) && taints.some((t) => isObject(t) && t.key === UNSCHEDULABLE);
+}
+
 const NODES = '/nodes';
 const LEASE_NAMESPACE = 'kube-node-lease';
 /** Conditions are refreshed on every Nth heartbeat (the kubelet reports unchanged status rarely). */
@@ -108,6 +115,11 @@ export class Nodes {
     const ready = e.type !== 'DELETED' && this.isReady(e.object);
     const annotated = e.object.metadata.annotations?.[`${ANNOTATION_PREFIX}fault`];
     const before = e.previous?.metadata.annotations?.[`${ANNOTATION_PREFIX}fault`];
+    if (
+      e.type === 'MODIFIED' &&
+      Boolean(getPath(e.object, 'spec.unschedulable')) !== hasUnschedulableTaint(e.object)
+    )
+      queueMicrotask(() => this.syncUnschedulableTaint(e.object.metadata.name!));
     if (annotated !== before && e.type === 'MODIFIED')
       queueMicrotask(() => this.report(e.object.metadata.name!, true));
     if (e.type === 'DELETED' || wasReady !== ready || e.type === 'ADDED')
@@ -189,6 +201,33 @@ export class Nodes {
       status: this.nodeStatus(name, index),
     };
     this.objects.create(this.nodeType, '', node, { fieldManager: 'kubelet' });
+  }
+
+  /** Cordon taints the node node.kubernetes.io/unschedulable:NoSchedule, as the node lifecycle controller does. */
+  private syncUnschedulableTaint(name: string): void {
+    this.objects.mutate(
+      this.nodeType,
+      '',
+      name,
+      (o) => {
+        const cordoned = Boolean(getPath(o, 'spec.unschedulable'));
+        if (cordoned === hasUnschedulableTaint(o)) return undefined;
+        const spec = isObject(o.spec) ? { ...o.spec } : {};
+        const others = (Array.isArray(spec.taints) ? (spec.taints as unknown[]) : []).filter(
+          (t) => !(isObject(t) && t.key === UNSCHEDULABLE),
+        );
+        const taints = cordoned
+          ? [
+              ...others,
+              { key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: timestamp(this.objects.now()) },
+            ]
+          : others;
+        if (taints.length > 0) spec.taints = taints;
+        else delete spec.taints;
+        return { ...o, spec };
+      },
+      'node-controller',
+    );
   }
 
   /** A Node created through the API gets what its kubelet would report: a pod CIDR, status and a Lease. */

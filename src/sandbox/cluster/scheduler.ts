@@ -1,19 +1,32 @@
-// A small default-scheduler: a pod without a node is bound to the Ready node with the fewest pods among
-// those that fit (nodeSelector, required node affinity, taints and tolerations, unschedulable, pod
-// capacity), with PodScheduled=True and a Scheduled event; when none fits it stays Pending with
-// PodScheduled=False/Unschedulable and a FailedScheduling event, and is tried again when nodes change.
+// A small default-scheduler: a pod without a node is bound to the Ready node that fits (nodeSelector,
+// required node affinity, taints and tolerations, unschedulable, pod capacity, resource requests against
+// allocatable) with the best score (preferred node affinity weights, then the fewest pods), with
+// PodScheduled=True and a Scheduled event; when none fits it stays Pending with
+// PodScheduled=False/Unschedulable and a FailedScheduling event worded as kube-scheduler words it, and is
+// tried again when the cluster changes (nodes added, uncordoned or relabelled; pods gone or finished).
 import type { ObjectService } from '../api/objects.js';
 import { isStatusError } from '../base/status.js';
 import { Controller } from '../base/queue.js';
 import { setCondition, type Json } from '../base/pod-status.js';
 import { getPath, text } from '../base/paths.js';
 import { isObject } from '../../kube/json.js';
+import { parseQuantity, podResources } from '../base/quantity.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { StoreEvent } from '../store/store.js';
 import type { EventRecorder } from './events.js';
 import type { Nodes } from './nodes.js';
 
 const PODS = '/pods';
+const NODES = '/nodes';
+export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+
+/** A node change that may let a pending pod fit (not a heartbeat). */
+function schedulingInputsChanged(e: StoreEvent): boolean {
+  if (e.type !== 'MODIFIED' || !e.previous) return true;
+  const inputs = (n: K8sObject) =>
+    JSON.stringify([n.spec, n.metadata.labels, getPath(n, 'status.allocatable')]);
+  return inputs(e.previous) !== inputs(e.object);
+}
 
 function wantsScheduling(pod: K8sObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
@@ -63,6 +76,33 @@ function affinityFits(pod: K8sObject, node: K8sObject): boolean {
   });
 }
 
+/** The sum of the weights of the preferred node affinity terms a node matches (the scheduler's score). */
+function preferredScore(pod: K8sObject, node: K8sObject): number {
+  const terms = getPath(pod, 'spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution');
+  if (!Array.isArray(terms)) return 0;
+  const labels = node.metadata.labels ?? {};
+  return terms.filter(isObject).reduce((sum, t) => {
+    const pref = isObject(t.preference) ? t.preference : {};
+    const exprs = Array.isArray(pref.matchExpressions) ? pref.matchExpressions.filter(isObject) : [];
+    const hit = exprs.length > 0 && exprs.every((e) => labelsMatchExpr(labels[String(e.key)], e));
+    return sum + (hit ? Number(t.weight ?? 0) : 0);
+  }, 0);
+}
+
+/** Resources a node lacks for a pod ("Insufficient cpu"), given what pods on it already request. */
+export function insufficient(pod: K8sObject, node: K8sObject, requested: Record<string, number>): string[] {
+  const allocatable = getPath(node, 'status.allocatable');
+  const alloc = isObject(allocatable) ? allocatable : {};
+  return Object.entries(podResources(pod, 'requests'))
+    .filter(([r, want]) => {
+      if (want <= 0) return false;
+      const have = parseQuantity(alloc[r]) ?? 0;
+      return (requested[r] ?? 0) + want > have;
+    })
+    .map(([r]) => `Insufficient ${r}`)
+    .sort();
+}
+
 export function tolerates(pod: K8sObject, taint: Json): boolean {
   const tolerations = getPath(pod, 'spec.tolerations');
   if (!Array.isArray(tolerations)) return false;
@@ -81,11 +121,19 @@ export function misfit(
   podsOnNode: number,
 ): string | undefined {
   if (!nodes.isReady(node)) return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
-  if (getPath(node, 'spec.unschedulable')) return 'node(s) were unschedulable';
+  if (
+    getPath(node, 'spec.unschedulable') &&
+    !tolerates(pod, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })
+  )
+    return 'node(s) were unschedulable';
   const taints = getPath(node, 'spec.taints');
   if (Array.isArray(taints))
     for (const t of taints.filter(isObject))
-      if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod, t))
+      if (
+        (t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
+        t.key !== UNSCHEDULABLE_TAINT &&
+        !tolerates(pod, t)
+      )
         return `node(s) had untolerated taint {${String(t.key)}: ${text(t.value)}}`;
   const selector = getPath(pod, 'spec.nodeSelector');
   const labels = node.metadata.labels ?? {};
@@ -112,9 +160,12 @@ export class Scheduler extends Controller {
     for (const e of objects.store.list(PODS))
       this.track({ type: 'ADDED', storageKey: PODS, rv: 0, object: e.object });
     this.subscribe(objects.store.onEvent((e) => this.track(e)));
-    nodes.onChange(() => {
-      for (const key of this.waiting) this.queue.add(key);
-    });
+    nodes.onChange(() => this.retryWaiting());
+  }
+
+  /** The cluster changed in a way that may let pending pods fit: try them again. */
+  private retryWaiting(): void {
+    for (const key of this.waiting) this.queue.add(key);
   }
 
   private get pods(): ResourceType {
@@ -122,12 +173,15 @@ export class Scheduler extends Controller {
   }
 
   private track(e: StoreEvent): void {
+    if (e.storageKey === NODES && schedulingInputsChanged(e)) this.retryWaiting();
     if (e.storageKey !== PODS) return;
     const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
     const before = e.previous ? text(getPath(e.previous, 'spec.nodeName')) : '';
+    const held = before !== '' && this.load.get(before)?.has(key) === true;
     if (before) this.load.get(before)?.delete(key);
     if (e.type === 'DELETED') {
       this.waiting.delete(key);
+      if (held) this.retryWaiting();
       return;
     }
     const node = text(getPath(e.object, 'spec.nodeName'));
@@ -139,7 +193,7 @@ export class Scheduler extends Controller {
         this.load.set(node, set);
       }
       set.add(key);
-    }
+    } else if (held) this.retryWaiting();
     if (!wantsScheduling(e.object)) this.waiting.delete(key);
     // New pods are tried at once; pods already tried wait for a change of nodes (or of their tolerations).
     else if (
@@ -155,17 +209,20 @@ export class Scheduler extends Controller {
     const i = key.indexOf('/');
     const pod = this.objects.find(this.pods, key.slice(0, i), key.slice(i + 1));
     if (!pod || !wantsScheduling(pod)) return;
-    const candidates: Array<{ name: string; load: number }> = [];
+    const candidates: Array<{ name: string; load: number; score: number }> = [];
     const reasons = new Map<string, number>();
     const all = this.nodes.all();
+    let resourceOnly = true;
     for (const node of all) {
       const name = node.metadata.name!;
       const load = this.load.get(name)?.size ?? 0;
       const why = misfit(pod, node, this.nodes, load);
-      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-      else candidates.push({ name, load });
+      const lacking = why ? [] : insufficient(pod, node, this.requestedOn(name));
+      if (why) resourceOnly = false;
+      for (const r of why ? [why] : lacking) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      if (!why && lacking.length === 0) candidates.push({ name, load, score: preferredScore(pod, node) });
     }
-    candidates.sort((a, b) => a.load - b.load || (a.name < b.name ? -1 : 1));
+    candidates.sort((a, b) => b.score - a.score || a.load - b.load || (a.name < b.name ? -1 : 1));
     const chosen = candidates[0]?.name;
     if (chosen) {
       this.waiting.delete(key);
@@ -177,8 +234,25 @@ export class Scheduler extends Controller {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([why, n]) => `${n} ${why}`)
       .join(', ');
-    const message = `0/${all.length} nodes are available${detail ? `: ${detail}` : ''}. preemption: 0/${all.length} nodes are available: ${all.length} Preemption is not helpful for scheduling.`;
+    // Preemption could free resources (it is not simulated): the scheduler says so differently.
+    const preemption =
+      all.length > 0 && resourceOnly
+        ? `${all.length} No preemption victims found for incoming pod.`
+        : `${all.length} Preemption is not helpful for scheduling.`;
+    const message = `0/${all.length} nodes are available${detail ? `: ${detail}` : ''}. preemption: 0/${all.length} nodes are available: ${preemption}`;
     this.unschedulable(pod, message);
+  }
+
+  /** What the pods bound to a node request, summed per resource. */
+  private requestedOn(node: string): Record<string, number> {
+    const sum: Record<string, number> = {};
+    for (const key of this.load.get(node) ?? []) {
+      const i = key.indexOf('/');
+      const pod = this.objects.find(this.pods, key.slice(0, i), key.slice(i + 1));
+      if (!pod) continue;
+      for (const [r, v] of Object.entries(podResources(pod, 'requests'))) sum[r] = (sum[r] ?? 0) + v;
+    }
+    return sum;
   }
 
   private bind(pod: K8sObject, node: string): void {

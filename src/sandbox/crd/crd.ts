@@ -15,6 +15,7 @@ import {
   type TableColumn,
 } from '../base/types.js';
 import { patchMetaFromSchema, type Schema } from '../base/schema.js';
+import { ruleCompileErrors } from './rules.js';
 
 interface Names {
   plural: string;
@@ -146,6 +147,7 @@ export function validateCrd(crd: K8sObject): FieldError[] {
           field: `spec.versions[${i}].schema.openAPIV3Schema.type`,
           detail: 'must not be empty at the root',
         });
+      else errors.push(...ruleCompileErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
     });
   }
   return errors;
