@@ -4,6 +4,7 @@ import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-ty
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
 import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
+import { addInClusterFlags } from '../shared/flags/perf-cluster.js';
 
 const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
 
@@ -17,13 +18,15 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const run = action(
-    addResultFlags(
-      addGateFlag(
-        addLoadFlags(
-          group
-            .command('run')
-            .description('load a URL and report latency percentiles, rate and errors')
-            .argument('<url>', 'http:// or https:// URL to load'),
+    addInClusterFlags(
+      addResultFlags(
+        addGateFlag(
+          addLoadFlags(
+            group
+              .command('run')
+              .description('load a URL and report latency percentiles, rate and errors')
+              .argument('<url>', 'http:// or https:// URL to load'),
+          ),
         ),
       ),
     ),
@@ -36,25 +39,28 @@ export function perfCommand(): CommandUnknownOpts {
     "meshdeck perf run https://api.example.com/health --assert 'p99<=20ms' --assert 'errors<0.1%'",
     'meshdeck perf run http://localhost:8080/ -X POST --body-file order.json -H "Content-Type: application/json"',
     'meshdeck perf run http://localhost:8080/ -d 30s -o smp > result.json',
+    'meshdeck perf run http://echo.demo.svc/ --in-cluster --replicas 3 --rate 3000 -d 30s -n perf',
   ]);
 
   const apply = action(
-    addResultFlags(
-      addGateFlag(
-        addLoadFlags(
-          group
-            .command('apply')
-            .description(
-              'run a saved profile (flags override its settings), or an SMP test configuration file',
-            )
-            .argument('[profile]', 'profile name or id')
-            .addOption(
-              new Option(
-                '-f, --file <path>',
-                'SMP test configuration (YAML or JSON) to run instead of a profile',
-              ),
-            )
-            .addOption(new Option('--url <url>', "override the profile's URL")),
+    addInClusterFlags(
+      addResultFlags(
+        addGateFlag(
+          addLoadFlags(
+            group
+              .command('apply')
+              .description(
+                'run a saved profile (flags override its settings), or an SMP test configuration file',
+              )
+              .argument('[profile]', 'profile name or id')
+              .addOption(
+                new Option(
+                  '-f, --file <path>',
+                  'SMP test configuration (YAML or JSON) to run instead of a profile',
+                ),
+              )
+              .addOption(new Option('--url <url>', "override the profile's URL")),
+          ),
         ),
       ),
     ),
@@ -65,7 +71,16 @@ export function perfCommand(): CommandUnknownOpts {
     'meshdeck perf apply checkout',
     'meshdeck perf apply checkout --rate 1000 -d 1m',
     'meshdeck perf apply -f smp-test.yaml',
+    'meshdeck perf apply checkout --in-cluster --replicas 2 -n perf',
   ]);
+
+  const agent = action(
+    group
+      .command('agent', { hidden: true })
+      .description('run one generator pod of an in-cluster run (settings from MESHDECK_PERF_SETTINGS)'),
+    () => import('./agent.js'),
+  );
+  examples(agent, ['MESHDECK_PERF_SETTINGS=\'{"url":"http://echo/"}\' meshdeck perf agent']);
 
   group.addCommand(profileCommand());
   group.addCommand(resultCommand());

@@ -30,6 +30,7 @@ import { isTrue, parseRequest, type RequestInfo } from './request-info.js';
 import { send, sendError, successStatus, warningHeaders } from './respond.js';
 import type { PodLogs } from '../kubelet/logs.js';
 import { review } from './reviews.js';
+import { METRICS_GROUP, type MetricsApi } from '../metrics/metrics-api.js';
 import { bindPod, evictPod, requestToken } from './subresources.js';
 import type { RequestStats } from './stats.js';
 import { includeObjectParam, partialMetadata, tableOf } from './table.js';
@@ -69,6 +70,8 @@ export interface HandlerDeps {
   stats?: RequestStats;
   /** pods/log */
   logs?: PodLogs;
+  /** metrics.k8s.io (PodMetrics, NodeMetrics) */
+  metrics?: MetricsApi;
   /** Creates, updates, patches and deletes through admission webhooks. */
   writes: AdmittedWrites;
 }
@@ -185,6 +188,8 @@ export class ApiHandler {
       rt,
     );
     if (rt.virtual) {
+      if (rt.group === METRICS_GROUP && this.d.metrics)
+        return this.d.metrics.serve(res, rt, namespace, info.name, info.verb, info.query);
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: rt.group, resource: rt.plural }, info.verb);
       const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));
