@@ -134,11 +134,17 @@ export class KubeFleet implements GeneratorFleet {
       for (;;) {
         if (stop.signal.aborted) throw new OperationError('stopped');
         const { items } = await client.list(pods, { namespace, labelSelector: `${RUN_LABEL}=${name}` });
+        // Failures first: when one pod fails, the Job controller deletes the others, and the failure
+        // is the news, not those deletions.
         for (const pod of items as PodView[]) {
-          const podName = pod.metadata.name ?? '';
           const problem = podProblem(pod);
           if (problem)
-            throw new OperationError(problem, { hint: `kubectl describe pod -n ${namespace} ${podName}` });
+            throw new OperationError(problem, {
+              hint: `kubectl logs -n ${namespace} ${pod.metadata.name ?? ''} (with --keep the pod stays)`,
+            });
+        }
+        for (const pod of items as PodView[]) {
+          const podName = pod.metadata.name ?? '';
           if (seen.has(podName) && pod.metadata.deletionTimestamp)
             throw new OperationError(`generator pod ${podName} was deleted during the run`);
           const phase = pod.status?.phase ?? 'Pending';
