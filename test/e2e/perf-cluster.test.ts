@@ -177,3 +177,72 @@ describe('metrics.k8s.io on the sandbox', () => {
     assert.match(nodes.stdout, /^NAME\s+CPU\(cores\)\s+CPU(%|\(%\))\s+MEMORY\(bytes\)/m);
   });
 });
+
+describe('perf matrix on the sandbox', () => {
+  it('runs a baseline and an injected namespace, one after another, and stores every row', async () => {
+    await deploy('echo-istio', { injected: true });
+    const r = await c.meshdeck(
+      [
+        'perf',
+        'matrix',
+        '--service',
+        'echo',
+        '--config',
+        'no-mesh=demo',
+        '--config',
+        'istio=echo-istio',
+        '--rate',
+        '100',
+        '-d',
+        '2s',
+        '-n',
+        'perf',
+        '-o',
+        'json',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const matrix = JSON.parse(r.stdout);
+    assert.equal(matrix.kind, 'PerfMatrix');
+    assert.equal(matrix.baseline, 'no-mesh');
+    const [base, istio] = matrix.rows;
+    assert.equal(base.mesh, null);
+    assert.deepEqual(base.deltas, {});
+    assert.equal(base.sidecar_cpu_m_per_1k_rps, null);
+    assert.equal(istio.mesh, 'istio');
+    assert.equal(istio.proxy_version, '1.24.2');
+    // The sandbox simulates the sidecar: zero, and said so.
+    assert.equal(istio.sidecar_simulated, true);
+    assert.equal(istio.sidecar_cpu_m_per_1k_rps, 0);
+    assert.match(istio.deltas.p99_ms, /^([+-]\d+\.\d%|new)$/);
+    assert.ok(istio.rps > 0 && base.rps > 0);
+    const list = await c.meshdeck(['perf', 'result', 'list', '-o', 'json']);
+    const stored = JSON.parse(list.stdout).items as Array<{ id: string }>;
+    for (const row of matrix.rows)
+      assert.ok(
+        stored.some((s) => s.id === row.result_id),
+        `row ${row.configuration} stored`,
+      );
+    const view = JSON.parse(
+      (await c.meshdeck(['perf', 'result', 'view', istio.result_id, '-o', 'json'])).stdout,
+    );
+    assert.equal(view.labels.configuration, 'istio');
+    const sidecar = view.resources.containers.find(
+      (x: { container: string }) => x.container === 'istio-proxy',
+    );
+    assert.equal(sidecar.role, 'sidecar');
+    assert.equal(sidecar.simulated, true);
+    assert.deepEqual(await leftovers('perf'), { jobs: 0, pods: 0 });
+  });
+
+  it('names file:line:column for a bad matrix file (exit 2)', async () => {
+    const file = c.file(
+      'matrix.yaml',
+      'kind: PerfMatrix\nspec:\n  target: {service: echo}\n  configurations:\n    - {name: a, namespace: demo}\n    - {name: b}\n',
+    );
+    const r = await c.meshdeck(['perf', 'matrix', '-f', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /matrix\.yaml:6:7: spec\.configurations\[1\]\.namespace: required/);
+  });
+});

@@ -3,7 +3,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
-import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
+import { addGateFlag, addGateFlagOnly, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
 import { addInClusterFlags } from '../shared/flags/perf-cluster.js';
 
 const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
@@ -81,6 +81,45 @@ export function perfCommand(): CommandUnknownOpts {
     () => import('./agent.js'),
   );
   examples(agent, ['MESHDECK_PERF_SETTINGS=\'{"url":"http://echo/"}\' meshdeck perf agent']);
+
+  const matrix = action(
+    addInClusterFlags(
+      addGateFlagOnly(
+        addLoadFlags(
+          group
+            .command('matrix')
+            .description(
+              'run the same load against one app under several configurations (no mesh, meshes) and compare',
+            )
+            .addOption(new Option('-f, --file <path>', 'matrix file (kind: PerfMatrix)'))
+            .addOption(new Option('--service <name>', 'the app: a Service present in every namespace'))
+            .addOption(
+              new Option('--port <port>', "the Service's port, by number or name (default its first)"),
+            )
+            .addOption(new Option('--path <path>', 'URL path to load (default /)'))
+            .addOption(
+              new Option(
+                '--config <name=namespace>',
+                'a configuration; the first is the baseline (repeatable)',
+              ).argParser((v, p: string[] | undefined) => [...(p ?? []), v]),
+            )
+            .addOption(new Option('--profile <profile>', 'a saved profile the load starts from'))
+            .addOption(
+              new Option('--label <key=value>', 'label every result (repeatable)').argParser(
+                (v, p: string[] | undefined) => [...(p ?? []), v],
+              ),
+            ),
+        ),
+      ),
+      true,
+    ),
+    () => import('./matrix.js'),
+  );
+  outputs(matrix, ['table', 'json', 'yaml']);
+  examples(matrix, [
+    'meshdeck perf matrix -f matrix.yaml -n perf',
+    'meshdeck perf matrix --service echo --config no-mesh=echo-plain --config istio=echo-istio --rate 500 -d 30s',
+  ]);
 
   group.addCommand(profileCommand());
   group.addCommand(resultCommand());

@@ -99,7 +99,7 @@ function verdictError(spec: RunSpec, result: PerfResult): OperationError | Probl
   );
 }
 
-function progressLine(p: LiveProgress, totalMs: number | null): string {
+export function progressLine(p: LiveProgress, totalMs: number | null): string {
   const elapsed = `${(p.elapsedMs / 1000).toFixed(1)}s${totalMs !== null ? ` / ${formatDuration(totalMs)}` : ''}`;
   const p99 = Number.isFinite(p.p99Us) ? `${formatMs(p.p99Us / 1000)} ms` : '-';
   return `elapsed ${elapsed}   rate ${formatRate(p.rate)}/s   sent ${p.sent}   errors ${p.errors}   p99 ${p99}`;

@@ -10,7 +10,11 @@ import type { ContainerUsage, ResourceSampler, TargetMesh } from '../../../perf/
 export const SIMULATED_ANNOTATION = 'metrics.sandbox.meshdeck.dev/simulated-containers';
 
 interface ServiceView extends LiveObject {
-  spec?: { selector?: Record<string, string>; clusterIP?: string; ports?: Array<{ port?: number }> };
+  spec?: {
+    selector?: Record<string, string>;
+    clusterIP?: string;
+    ports?: Array<{ port?: number; name?: string }>;
+  };
   status?: {
     loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string; ports?: Array<{ port?: number }> }> };
   };
@@ -163,4 +167,21 @@ export async function metricsSampler(
       },
     },
   };
+}
+
+/**
+ * The URL of a Service as generator pods reach it: its load-balancer address when it has one (the only
+ * address the sandbox's process pods can reach too), else its cluster DNS name.
+ */
+export function serviceUrl(svc: LiveObject, port: string | undefined, path: string): string {
+  const s = svc as ServiceView;
+  const ports = s.spec?.ports ?? [];
+  const index = port === undefined ? 0 : ports.findIndex((p) => String(p.port) === port || p.name === port);
+  const slash = path.startsWith('/') ? path : `/${path}`;
+  const ingress = s.status?.loadBalancer?.ingress?.[0];
+  const lbPort = index >= 0 ? ingress?.ports?.[index]?.port : undefined;
+  const host = ingress?.ip ?? ingress?.hostname;
+  if (host && lbPort) return `http://${host}:${lbPort}${slash}`;
+  const svcPort = index >= 0 ? (ports[index]?.port ?? 80) : Number(port);
+  return `http://${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:${svcPort}${slash}`;
 }
