@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClusterHome } from '../helpers/cluster.js';
+import { spawnMeshdeck } from './perf-targets.js';
 
 let c: ClusterHome;
 
@@ -154,6 +155,33 @@ describe('perf run --in-cluster on the sandbox', () => {
       r.stderr,
       new RegExp(`generator pod ${victim.pod} failed: its container ended with exit code 137`),
     );
+    assert.deepEqual(await leftovers('perf'), { jobs: 0, pods: 0 });
+  });
+
+  it('on Ctrl-C deletes the Job it created and exits 130', async () => {
+    const run = await spawnMeshdeck(c.home.env, [
+      'perf',
+      'run',
+      url,
+      '--in-cluster',
+      '--replicas',
+      '2',
+      '--rate',
+      '50',
+      '-d',
+      '30s',
+      '-n',
+      'perf',
+    ]);
+    let started = false;
+    for (let i = 0; i < 600 && !started; i++) {
+      started = c.sandbox.processes().filter((p) => p.namespace === 'perf').length === 2;
+      if (!started) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(started, 'the generator pods started');
+    const out = await run.stop('SIGINT');
+    assert.equal(out.code, 130, out.stderr);
+    assert.match(out.stderr, /job perf\/meshdeck-perf-[0-9a-f]{6} deleted/);
     assert.deepEqual(await leftovers('perf'), { jobs: 0, pods: 0 });
   });
 
