@@ -137,7 +137,7 @@ function withoutUndefined(flags: MatrixFlags): LoadFlags {
     'loadGenerator',
   ] as const)
     if (flags[key] !== undefined) out[key] = flags[key];
-  return out as LoadFlags;
+  return out;
 }
 
 export async function run(inv: Invocation, o: Options): Promise<number | void> {

@@ -97,7 +97,7 @@ describe('generator lines', () => {
       m.cluster?.generators.map((g) => g.histogram_count),
       [4, 3],
     );
-    assert.ok(m.cluster!.merge.ms >= 0);
+    assert.ok(m.cluster.merge.ms >= 0);
   });
 
   it('passes other output by, and sums progress', () => {

@@ -39,5 +39,5 @@ export function decodeSettings(text: string | undefined): RunSettings {
   if (!text) throw new Error(`${SETTINGS_ENV} is not set: this command runs inside a generator pod`);
   const parsed = JSON.parse(text) as unknown;
   if (!parsed || typeof parsed !== 'object') throw new Error(`${SETTINGS_ENV} is not a settings object`);
-  return parsed as RunSettings;
+  return parsed;
 }

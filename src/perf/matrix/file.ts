@@ -57,7 +57,7 @@ export function parseMatrixFile(source: string, file: string): MatrixSpec {
   };
   const value = (path: Path): unknown => {
     const n = doc.getIn(path, true) as { toJSON?: () => unknown } | undefined;
-    return n?.toJSON ? n.toJSON() : (n as unknown);
+    return n?.toJSON ? n.toJSON() : n;
   };
   const str = (path: Path, required = false): string | undefined => {
     const v = value(path);

@@ -3,19 +3,24 @@
 // sandbox only simulates uses nothing real: it reports zero, and its pod's metrics name it in the
 // SIMULATED annotation so that a reader can tell a zero measured from a zero made up. A node's usage is
 // the sum of its pods'. `kubectl top pods` and `kubectl top nodes` read these.
-import type { ServerResponse } from 'node:http';
 import { parseLabelSelector } from '../api/selectors.js';
 import { Errors } from '../base/status.js';
 import { getPath, text } from '../base/paths.js';
 import type { K8sObject, ResourceType } from '../base/types.js';
 import type { ProcessInfo } from '../kubelet/process-runtime.js';
 import type { Store } from '../store/store.js';
-import { send } from '../server/respond.js';
 import { procAvailable, UsageReader, type GroupUsage } from './usage.js';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 /** Containers of the pod the sandbox simulates (no process): their usage is zero, not measured. */
 export const SIMULATED_ANNOTATION = 'metrics.sandbox.meshdeck.dev/simulated-containers';
+
+export interface MetricsRequest {
+  namespace: string;
+  name: string;
+  verb: string;
+  query: URLSearchParams;
+}
 
 interface ContainerMetrics {
   name: string;
@@ -35,14 +40,9 @@ export class MetricsApi {
     private readonly processes: () => ProcessInfo[],
   ) {}
 
-  serve(
-    res: ServerResponse,
-    rt: ResourceType,
-    namespace: string,
-    name: string,
-    verb: string,
-    query: URLSearchParams,
-  ): void {
+  /** The answer to a get or list of PodMetrics or NodeMetrics (the caller sends it as JSON). */
+  read(rt: ResourceType, req: MetricsRequest): Record<string, unknown> {
+    const { namespace, name, verb, query } = req;
     if (verb !== 'get' && verb !== 'list')
       throw Errors.methodNotSupported({ group: rt.group, resource: rt.plural }, verb);
     const selector = parseLabelSelector(query.get('labelSelector') ?? '');
@@ -56,19 +56,19 @@ export class MetricsApi {
       if (verb === 'get') {
         const pod = pods.find((p) => p.metadata.name === name);
         if (!pod) throw Errors.notFound({ group: rt.group, resource: rt.plural }, name);
-        return send(res, 200, JSON.stringify(this.podMetrics(pod, usage, now)));
+        return this.podMetrics(pod, usage, now);
       }
       const items = pods.filter(selector).map((p) => this.podMetrics(p, usage, now));
-      return send(res, 200, JSON.stringify(list('PodMetricsList', items)));
+      return list('PodMetricsList', items);
     }
     const nodes = this.store.list('/nodes').map((e) => e.object);
     if (verb === 'get') {
       const node = nodes.find((n) => n.metadata.name === name);
       if (!node) throw Errors.notFound({ group: rt.group, resource: rt.plural }, name);
-      return send(res, 200, JSON.stringify(this.nodeMetrics(node, usage, now)));
+      return this.nodeMetrics(node, usage, now);
     }
     const items = nodes.filter(selector).map((n) => this.nodeMetrics(n, usage, now));
-    return send(res, 200, JSON.stringify(list('NodeMetricsList', items)));
+    return list('NodeMetricsList', items);
   }
 
   /** Usage of every process container, by "namespace/pod/container". */

@@ -189,7 +189,13 @@ export class ApiHandler {
     );
     if (rt.virtual) {
       if (rt.group === METRICS_GROUP && this.d.metrics)
-        return this.d.metrics.serve(res, rt, namespace, info.name, info.verb, info.query);
+        return send(
+          res,
+          200,
+          JSON.stringify(
+            this.d.metrics.read(rt, { namespace, name: info.name, verb: info.verb, query: info.query }),
+          ),
+        );
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: rt.group, resource: rt.plural }, info.verb);
       const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));

@@ -157,7 +157,7 @@ export class KubeFleet implements GeneratorFleet {
             throw new OperationError(`generator pod ${known} was deleted during the run`);
         const succeeded = (items as PodView[]).filter((p) => p.status?.phase === 'Succeeded');
         if (succeeded.length >= plan.replicas) {
-          await Promise.all(succeeded.map((p) => followed.get(p.metadata.name ?? '')));
+          await Promise.all(succeeded.map((p) => followed.get(p.metadata.name ?? '') ?? Promise.resolve()));
           return succeeded.map((p) => seen.get(p.metadata.name ?? '')!);
         }
         await new Promise((r) => setTimeout(r, POLL_MS));

@@ -35,7 +35,7 @@ export async function findService(client: ClusterClient, target: string): Promis
   const named = DNS_NAME.exec(host);
   if (named && !/^\d+\.\d+$/.test(`${named[1]}.${named[3]}`)) {
     const svc = await client.get(services, named[3], named[1]);
-    if (svc) return svc as ServiceView;
+    if (svc) return svc;
   }
   const port = portOf(url);
   const { items } = await client.list(services);
@@ -134,7 +134,7 @@ export async function metricsSampler(
   const profile = target.mesh.mesh ? profileOf(target.mesh.mesh) : undefined;
   const targetPods = new Set(target.mesh.pods);
   const read = async (namespace: string): Promise<PodMetricsView[]> =>
-    (await client.list(podMetrics, { namespace })).items as unknown as PodMetricsView[];
+    (await client.list(podMetrics, { namespace })).items;
   const usage = (m: PodMetricsView, scope: ContainerUsage['scope']): ContainerUsage[] => {
     const simulated = new Set(
       (m.metadata.annotations?.[SIMULATED_ANNOTATION] ?? '').split(',').filter(Boolean),
