@@ -5,11 +5,8 @@ import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/pe
 import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
-import {
-  parseInClusterFlags,
-  type InClusterFlags,
-  type InClusterOptions,
-} from '../shared/flags/perf-cluster.js';
+import type { InClusterFlags } from '../shared/flags/perf-cluster.js';
+import { parseInClusterFlags, type InClusterOptions } from '../shared/flags/perf-cluster-parse.js';
 import { runnerFor } from './run.js';
 import { importSmpFile } from './smp-file.js';
 import { findProfile } from './refs.js';

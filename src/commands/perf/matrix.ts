@@ -13,11 +13,8 @@ import type { MatrixConfiguration, MatrixSpec } from '../../perf/matrix/file.js'
 import { matrixRow, withDeltas, type MatrixRow } from '../../perf/matrix/table.js';
 import { formatMs, formatPercent, formatRate } from '../../perf/result/format.js';
 import { resolveSpec, type RunSettings } from '../../perf/spec/options.js';
-import {
-  parseInClusterFlags,
-  type InClusterFlags,
-  type InClusterOptions,
-} from '../shared/flags/perf-cluster.js';
+import type { InClusterFlags } from '../shared/flags/perf-cluster.js';
+import { parseInClusterFlags, type InClusterOptions } from '../shared/flags/perf-cluster-parse.js';
 import { parseLabels, parseLoadFlags } from '../shared/flags/perf-load-parse.js';
 import type { LoadFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';

@@ -1,10 +1,7 @@
 import { resolveSpec } from '../../perf/spec/options.js';
 import { parseTargetUrl } from '../../perf/spec/url.js';
-import {
-  parseInClusterFlags,
-  type InClusterFlags,
-  type InClusterOptions,
-} from '../shared/flags/perf-cluster.js';
+import type { InClusterFlags } from '../shared/flags/perf-cluster.js';
+import { parseInClusterFlags, type InClusterOptions } from '../shared/flags/perf-cluster-parse.js';
 import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/perf-load-parse.js';
 import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';

@@ -3,7 +3,7 @@
 // the perf domain's distributed run, which splits, streams, merges exactly and cleans up.
 import type { Invocation } from '../../shared/invocation.js';
 import type { LoadRunner } from '../../shared/perf-run.js';
-import type { InClusterOptions } from '../../shared/flags/perf-cluster.js';
+import type { InClusterOptions } from '../../shared/flags/perf-cluster-parse.js';
 import { runDistributed } from '../../../perf/cluster/distributed.js';
 import { KubeFleet } from './fleet.js';
 import { describeTarget, metricsSampler, type ResolvedTarget } from './target.js';
