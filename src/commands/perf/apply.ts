@@ -5,12 +5,16 @@ import { parseRunCommandFlags, type RunCommandOptions } from '../shared/flags/pe
 import type { RunCommandFlags } from '../shared/flags/perf-load.js';
 import type { Invocation } from '../shared/invocation.js';
 import { executeRun } from '../shared/perf-run.js';
+import type { InClusterFlags } from '../shared/flags/perf-cluster.js';
+import { parseInClusterFlags, type InClusterOptions } from '../shared/flags/perf-cluster-parse.js';
+import { runnerFor } from './run.js';
 import { importSmpFile } from './smp-file.js';
 import { findProfile } from './refs.js';
 
 interface Options extends RunCommandOptions {
   profile?: string;
   file?: string;
+  inCluster?: InClusterOptions;
 }
 
 export function validate(o: Options): void {
@@ -25,13 +29,19 @@ export function validate(o: Options): void {
 export async function complete(
   _inv: Invocation,
   profile: string | undefined,
-  flags: RunCommandFlags & { file?: string; url?: string },
+  flags: RunCommandFlags & InClusterFlags & { file?: string; url?: string },
 ): Promise<Options> {
-  return { profile, file: flags.file, ...(await parseRunCommandFlags(flags.url, flags)) };
+  return {
+    profile,
+    file: flags.file,
+    ...(await parseRunCommandFlags(flags.url, flags)),
+    inCluster: parseInClusterFlags(flags),
+  };
 }
 
 export async function run(inv: Invocation, o: Options): Promise<void> {
   const keep = async () => (o.save ? await inv.factory.perfStores() : null);
+  const runner = await runnerFor(inv, o.inCluster);
   if (o.file) {
     const imported = await importSmpFile(o.file);
     for (const w of imported.warnings) inv.log.warn(w);
@@ -40,7 +50,7 @@ export async function run(inv: Invocation, o: Options): Promise<void> {
       inv,
       spec,
       { name: o.name ?? (imported.name || 'smp-test'), labels: { ...imported.labels, ...o.labels } },
-      { gates: o.gates, junit: o.junit, stores: await keep() },
+      { gates: o.gates, junit: o.junit, stores: await keep(), runner },
     );
     return;
   }
@@ -54,6 +64,11 @@ export async function run(inv: Invocation, o: Options): Promise<void> {
       profile: { id: profile.id, name: profile.name },
       labels: { ...profile.labels, ...(profile.mesh ? { mesh: profile.mesh } : {}), ...o.labels },
     },
-    { gates: [...profile.assertions.map(parseGate), ...o.gates], junit: o.junit, stores: await keep() },
+    {
+      gates: [...profile.assertions.map(parseGate), ...o.gates],
+      junit: o.junit,
+      stores: await keep(),
+      runner,
+    },
   );
 }

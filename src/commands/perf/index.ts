@@ -3,7 +3,8 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { DATA_FORMATS } from '../../core/output/formats.js';
 import { action, examples, outputs } from '../shared/command.js';
-import { addGateFlag, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
+import { addGateFlag, addGateFlagOnly, addLoadFlags, addResultFlags } from '../shared/flags/perf-load.js';
+import { addInClusterFlags } from '../shared/flags/perf-cluster.js';
 
 const RESULT_FORMATS = ['table', 'json', 'yaml', 'smp', 'junit'];
 
@@ -17,13 +18,15 @@ export function perfCommand(): CommandUnknownOpts {
   ]);
 
   const run = action(
-    addResultFlags(
-      addGateFlag(
-        addLoadFlags(
-          group
-            .command('run')
-            .description('load a URL and report latency percentiles, rate and errors')
-            .argument('<url>', 'http:// or https:// URL to load'),
+    addInClusterFlags(
+      addResultFlags(
+        addGateFlag(
+          addLoadFlags(
+            group
+              .command('run')
+              .description('load a URL and report latency percentiles, rate and errors')
+              .argument('<url>', 'http:// or https:// URL to load'),
+          ),
         ),
       ),
     ),
@@ -36,25 +39,28 @@ export function perfCommand(): CommandUnknownOpts {
     "meshdeck perf run https://api.example.com/health --assert 'p99<=20ms' --assert 'errors<0.1%'",
     'meshdeck perf run http://localhost:8080/ -X POST --body-file order.json -H "Content-Type: application/json"',
     'meshdeck perf run http://localhost:8080/ -d 30s -o smp > result.json',
+    'meshdeck perf run http://echo.demo.svc/ --in-cluster --replicas 3 --rate 3000 -d 30s -n perf',
   ]);
 
   const apply = action(
-    addResultFlags(
-      addGateFlag(
-        addLoadFlags(
-          group
-            .command('apply')
-            .description(
-              'run a saved profile (flags override its settings), or an SMP test configuration file',
-            )
-            .argument('[profile]', 'profile name or id')
-            .addOption(
-              new Option(
-                '-f, --file <path>',
-                'SMP test configuration (YAML or JSON) to run instead of a profile',
-              ),
-            )
-            .addOption(new Option('--url <url>', "override the profile's URL")),
+    addInClusterFlags(
+      addResultFlags(
+        addGateFlag(
+          addLoadFlags(
+            group
+              .command('apply')
+              .description(
+                'run a saved profile (flags override its settings), or an SMP test configuration file',
+              )
+              .argument('[profile]', 'profile name or id')
+              .addOption(
+                new Option(
+                  '-f, --file <path>',
+                  'SMP test configuration (YAML or JSON) to run instead of a profile',
+                ),
+              )
+              .addOption(new Option('--url <url>', "override the profile's URL")),
+          ),
         ),
       ),
     ),
@@ -65,6 +71,54 @@ export function perfCommand(): CommandUnknownOpts {
     'meshdeck perf apply checkout',
     'meshdeck perf apply checkout --rate 1000 -d 1m',
     'meshdeck perf apply -f smp-test.yaml',
+    'meshdeck perf apply checkout --in-cluster --replicas 2 -n perf',
+  ]);
+
+  const agent = action(
+    group
+      .command('agent', { hidden: true })
+      .description('run one generator pod of an in-cluster run (settings from MESHDECK_PERF_SETTINGS)'),
+    () => import('./agent.js'),
+  );
+  examples(agent, ['MESHDECK_PERF_SETTINGS=\'{"url":"http://echo/"}\' meshdeck perf agent']);
+
+  const matrix = action(
+    addInClusterFlags(
+      addGateFlagOnly(
+        addLoadFlags(
+          group
+            .command('matrix')
+            .description(
+              'run the same load against one app under several configurations (no mesh, meshes) and compare',
+            )
+            .addOption(new Option('-f, --file <path>', 'matrix file (kind: PerfMatrix)'))
+            .addOption(new Option('--service <name>', 'the app: a Service present in every namespace'))
+            .addOption(
+              new Option('--port <port>', "the Service's port, by number or name (default its first)"),
+            )
+            .addOption(new Option('--path <path>', 'URL path to load (default /)'))
+            .addOption(
+              new Option(
+                '--config <name=namespace>',
+                'a configuration; the first is the baseline (repeatable)',
+              ).argParser((v, p: string[] | undefined) => [...(p ?? []), v]),
+            )
+            .addOption(new Option('--profile <profile>', 'a saved profile the load starts from'))
+            .addOption(
+              new Option('--label <key=value>', 'label every result (repeatable)').argParser(
+                (v, p: string[] | undefined) => [...(p ?? []), v],
+              ),
+            ),
+        ),
+      ),
+      true,
+    ),
+    () => import('./matrix.js'),
+  );
+  outputs(matrix, ['table', 'json', 'yaml']);
+  examples(matrix, [
+    'meshdeck perf matrix -f matrix.yaml -n perf',
+    'meshdeck perf matrix --service echo --config no-mesh=echo-plain --config istio=echo-istio --rate 500 -d 30s',
   ]);
 
   group.addCommand(profileCommand());

@@ -25,6 +25,8 @@ export interface ClusterOptions {
   /** Requests in flight (and connections kept open). */
   concurrency?: number;
   retry?: RetryPolicy;
+  /** Not stopped by Ctrl-C: for the cleanup that must still run after it (deleting what a run created). */
+  uninterruptible?: boolean;
 }
 
 export interface PerfStoreOptions {
@@ -134,7 +136,7 @@ export class Factory {
       env: inv.env,
       sandboxKubeconfig: await this.sandboxKubeconfig(),
       cacheDir: inv.paths.cacheDir,
-      signal: inv.signal,
+      signal: options.uninterruptible ? undefined : inv.signal,
       timeoutMs: options.requestTimeoutMs,
       maxSockets: options.concurrency,
       retry: options.retry,

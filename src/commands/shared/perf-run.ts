@@ -22,7 +22,11 @@ export interface ExecuteOptions {
   stores: PerfStores | null;
   /** Called with the result once it is saved (after it is printed). */
   kept?: (result: PerfResult) => Promise<void>;
+  /** Who runs the load: this machine (runLoadTest) unless given (an in-cluster fleet). */
+  runner?: LoadRunner;
 }
+
+export type LoadRunner = typeof runLoadTest;
 
 export async function executeRun(
   inv: Invocation,
@@ -36,7 +40,7 @@ export async function executeRun(
     `run: ${JSON.stringify({ ...spec, body: spec.body ? `${spec.body.length} bytes` : null, ca: spec.ca ? 'set' : null })}`,
   );
 
-  const result = await runLoadTest(spec, meta, {
+  const result = await (o.runner ?? runLoadTest)(spec, meta, {
     signal: inv.signal,
     warn: (m) => inv.log.warn(m),
     onProgress: (p) => inv.log.progress(progressLine(p, total)),
@@ -95,7 +99,7 @@ function verdictError(spec: RunSpec, result: PerfResult): OperationError | Probl
   );
 }
 
-function progressLine(p: LiveProgress, totalMs: number | null): string {
+export function progressLine(p: LiveProgress, totalMs: number | null): string {
   const elapsed = `${(p.elapsedMs / 1000).toFixed(1)}s${totalMs !== null ? ` / ${formatDuration(totalMs)}` : ''}`;
   const p99 = Number.isFinite(p.p99Us) ? `${formatMs(p.p99Us / 1000)} ms` : '-';
   return `elapsed ${elapsed}   rate ${formatRate(p.rate)}/s   sent ${p.sent}   errors ${p.errors}   p99 ${p99}`;

@@ -50,6 +50,15 @@ export function compareResults(results: readonly PerfResult[]): ComparedMetric[]
   for (const [label, key] of LATENCY_ROWS) {
     add(`${label} (ms)`, (r) => primaryLatency(r)?.[key] ?? null, formatMs, false);
   }
+  if (results.some((r) => r.resources && r.resources.containers.length > 0)) {
+    const totals = (r: PerfResult) => (r.resources?.containers.length ? r.resources.totals : null);
+    add('app cpu (m)', (r) => totals(r)?.app.cpu_m ?? null, formatMs, false);
+    add('app memory (MiB)', (r) => totals(r)?.app.memory_mib ?? null, formatMs, false);
+    add('sidecar cpu (m)', (r) => totals(r)?.sidecar.cpu_m ?? null, formatMs, false);
+    add('sidecar memory (MiB)', (r) => totals(r)?.sidecar.memory_mib ?? null, formatMs, false);
+    add('control plane cpu (m)', (r) => totals(r)?.control_plane.cpu_m ?? null, formatMs, false);
+    add('control plane memory (MiB)', (r) => totals(r)?.control_plane.memory_mib ?? null, formatMs, false);
+  }
   return rows;
 }
 

@@ -4,6 +4,7 @@
 import type { HistogramData } from '../histogram/histogram.js';
 import type { ResultSeries } from '../engine/series.js';
 import type { ErrorClass } from '../engine/tally.js';
+import type { ClusterRun, ResourceOverhead } from './cluster-model.js';
 
 export const SMP_VERSION = 'v0.0.1';
 export const PERCENTILES = [50, 75, 90, 99, 99.9, 99.99] as const;
@@ -116,6 +117,10 @@ export interface PerfResult {
   gates?: GateVerdict[];
   /** Rate, errors and latency percentiles per second (native engine), for reports. */
   series?: ResultSeries;
+  /** In-cluster runs: the generator pods (node, pod, each one's counts) and the target's mesh. */
+  cluster?: ClusterRun;
+  /** CPU and memory of the target's containers and the mesh control plane while the run lasted. */
+  resources?: ResourceOverhead;
 }
 
 export interface GateVerdict {

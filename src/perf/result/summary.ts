@@ -27,6 +27,7 @@ export function renderSummary(r: PerfResult, o: SummaryOptions): string {
       `${t.warmup_ms > 0 ? ` after ${formatDuration(t.warmup_ms)} warm-up` : ''}`,
   );
   if (r.interrupted) lines.push(`  ${c.yellow('interrupted: the numbers cover the part that ran')}`);
+  lines.push(...clusterLines(r, c));
   lines.push('');
 
   const achieved = `${formatRate(r.rate.achieved)} req/s`;
@@ -77,6 +78,7 @@ export function renderSummary(r: PerfResult, o: SummaryOptions): string {
     }
   }
 
+  lines.push(...resourceLines(r, c));
   const primary = r.histograms[r.latency.primary];
   if (primary && primary.count > 0) {
     lines.push('');
@@ -97,4 +99,57 @@ function errorLine(r: PerfResult, c: Palette): string {
     if (e[kind] > 0) parts.push(`${kind} ${formatCount(e[kind])}`);
   for (const [code, n] of Object.entries(e.status)) parts.push(`HTTP ${code} ${formatCount(n)}`);
   return c.red(`${formatCount(e.total)} (${formatPercent(e.rate)})`) + `: ${parts.join(', ')}`;
+}
+
+/** Where an in-cluster run's generators ran and the mesh around its target. */
+function clusterLines(r: PerfResult, c: Palette): string[] {
+  const k = r.cluster;
+  if (!k) return [];
+  const pods = k.generators.map(
+    (g) => `${g.pod}${g.node ? ` on ${g.node}` : ''} (${formatCount(g.histogram_count)})`,
+  );
+  const t = k.target;
+  const mesh = !t
+    ? 'target not found in the cluster'
+    : t.mesh
+      ? `${t.mesh} sidecar${t.proxy_version ? ` ${t.proxy_version}` : ''} injected`
+      : 'no mesh (no sidecar)';
+  const service = t?.service ? `service ${t.service.namespace}/${t.service.name}, ` : '';
+  return [
+    `  in cluster: ${k.replicas} generator pod${k.replicas === 1 ? '' : 's'} of job ${k.namespace}/${k.job}, merged exactly in ${formatMs(k.merge.ms)} ms`,
+    c.dim(`    ${pods.join(', ')}`),
+    `  target: ${service}${mesh}`,
+  ];
+}
+
+/** CPU and memory of the target (app and sidecar apart) and of the mesh control plane. */
+function resourceLines(r: PerfResult, c: Palette): string[] {
+  const res = r.resources;
+  if (!res) return [];
+  if (res.containers.length === 0) return ['', `  resources: ${c.dim(res.note ?? 'none sampled')}`];
+  const rows = res.containers.map((x) => [
+    x.role,
+    `${x.pod}/${x.container}`,
+    `${formatMs(x.cpu_m.mean)} (${formatMs(x.cpu_m.max)})`,
+    `${formatMs(x.memory_mib.mean)} (${formatMs(x.memory_mib.max)})`,
+    x.simulated ? 'simulated: zero' : '',
+  ]);
+  const table = renderTable(rows, [
+    { header: 'resources', value: (row) => row[0] },
+    { header: 'container', value: (row) => row[1] },
+    { header: 'cpu m mean (max)', value: (row) => row[2], align: 'right' },
+    { header: 'memory MiB mean (max)', value: (row) => row[3], align: 'right' },
+    { header: '', value: (row) => row[4] },
+  ]);
+  const out = [
+    '',
+    ...table
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
+  ];
+  out.push(
+    c.dim(`  sampled ${res.samples} times from ${res.source}, every ${formatDuration(res.interval_ms)}`),
+  );
+  return out;
 }

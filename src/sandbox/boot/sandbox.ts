@@ -31,6 +31,7 @@ import { listenHttp, listenHttps, type Listener } from '../server/listen.js';
 import { OpenApi } from '../server/openapi.js';
 import { RequestStats, type RequestStatsSnapshot } from '../server/stats.js';
 import { Store } from '../store/store.js';
+import { MetricsApi } from '../metrics/metrics-api.js';
 import {
   createAuthority,
   issueClientCert,
@@ -376,6 +377,7 @@ function apiHandler(
     control: runtime.control(),
     stats: runtime.requestStats,
     logs: simulation?.logs,
+    metrics: simulation ? new MetricsApi(state.store, () => simulation.processes()) : undefined,
     streaming: simulation?.streaming,
     objects,
     registry,

@@ -530,6 +530,26 @@ const SPECS: BuiltinSpec[] = [
     description:
       'VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node.',
   },
+  // metrics.k8s.io, computed from the process pods' real usage (src/sandbox/metrics).
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    kind: 'PodMetrics',
+    plural: 'pods',
+    verbs: ['get', 'list'],
+    virtual: true,
+    description: 'PodMetrics sets resource usage metrics of a pod.',
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    kind: 'NodeMetrics',
+    plural: 'nodes',
+    namespaced: false,
+    verbs: ['get', 'list'],
+    virtual: true,
+    description: 'NodeMetrics sets resource usage metrics of a node.',
+  },
 ];
 
 function pluralOf(kind: string): string {

@@ -34,6 +34,7 @@ import type { PodLogs } from '../kubelet/logs.js';
 import type { PodStreaming, StreamingKind } from '../kubelet/streaming.js';
 import { rejectUpgrade, serveStreaming, STREAMING_SUBRESOURCES } from './streaming/upgrade.js';
 import { review } from './reviews.js';
+import { METRICS_GROUP, type MetricsApi } from '../metrics/metrics-api.js';
 import { bindPod, evictPod, requestToken } from './subresources.js';
 import type { RequestStats } from './stats.js';
 import { includeObjectParam, partialMetadata, tableOf } from './table.js';
@@ -73,6 +74,8 @@ export interface HandlerDeps {
   stats?: RequestStats;
   /** pods/log */
   logs?: PodLogs;
+  /** metrics.k8s.io (PodMetrics, NodeMetrics) */
+  metrics?: MetricsApi;
   /** Creates, updates, patches and deletes through admission webhooks. */
   writes: AdmittedWrites;
   /** exec, attach and port-forward into pods whose containers are real processes. */
@@ -245,6 +248,14 @@ export class ApiHandler {
       rt,
     );
     if (rt.virtual) {
+      if (rt.group === METRICS_GROUP && this.d.metrics)
+        return send(
+          res,
+          200,
+          JSON.stringify(
+            this.d.metrics.read(rt, { namespace, name: info.name, verb: info.verb, query: info.query }),
+          ),
+        );
       if (info.verb !== 'create')
         throw Errors.methodNotSupported({ group: rt.group, resource: rt.plural }, info.verb);
       const body = decodeBody(await readBody(req), contentType(req.headers['content-type']));

@@ -60,17 +60,24 @@ export function addLoadFlags<A extends unknown[], O extends OptionValues, G exte
     );
 }
 
+/** --assert alone (commands that print their own verdicts). */
+export function addGateFlagOnly<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
+  return cmd.addOption(
+    new Option(
+      '--assert <gate>',
+      'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
+    ).argParser(collect),
+  );
+}
+
 export function addGateFlag<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   cmd: Command<A, O, G>,
 ) {
-  return cmd
-    .addOption(
-      new Option(
-        '--assert <gate>',
-        'fail (exit 3) unless the result meets it, e.g. "p99<=20ms" (repeatable)',
-      ).argParser(collect),
-    )
-    .addOption(new Option('--junit <file>', 'also write the gate verdicts as JUnit XML to this file'));
+  return addGateFlagOnly(cmd).addOption(
+    new Option('--junit <file>', 'also write the gate verdicts as JUnit XML to this file'),
+  );
 }
 
 export function addResultFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(
