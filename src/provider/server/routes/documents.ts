@@ -32,13 +32,15 @@ const COLLECTIONS: Array<[string, DocumentKind]> = [
   [ENDPOINTS.results, 'performance-results'],
 ];
 const MAX_PAGE_SIZE = 500;
+/** Far past any real list, small enough that the offset it makes fits PostgreSQL's bigint. */
+const MAX_PAGE = 1_000_000;
 
 export function documentRoutes(router: Router, app: App): void {
   for (const [path, kind] of COLLECTIONS) {
     router.on('GET', path, async (ctx) => {
       const { user } = await app.authenticate(ctx);
       const q = ctx.url.searchParams;
-      const page = positiveInt(q.get('page'), 1, 'page');
+      const page = positiveInt(q.get('page'), 1, 'page', MAX_PAGE);
       const pageSize = Math.min(positiveInt(q.get('pagesize'), 100, 'pagesize'), MAX_PAGE_SIZE);
       const { items, total } = await listDocuments(app.db, user.id, kind, {
         name: q.get('name') ?? undefined,
@@ -63,7 +65,7 @@ export function documentRoutes(router: Router, app: App): void {
         idempotencyKey(ctx),
         fingerprint('POST', kind, body),
         async (tx) => {
-          const doc = await createDocument(tx, user.id, kind, { ...input, id });
+          const doc = await createDocument(tx, user.id, kind, { ...input, id }, app.quota);
           return docReply(201, doc, `${path}/${doc.id}`);
         },
       );
@@ -92,7 +94,7 @@ export function documentRoutes(router: Router, app: App): void {
         user.id,
         idempotencyKey(ctx),
         fingerprint('PUT', kind, id, expected, body),
-        async (tx) => docReply(200, await updateDocument(tx, user.id, kind, id, expected, input)),
+        async (tx) => docReply(200, await updateDocument(tx, user.id, kind, id, expected, input, app.quota)),
       );
       send(ctx, reply);
     });
@@ -144,7 +146,8 @@ export function documentRoutes(router: Router, app: App): void {
       user.id,
       idempotencyKey(ctx),
       fingerprint('PUT', 'preferences', expected, body),
-      async (tx) => docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data)),
+      async (tx) =>
+        docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data, app.quota)),
     );
     send(ctx, reply);
   });
@@ -203,10 +206,12 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function positiveInt(raw: string | null, fallback: number, name: string): number {
+function positiveInt(raw: string | null, fallback: number, name: string, max = Infinity): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw badRequest('invalid_query', `"${name}" must be a positive whole number`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    const range = max === Infinity ? 'a positive whole number' : `a whole number from 1 to ${max}`;
+    throw badRequest('invalid_query', `"${name}" must be ${range}`);
+  }
   return n;
 }
