@@ -1,5 +1,5 @@
 // The reference Remote Provider: startProviderServer() for tests, demos and `meshdeck provider serve`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp, type App } from './app/app.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -33,32 +33,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
   // Set once the database is ready; until then requests get 503.
   const ready: { serve?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const sockets = new Set<Socket>();
-  const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
-  const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-  const server = createServer(
-    {
-      requestTimeout,
-      headersTimeout,
-      // Node checks these timeouts every interval (30 s by default, which would triple a short timeout).
-      connectionsCheckingInterval: Math.min(1000, headersTimeout),
-    },
-    (req, res) => {
-      if (ready.serve) ready.serve(req, res);
-      else sendError(res, 503, 'unavailable', 'the provider is starting; try again shortly');
-    },
-  );
-  server.keepAliveTimeout = 5000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  // Malformed HTTP never reaches a handler, and a client too slow to send its request is cut off: answer
-  // them (unless an answer is already on its way) and keep serving.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
-    if (!socket.writable || answering) return socket.destroy();
-    socket.end(clientErrorAnswer(err.code));
-  });
+  const server = createHttpServer(options, ready, sockets);
   // The port first: a port in use is reported at once, before the database is opened.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,7 +84,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
     db,
     { idempotencyTtlSeconds: options.idempotencyTtlSeconds ?? DEFAULTS.idempotencyTtlSeconds },
     options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
-    app.log,
+    (line) => app.log(line),
   );
   sweeper.start();
 
@@ -131,6 +106,41 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
         await db.close();
       })()),
   };
+}
+
+/** The HTTP server: timeouts, connection tracking (to end them on stop), answers to broken requests. */
+function createHttpServer(
+  options: ProviderServerOptions,
+  ready: { serve?: (req: IncomingMessage, res: ServerResponse) => void },
+  sockets: Set<Socket>,
+): Server {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      // Node checks these timeouts every interval (30 s by default, which would triple a short timeout).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      if (ready.serve) ready.serve(req, res);
+      else sendError(res, 503, 'unavailable', 'the provider is starting; try again shortly');
+    },
+  );
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Malformed HTTP never reaches a handler, and a client too slow to send its request is cut off: answer
+  // them (unless an answer is already on its way) and keep serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
+    if (!socket.writable || answering) return socket.destroy();
+    socket.end(clientErrorAnswer(err.code));
+  });
+  return server;
 }
 
 async function handle(app: App, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
