@@ -1,7 +1,7 @@
 // Writing answers. Every error is JSON; HTML only for the pages a person opens in a browser.
 import type { ServerResponse } from 'node:http';
 
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 };

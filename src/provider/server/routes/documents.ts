@@ -5,13 +5,16 @@ import type { App } from '../app/app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';
 import { sendJson, sendJsonText } from '../http/respond.js';
+import { startJsonStream } from '../http/stream.js';
 import type { RequestContext, Router } from '../app/router.js';
 import { fingerprint, idempotent, type Reply } from '../store/idempotency.js';
 import {
   createDocument,
   deleteDocument,
   getDocument,
-  listDocuments,
+  listDocumentKeys,
+  readStoredDocuments,
+  type ListedKey,
   preconditionRequired,
   putSingleton,
   updateDocument,
@@ -42,13 +45,13 @@ export function documentRoutes(router: Router, app: App): void {
       const q = ctx.url.searchParams;
       const page = positiveInt(q.get('page'), 1, 'page', MAX_PAGE);
       const pageSize = Math.min(positiveInt(q.get('pagesize'), 100, 'pagesize'), MAX_PAGE_SIZE);
-      const { items, total } = await listDocuments(app.db, user.id, kind, {
+      const { keys, total } = await listDocumentKeys(app.db, user.id, kind, {
         name: q.get('name') ?? undefined,
         search: q.get('search') ?? undefined,
         page,
         pageSize,
       });
-      sendJson(ctx.res, 200, { items, page, page_size: pageSize, total_count: total });
+      await streamList(ctx, app, keys, `],"page":${page},"page_size":${pageSize},"total_count":${total}}`);
     });
 
     router.on('POST', path, async (ctx) => {
@@ -151,6 +154,45 @@ export function documentRoutes(router: Router, app: App): void {
     );
     send(ctx, reply);
   });
+}
+
+/** How much document data a list reads from the database at once; a larger document is read alone. */
+const LIST_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Sends a list page as it is read: {"items":[...] then `tail`. The documents are read in chunks of about
+ * LIST_CHUNK_BYTES and written at the pace the client reads, so a page of large documents (500 of 1 MiB)
+ * takes one chunk of memory per client, not the page, and other requests are served in between. A
+ * document deleted since the page was listed is left out. Once sending has started, a failure can only
+ * cut the answer short (the client sees an incomplete body).
+ */
+async function streamList(ctx: RequestContext, app: App, keys: ListedKey[], tail: string): Promise<void> {
+  const stream = startJsonStream(ctx.res);
+  if (!(await stream.write('{"items":['))) return;
+  let separator = '';
+  for (const chunk of chunksOfSize(keys, LIST_CHUNK_BYTES)) {
+    for (const doc of await readStoredDocuments(app.db, chunk)) {
+      if (!doc) continue;
+      if (!(await stream.write(separator + doc.json))) return;
+      separator = ',';
+    }
+  }
+  stream.end(tail);
+}
+
+function* chunksOfSize(keys: ListedKey[], budget: number): Generator<ListedKey[]> {
+  let chunk: ListedKey[] = [];
+  let size = 0;
+  for (const key of keys) {
+    if (chunk.length > 0 && size + key.size > budget) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(key);
+    size += key.size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 function docReply(status: number, doc: RemoteDocument, location?: string): Reply {

@@ -38,12 +38,25 @@ export interface ListQuery {
   pageSize: number;
 }
 
-export async function listDocuments(
+/** A document of a list page, before its data is read: enough to read it and to budget the reading. */
+export interface ListedKey {
+  kind: string;
+  id: string;
+  /** Bytes of its data. */
+  size: number;
+}
+
+/**
+ * A list page without its documents' data: their keys and sizes in list order, and the total count. The
+ * data is read afterwards in chunks of bounded size (readStoredDocuments), so that a page of large
+ * documents never sits in memory at once.
+ */
+export async function listDocumentKeys(
   db: Queryable,
   owner: string,
   kind: string,
   q: ListQuery,
-): Promise<{ items: RemoteDocument[]; total: number }> {
+): Promise<{ keys: ListedKey[]; total: number }> {
   const where = ['owner_id = $1', 'kind = $2'];
   const params: unknown[] = [owner, kind];
   if (q.name !== undefined) {
@@ -56,13 +69,13 @@ export async function listDocuments(
   }
   const filter = where.join(' AND ');
   const [rows, count] = await Promise.all([
-    db.query<DocumentRow>(
-      `SELECT ${COLUMNS} FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    db.query<{ kind: string; id: string; size: string }>(
+      `SELECT kind, id, size FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.pageSize, (q.page - 1) * q.pageSize],
     ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE ${filter}`, params),
   ]);
-  return { items: rows.map(toDocument), total: count[0].n };
+  return { keys: rows.map((r) => ({ kind: r.kind, id: r.id, size: Number(r.size) })), total: count[0].n };
 }
 
 export async function getDocument(
