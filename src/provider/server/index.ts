@@ -8,6 +8,7 @@ import { checkNewUser, initAdmin } from './auth/users.js';
 import { ApiError, badRequest } from './http/errors.js';
 import { sendError } from './http/respond.js';
 import { Router } from './app/router.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { systemRoutes } from './routes/system.js';
@@ -78,6 +79,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
   const router = new Router();
   systemRoutes(router, app);
   authRoutes(router, app);
+  if (!options.local) apiTokenRoutes(router, app);
   documentRoutes(router, app);
   ready.serve = (req, res) => void handle(app, router, req, res);
   const sweeper = new Sweeper(

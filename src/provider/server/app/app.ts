@@ -55,7 +55,7 @@ export function createApp(db: Database, options: ProviderServerOptions, publicUr
       if (!match) throw unauthorized('sign in first: send Authorization: Bearer <token>');
       if (local) {
         if (!sameSecret(match[1], local.token)) throw unauthorized('unknown token');
-        return { user: LOCAL_USER, sessionId: 'local' };
+        return { user: LOCAL_USER, sessionId: 'local', kind: 'local' };
       }
       return principals.get(match[1], () => verifyAccessToken(db, match[1]));
     },

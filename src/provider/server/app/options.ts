@@ -40,6 +40,9 @@ export interface ProviderServerOptions {
   requestTimeoutMs?: number;
   /** What one user may store: documents (of every kind) and bytes of document data. */
   quota?: Partial<Quota>;
+  /** How long an API token lives when its creator does not say, and the longest it may live. */
+  apiTokenDefaultDays?: number;
+  apiTokenMaxDays?: number;
   /** How often expired idempotency keys, tokens, sessions and sign-in codes are deleted. */
   sweepIntervalMs?: number;
   /** How long an Idempotency-Key is remembered (a retry after that is a new request). */
@@ -67,6 +70,8 @@ export const DEFAULTS = {
   quota: { documents: 10_000, bytes: 1024 * 1024 * 1024 },
   sweepIntervalMs: 10 * 60_000,
   idempotencyTtlSeconds: 24 * 3600,
+  apiTokenDefaultDays: 30,
+  apiTokenMaxDays: 365,
 } as const;
 
 export const LOCAL_USER = {
