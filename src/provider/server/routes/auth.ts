@@ -96,7 +96,7 @@ export function authRoutes(router: Router, app: App): void {
   router.on('GET', '/login', async ({ res, url }) => {
     const params = loginParams(url.searchParams);
     if ('problem' in params) return sendHtml(res, 400, message('Cannot sign in', params.problem));
-    sendHtml(res, 200, loginForm(params));
+    sendHtml(res, 200, loginForm(params), [new URL(params.redirect_uri).origin]);
   });
   router.on('POST', '/login', async (ctx) => {
     app.limitAuth(ctx);
@@ -104,7 +104,10 @@ export function authRoutes(router: Router, app: App): void {
     const params = loginParams(new URLSearchParams(form));
     if ('problem' in params) return sendHtml(ctx.res, 400, message('Cannot sign in', params.problem));
     const user = await signIn(app, form);
-    if (!user) return sendHtml(ctx.res, 401, loginForm(params, 'Wrong username or password.'));
+    if (!user) {
+      const callback = new URL(params.redirect_uri).origin;
+      return sendHtml(ctx.res, 401, loginForm(params, 'Wrong username or password.'), [callback]);
+    }
     const code = await issueAuthCode(app.db, user.id, params.redirect_uri, params.code_challenge);
     const target = new URL(params.redirect_uri);
     target.searchParams.set('code', code);
