@@ -69,7 +69,11 @@ export const GROUP_INDEX: readonly GroupSummary[] = [
     term: 'whoami [options]',
     description: 'show the user you are signed in as, as the provider sees it',
   },
-  { name: 'token', term: 'token', description: 'inspect the token meshdeck uses for the provider' },
+  {
+    name: 'token',
+    term: 'token',
+    description: 'inspect the token meshdeck uses for the provider, and manage API tokens for CI',
+  },
   {
     name: 'sync',
     term: 'sync [options]',

@@ -52,6 +52,19 @@ export function providerCommand(): CommandUnknownOpts {
         ).default('30'),
       )
       .addOption(
+        new Option('--quota-documents <n>', 'documents each user may keep (413 beyond)').default('10000'),
+      )
+      .addOption(
+        new Option('--quota-bytes <bytes>', 'bytes of document data each user may keep (413 beyond)').default(
+          '1073741824',
+        ),
+      )
+      .addOption(
+        new Option('--api-token-max-days <days>', 'the longest lifetime an API token may ask for').default(
+          '365',
+        ),
+      )
+      .addOption(
         new Option('--builtin', 'run as the built-in provider (started by meshdeck itself)').hideHelp(),
       ),
     () => import('./serve.js'),

@@ -20,6 +20,9 @@ interface ServeFlags {
   accessTokenTtl: string;
   deviceInterval: string;
   authRateLimit: string;
+  quotaDocuments: string;
+  quotaBytes: string;
+  apiTokenMaxDays: string;
   builtin?: true;
 }
 
@@ -35,6 +38,8 @@ interface Options {
   accessTokenTtlSeconds: number;
   deviceIntervalSeconds: number;
   authRateLimit: number;
+  quota: { documents: number; bytes: number };
+  apiTokenMaxDays: number;
 }
 
 export function complete(inv: Invocation, flags: ServeFlags): Options {
@@ -52,6 +57,11 @@ export function complete(inv: Invocation, flags: ServeFlags): Options {
     accessTokenTtlSeconds: int(flags.accessTokenTtl, '--access-token-ttl', 1),
     deviceIntervalSeconds: int(flags.deviceInterval, '--device-interval', 1),
     authRateLimit: int(flags.authRateLimit, '--auth-rate-limit', 1),
+    quota: {
+      documents: int(flags.quotaDocuments, '--quota-documents', 1),
+      bytes: int(flags.quotaBytes, '--quota-bytes', 1024),
+    },
+    apiTokenMaxDays: int(flags.apiTokenMaxDays, '--api-token-max-days', 1, 3650),
   };
 }
 
@@ -100,6 +110,8 @@ async function serve(inv: Invocation, opts: Options, log: (line: string) => void
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds,
     deviceIntervalSeconds: opts.deviceIntervalSeconds,
     authRateLimit: { burst: opts.authRateLimit, perMinute: opts.authRateLimit },
+    quota: opts.quota,
+    apiTokenMaxDays: opts.apiTokenMaxDays,
     log,
   }).catch((err: unknown) => {
     throw startFailure(err, opts);

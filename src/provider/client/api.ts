@@ -10,7 +10,7 @@ import {
   type RemoteDocument,
   singularKind,
 } from '../protocol/documents.js';
-import type { UserProfile } from '../protocol/auth.js';
+import type { ApiTokenCreated, ApiTokenInfo, ApiTokenRequest, UserProfile } from '../protocol/auth.js';
 import type { ProviderCapabilities } from './capabilities.js';
 import { ProviderResponseError } from './errors.js';
 import { errorCode, errorText, type ProviderHttp, type ProviderResponse } from './http.js';
@@ -120,6 +120,49 @@ export class ProviderApi {
       accept: [409, 412],
     });
     return this.outcome(res);
+  }
+
+  async createApiToken(request: ApiTokenRequest): Promise<ApiTokenCreated> {
+    const res = await this.http.request<ApiTokenCreated>('POST', await this.apiTokensEndpoint(), {
+      json: request,
+    });
+    const body = res.body;
+    if (
+      typeof body?.token !== 'string' ||
+      typeof body.id !== 'string' ||
+      typeof body.expiresAt !== 'string'
+    ) {
+      throw malformed(this.http, 'API token');
+    }
+    return body;
+  }
+
+  async listApiTokens(): Promise<ApiTokenInfo[]> {
+    const res = await this.http.request<{ items: ApiTokenInfo[] }>('GET', await this.apiTokensEndpoint());
+    const items = res.body?.items;
+    if (
+      !Array.isArray(items) ||
+      !items.every((t) => typeof t?.id === 'string' && typeof t.name === 'string')
+    ) {
+      throw malformed(this.http, 'API token list');
+    }
+    return items;
+  }
+
+  /** Revokes one of the signed-in user's API tokens; false when they have none with that id. */
+  async revokeApiToken(id: string): Promise<boolean> {
+    const res = await this.http.request(
+      'DELETE',
+      `${await this.apiTokensEndpoint()}/${encodeURIComponent(id)}`,
+      {
+        accept: [404],
+      },
+    );
+    return res.status !== 404;
+  }
+
+  private apiTokensEndpoint(): Promise<string> {
+    return this.endpoint(FEATURES.apiTokens, 'API tokens');
   }
 
   private outcome(res: ProviderResponse): WriteOutcome {

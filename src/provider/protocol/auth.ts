@@ -29,3 +29,30 @@ export interface UserProfile {
   /** When the token this request was made with stops working (ISO 8601); absent when it does not expire. */
   tokenExpiresAt?: string;
 }
+
+/** An API token as listed: never its secret. */
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** Always set for tokens made by this version; null only for older tokens made without an expiry. */
+  expiresAt: string | null;
+  /** Within a minute; null when never used. */
+  lastUsedAt: string | null;
+}
+
+/** The answer to creating an API token: the one time its secret is shown. */
+export interface ApiTokenCreated {
+  id: string;
+  name: string;
+  token: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** How an API token is asked for (POST to the api-tokens endpoint). */
+export interface ApiTokenRequest {
+  name?: string;
+  /** Whole days; the provider's default when absent. */
+  expiresInDays?: number;
+}

@@ -1,16 +1,18 @@
 // The reference Remote Provider: startProviderServer() for tests, demos and `meshdeck provider serve`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp, type App } from './app/app.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { checkNewUser, initAdmin } from './auth/users.js';
-import { ApiError } from './http/errors.js';
+import { ApiError, badRequest } from './http/errors.js';
 import { sendError } from './http/respond.js';
 import { Router } from './app/router.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { systemRoutes } from './routes/system.js';
+import { Sweeper } from './store/sweep.js';
 import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './app/options.js';
 
 export type { ProviderServerOptions } from './app/options.js';
@@ -32,24 +34,7 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
   // Set once the database is ready; until then requests get 503.
   const ready: { serve?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const sockets = new Set<Socket>();
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
-    if (ready.serve) ready.serve(req, res);
-    else sendError(res, 503, 'unavailable', 'the provider is starting; try again shortly');
-  });
-  server.keepAliveTimeout = 5000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  // Malformed HTTP never reaches a handler; answer it and keep serving.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ error: 'bad_request', message: 'malformed HTTP request' });
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
+  const server = createHttpServer(options, ready, sockets);
   // The port first: a port in use is reported at once, before the database is opened.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,8 +79,16 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
   const router = new Router();
   systemRoutes(router, app);
   authRoutes(router, app);
+  if (!options.local) apiTokenRoutes(router, app);
   documentRoutes(router, app);
   ready.serve = (req, res) => void handle(app, router, req, res);
+  const sweeper = new Sweeper(
+    db,
+    { idempotencyTtlSeconds: options.idempotencyTtlSeconds ?? DEFAULTS.idempotencyTtlSeconds },
+    options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
+    (line) => app.log(line),
+  );
+  sweeper.start();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -111,9 +104,45 @@ export async function startProviderServer(options: ProviderServerOptions = {}): 
     stop: () =>
       (stopping ??= (async () => {
         await closeServer();
+        await sweeper.stop();
         await db.close();
       })()),
   };
+}
+
+/** The HTTP server: timeouts, connection tracking (to end them on stop), answers to broken requests. */
+function createHttpServer(
+  options: ProviderServerOptions,
+  ready: { serve?: (req: IncomingMessage, res: ServerResponse) => void },
+  sockets: Set<Socket>,
+): Server {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      // Node checks these timeouts every interval (30 s by default, which would triple a short timeout).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      if (ready.serve) ready.serve(req, res);
+      else sendError(res, 503, 'unavailable', 'the provider is starting; try again shortly');
+    },
+  );
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Malformed HTTP never reaches a handler, and a client too slow to send its request is cut off: answer
+  // them (unless an answer is already on its way) and keep serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
+    if (!socket.writable || answering) return socket.destroy();
+    socket.end(clientErrorAnswer(err.code));
+  });
+  return server;
 }
 
 async function handle(app: App, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -129,6 +158,7 @@ async function handle(app: App, router: Router, req: IncomingMessage, res: Serve
     return;
   }
   try {
+    refuseNulInQuery(url);
     const match = router.match(req.method ?? 'GET', url.pathname);
     if ('status' in match) {
       if (match.status === 405) {
@@ -168,6 +198,30 @@ async function handle(app: App, router: Router, req: IncomingMessage, res: Serve
       );
     }
   }
+}
+
+/** A NUL cannot be stored or compared in a text column (PostgreSQL refuses it): bad input, said as such. */
+function refuseNulInQuery(url: URL): void {
+  for (const [key, value] of url.searchParams) {
+    if (key.includes('\0') || value.includes('\0')) {
+      throw badRequest(
+        'invalid_query',
+        `query parameter "${key.replace(/\0/g, '\\0')}" must not contain NUL characters`,
+      );
+    }
+  }
+}
+
+/** The raw HTTP answer to a request Node refused before any handler saw it. */
+function clientErrorAnswer(code: string | undefined): string {
+  const [status, reason, error, message] =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', 'the request was not received in time']
+      : code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'bad_request', 'the request headers are too large']
+        : [400, 'Bad Request', 'bad_request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error, message });
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
 }
 
 function isDatabaseDown(err: unknown): boolean {

@@ -6,7 +6,7 @@ import { sameSecret } from '../auth/secrets.js';
 import { verifyAccessToken, type Principal, type TokenSettings } from '../auth/tokens.js';
 import { PrincipalCache } from '../auth/principal-cache.js';
 import { DocumentReader } from '../store/document-reader.js';
-import { DEFAULTS, LOCAL_USER, type ProviderServerOptions } from './options.js';
+import { DEFAULTS, LOCAL_USER, type ProviderServerOptions, type Quota } from './options.js';
 import type { RequestContext } from './router.js';
 
 export interface App {
@@ -14,6 +14,8 @@ export interface App {
   options: ProviderServerOptions;
   tokens: TokenSettings;
   maxBodyBytes: number;
+  /** What each user may store. */
+  quota: Quota;
   device: { intervalSeconds: number; expiresInSeconds: number };
   /** The URL clients use; known once the server listens. */
   publicUrl: () => string;
@@ -42,6 +44,7 @@ export function createApp(db: Database, options: ProviderServerOptions, publicUr
       refreshTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULTS.refreshTokenTtlSeconds,
     },
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    quota: { ...DEFAULTS.quota, ...options.quota },
     device: {
       intervalSeconds: options.deviceIntervalSeconds ?? DEFAULTS.deviceIntervalSeconds,
       expiresInSeconds: options.deviceCodeTtlSeconds ?? DEFAULTS.deviceCodeTtlSeconds,
@@ -52,7 +55,7 @@ export function createApp(db: Database, options: ProviderServerOptions, publicUr
       if (!match) throw unauthorized('sign in first: send Authorization: Bearer <token>');
       if (local) {
         if (!sameSecret(match[1], local.token)) throw unauthorized('unknown token');
-        return { user: LOCAL_USER, sessionId: 'local' };
+        return { user: LOCAL_USER, sessionId: 'local', kind: 'local' };
       }
       return principals.get(match[1], () => verifyAccessToken(db, match[1]));
     },

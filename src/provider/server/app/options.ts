@@ -35,8 +35,25 @@ export interface ProviderServerOptions {
    * refresh through this server take effect at once; through another replica, within this time.
    */
   tokenCacheMs?: number;
+  /** How long a client may take to send its request headers, and its whole request; then 408. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** What one user may store: documents (of every kind) and bytes of document data. */
+  quota?: Partial<Quota>;
+  /** How long an API token lives when its creator does not say, and the longest it may live. */
+  apiTokenDefaultDays?: number;
+  apiTokenMaxDays?: number;
+  /** How often expired idempotency keys, tokens, sessions and sign-in codes are deleted. */
+  sweepIntervalMs?: number;
+  /** How long an Idempotency-Key is remembered (a retry after that is a new request). */
+  idempotencyTtlSeconds?: number;
   /** Receives one line per request and per notable event; never secrets. */
   log?: (line: string) => void;
+}
+
+export interface Quota {
+  documents: number;
+  bytes: number;
 }
 
 export const DEFAULTS = {
@@ -48,6 +65,13 @@ export const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   authRateLimit: { burst: 20, perMinute: 30 },
   tokenCacheMs: 5000,
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+  quota: { documents: 10_000, bytes: 1024 * 1024 * 1024 },
+  sweepIntervalMs: 10 * 60_000,
+  idempotencyTtlSeconds: 24 * 3600,
+  apiTokenDefaultDays: 30,
+  apiTokenMaxDays: 365,
 } as const;
 
 export const LOCAL_USER = {

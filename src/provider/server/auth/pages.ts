@@ -70,16 +70,16 @@ ${errorLine(error)}
 <form method="post" action="/tokens">
 ${credentialFields()}
 <label for="name">Token name</label><input id="name" name="name" value="ci" required>
-<label for="days">Expires after (days, empty for never)</label><input id="days" name="days" value="90">
+<label for="days">Expires after (days; empty for the default)</label><input id="days" name="days" value="30">
 <button type="submit">Create</button>
 </form>`,
   );
 }
 
-export function apiTokenCreated(token: string, expiresAt: string | null): string {
+export function apiTokenCreated(token: string, expiresAt: string): string {
   return page(
     'API token created',
     `<p>Copy it now: it is shown only once.</p><p class="code">${escapeHtml(token)}</p>
-<p>${expiresAt ? `It expires at ${escapeHtml(expiresAt)}.` : 'It does not expire.'}</p>`,
+<p>It expires at ${escapeHtml(expiresAt)}.</p>`,
   );
 }

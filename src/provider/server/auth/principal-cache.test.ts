@@ -5,6 +5,7 @@ import type { Principal } from './tokens.js';
 
 const principal = (sessionId: string): Principal => ({
   sessionId,
+  kind: 'login',
   user: { id: 'u', username: 'u', displayName: '', email: '', role: 'user' },
 });
 

@@ -20,6 +20,8 @@ export const REFRESH_RETRY_GRACE_SECONDS = 60;
 export interface Principal {
   user: User;
   sessionId: string;
+  /** A person's sign-in (login), an API token, or the built-in provider's one user (local). */
+  kind: 'login' | 'api-token' | 'local';
   /** When the token stops working (ms since the epoch); unset when it does not expire. */
   expiresAt?: number;
 }
@@ -52,31 +54,10 @@ async function issuePair(db: Queryable, sessionId: string, settings: TokenSettin
   };
 }
 
-/** A long-lived token for CI (MESHDECK_TOKEN or login --with-token); no refresh token. */
-export async function issueApiToken(
-  db: Queryable,
-  userId: string,
-  name: string,
-  ttlSeconds: number | undefined,
-): Promise<{ token: string; expiresAt: string | null }> {
-  const sessionId = randomUUID();
-  const token = newToken('mdk');
-  await db.query(`INSERT INTO sessions (id, user_id, kind, name) VALUES ($1, $2, 'api-token', $3)`, [
-    sessionId,
-    userId,
-    name,
-  ]);
-  const rows = await db.query<{ expires_at: Date | null }>(
-    `INSERT INTO tokens (hash, session_id, kind, expires_at)
-     VALUES ($1, $2, 'access', CASE WHEN $3::int IS NULL THEN NULL ELSE now() + make_interval(secs => $3::int) END)
-     RETURNING expires_at`,
-    [hashToken(token), sessionId, ttlSeconds ?? null],
-  );
-  return { token, expiresAt: rows[0].expires_at?.toISOString() ?? null };
-}
-
 interface AccessRow {
   session_id: string;
+  kind: 'login' | 'api-token';
+  last_used_at: Date | null;
   expires_at: Date | null;
   revoked_at: Date | null;
   id: string;
@@ -89,7 +70,7 @@ interface AccessRow {
 /** The signed-in user behind a bearer token, or a 401 that says why not. */
 export async function verifyAccessToken(db: Queryable, token: string): Promise<Principal> {
   const rows = await db.query<AccessRow>(
-    `SELECT t.session_id, t.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.email, u.role
+    `SELECT t.session_id, s.kind, s.last_used_at, t.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.email, u.role
        FROM tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
       WHERE t.hash = $1 AND t.kind = 'access'`,
     [hashToken(token)],
@@ -98,8 +79,10 @@ export async function verifyAccessToken(db: Queryable, token: string): Promise<P
   if (!row) throw unauthorized('unknown token');
   if (row.revoked_at) throw unauthorized('token revoked');
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw unauthorized('token expired');
+  if (row.kind === 'api-token') await noteApiTokenUse(db, row.session_id, row.last_used_at);
   return {
     sessionId: row.session_id,
+    kind: row.kind,
     expiresAt: row.expires_at?.getTime(),
     user: {
       id: row.id,
@@ -109,6 +92,14 @@ export async function verifyAccessToken(db: Queryable, token: string): Promise<P
       role: row.role,
     },
   };
+}
+
+/** When an API token was last used, written at most once a minute (not on every request). */
+const LAST_USED_PRECISION_SECONDS = 60;
+
+async function noteApiTokenUse(db: Queryable, sessionId: string, lastUsed: Date | null): Promise<void> {
+  if (lastUsed && Date.now() - lastUsed.getTime() < LAST_USED_PRECISION_SECONDS * 1000) return;
+  await db.query('UPDATE sessions SET last_used_at = now() WHERE id = $1', [sessionId]);
 }
 
 /** Exchanges a refresh token for a new pair (rotation). */
@@ -143,9 +134,17 @@ export async function refreshSession(
         row.replaced_by !== null &&
         row.successor_used === false;
       if (!retry) {
-        // Reuse of a rotated token: whoever holds the other copy must not keep the session.
-        await tx.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [row.session_id]);
-        return { error: 'refresh token already used; the session is revoked', session: row.session_id };
+        // Reuse of a rotated token: whoever holds the other copy must not keep the session, nor the API
+        // tokens made with it (a thief's way to stay in).
+        const revoked = await tx.query<{ id: string }>(
+          `UPDATE sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 OR created_by = $1 RETURNING id`,
+          [row.session_id],
+        );
+        return {
+          error: 'refresh token already used; the session is revoked',
+          session: row.session_id,
+          alsoRevoked: revoked.map((r) => r.id),
+        };
       }
       // The pair issued last time was never used: its answer was lost. It is replaced by a fresh one.
       await tx.query(`UPDATE tokens SET expires_at = now() WHERE hash = $1`, [row.replaced_by]);
@@ -165,6 +164,7 @@ export async function refreshSession(
   });
   // Told after the commit, so no request can cache the old state again in between.
   if (outcome.session) onRotated(outcome.session);
+  for (const id of ('alsoRevoked' in outcome ? outcome.alsoRevoked : undefined) ?? []) onRotated(id);
   if ('error' in outcome) throw oauthError('invalid_grant', outcome.error ?? 'invalid refresh token');
   return outcome.tokens;
 }

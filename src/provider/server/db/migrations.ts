@@ -75,6 +75,29 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE idempotency_keys ALTER COLUMN body TYPE text USING body::text`,
   // The refresh token a rotation issued, so a retried refresh (its answer lost) can be told from theft.
   `ALTER TABLE tokens ADD COLUMN replaced_by text`,
+  // Per-user quotas: each document's size (bytes of its JSON text), and each user's totals, kept in the
+  // transaction of every write so that checking a quota reads one row.
+  `
+  ALTER TABLE documents ADD COLUMN size bigint NOT NULL DEFAULT 0;
+  UPDATE documents SET size = octet_length(data::text);
+  CREATE TABLE storage_usage (
+    owner_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    documents bigint NOT NULL DEFAULT 0,
+    bytes bigint NOT NULL DEFAULT 0
+  );
+  INSERT INTO storage_usage (owner_id, documents, bytes)
+    SELECT owner_id, count(*), coalesce(sum(size), 0) FROM documents GROUP BY owner_id
+  `,
+  // API tokens: the login session that created one, when it was last used; indexes for the sweep.
+  `
+  ALTER TABLE sessions ADD COLUMN created_by uuid REFERENCES sessions(id) ON DELETE SET NULL;
+  ALTER TABLE sessions ADD COLUMN last_used_at timestamptz;
+  CREATE INDEX sessions_by_creator ON sessions (created_by);
+  CREATE INDEX tokens_by_expiry ON tokens (expires_at);
+  CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+  CREATE INDEX device_codes_by_expiry ON device_codes (expires_at);
+  CREATE INDEX auth_codes_by_expiry ON auth_codes (expires_at)
+  `,
 ];
 
 /**

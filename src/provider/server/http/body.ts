@@ -25,6 +25,28 @@ function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/**
+ * How deep JSON bodies may nest. Deeper values are refused up front: PostgreSQL's json parser (and any
+ * recursive code after it) runs out of stack on them, which would be a 500.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The nesting depth of a parsed JSON value, counted without recursion; stops counting past limit. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 /** A JSON object body. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   const type = mediaType(req);
@@ -40,6 +62,9 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<Rec
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('invalid_body', 'request body must be a JSON object');
+  }
+  if (nestingDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw badRequest('invalid_body', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value as Record<string, unknown>;
 }
@@ -57,5 +82,10 @@ export async function readForm(req: IncomingMessage, limit: number): Promise<Rec
     throw new ApiError(415, 'unsupported_media_type', 'send the body as application/x-www-form-urlencoded');
   }
   const raw = await readBody(req, limit);
-  return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  const fields = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  for (const [key, value] of Object.entries(fields)) {
+    if (value.includes('\0'))
+      throw badRequest('invalid_body', `form field "${key}" must not contain NUL characters`);
+  }
+  return fields;
 }

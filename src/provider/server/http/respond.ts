@@ -1,7 +1,7 @@
 // Writing answers. Every error is JSON; HTML only for the pages a person opens in a browser.
 import type { ServerResponse } from 'node:http';
 
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 };
@@ -55,12 +55,22 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
+/**
+ * An HTML page. Its forms may post only to this provider (form-action 'self'), and to `formTargets`:
+ * Chrome and Safari apply form-action to the redirects after a submit too, so the browser sign-in page
+ * names the one loopback origin its redirect goes to (the CLI's callback), and nothing wider.
+ */
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  formTargets: string[] = [],
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...formTargets].join(' ')}`,
     'x-frame-options': 'DENY',
   });
   res.end(html);

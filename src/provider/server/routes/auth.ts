@@ -1,19 +1,17 @@
-// Sign-in: the OAuth endpoints the CLI calls (device code, token, revoke), API tokens, and the pages a
-// person opens (device verification, browser sign-in, API token creation).
+// Sign-in: the OAuth endpoints the CLI calls (device code, token, revoke) and the pages a person opens
+// (device verification, browser sign-in). API tokens: api-tokens.ts.
 import type { App } from '../app/app.js';
-import { readForm, readJson } from '../http/body.js';
-import { badRequest, oauthError } from '../http/errors.js';
+import { readForm } from '../http/body.js';
+import { oauthError } from '../http/errors.js';
 import { redirect, sendHtml, sendJson } from '../http/respond.js';
-import type { RequestContext, Router } from '../app/router.js';
+import type { Router } from '../app/router.js';
 import { decideUserCode, pollDeviceCode, startDeviceAuthorization } from '../auth/device.js';
-import { apiTokenCreated, apiTokenForm, deviceForm, loginForm, message } from '../auth/pages.js';
-import { issueApiToken, refreshSession, revokeToken } from '../auth/tokens.js';
+import { deviceForm, loginForm, message } from '../auth/pages.js';
+import { refreshSession, revokeToken } from '../auth/tokens.js';
 import { authenticate } from '../auth/users.js';
 import { exchangeAuthCode, issueAuthCode, redirectUriProblem } from '../auth/web.js';
 import { DEVICE_GRANT } from '../../protocol/auth.js';
 import { ENDPOINTS } from './system.js';
-
-const MAX_API_TOKEN_DAYS = 3650;
 
 export function authRoutes(router: Router, app: App): void {
   if (app.options.local) return; // the built-in provider has one user and no sign-in
@@ -68,25 +66,6 @@ export function authRoutes(router: Router, app: App): void {
     sendJson(ctx.res, 200, {});
   });
 
-  router.on('POST', ENDPOINTS.apiTokens, async (ctx) => {
-    const { user } = await app.authenticate(ctx);
-    const body = await readJson(ctx.req, app.maxBodyBytes);
-    const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : 'api';
-    const days = body.expiresInDays;
-    if (
-      days !== undefined &&
-      days !== null &&
-      !(Number.isInteger(days) && (days as number) > 0 && (days as number) <= MAX_API_TOKEN_DAYS)
-    ) {
-      throw badRequest(
-        'invalid_body',
-        `"expiresInDays" must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or null`,
-      );
-    }
-    const ttl = typeof days === 'number' ? days * 86400 : undefined;
-    sendJson(ctx.res, 201, await issueApiToken(app.db, user.id, name, ttl));
-  });
-
   // Pages for people.
   router.on('GET', '/device', async ({ res, url }) =>
     sendHtml(res, 200, deviceForm(url.searchParams.get('user_code') ?? '')),
@@ -117,7 +96,7 @@ export function authRoutes(router: Router, app: App): void {
   router.on('GET', '/login', async ({ res, url }) => {
     const params = loginParams(url.searchParams);
     if ('problem' in params) return sendHtml(res, 400, message('Cannot sign in', params.problem));
-    sendHtml(res, 200, loginForm(params));
+    sendHtml(res, 200, loginForm(params), [new URL(params.redirect_uri).origin]);
   });
   router.on('POST', '/login', async (ctx) => {
     app.limitAuth(ctx);
@@ -125,30 +104,15 @@ export function authRoutes(router: Router, app: App): void {
     const params = loginParams(new URLSearchParams(form));
     if ('problem' in params) return sendHtml(ctx.res, 400, message('Cannot sign in', params.problem));
     const user = await signIn(app, form);
-    if (!user) return sendHtml(ctx.res, 401, loginForm(params, 'Wrong username or password.'));
+    if (!user) {
+      const callback = new URL(params.redirect_uri).origin;
+      return sendHtml(ctx.res, 401, loginForm(params, 'Wrong username or password.'), [callback]);
+    }
     const code = await issueAuthCode(app.db, user.id, params.redirect_uri, params.code_challenge);
     const target = new URL(params.redirect_uri);
     target.searchParams.set('code', code);
     target.searchParams.set('state', params.state);
     redirect(ctx.res, target.toString());
-  });
-
-  router.on('GET', '/tokens', async ({ res }) => sendHtml(res, 200, apiTokenForm()));
-  router.on('POST', '/tokens', async (ctx: RequestContext) => {
-    app.limitAuth(ctx);
-    const form = await readForm(ctx.req, app.maxBodyBytes);
-    const user = await signIn(app, form);
-    if (!user) return sendHtml(ctx.res, 401, apiTokenForm('Wrong username or password.'));
-    const days = form.days?.trim() ? Number(form.days) : undefined;
-    if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_API_TOKEN_DAYS)) {
-      return sendHtml(
-        ctx.res,
-        400,
-        apiTokenForm(`Days must be a whole number from 1 to ${MAX_API_TOKEN_DAYS}, or empty.`),
-      );
-    }
-    const created = await issueApiToken(app.db, user.id, form.name?.trim() || 'api', days && days * 86400);
-    sendHtml(ctx.res, 201, apiTokenCreated(created.token, created.expiresAt));
   });
 }
 

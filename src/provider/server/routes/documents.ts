@@ -5,13 +5,16 @@ import type { App } from '../app/app.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';
 import { sendJson, sendJsonText } from '../http/respond.js';
+import { startJsonStream } from '../http/stream.js';
 import type { RequestContext, Router } from '../app/router.js';
 import { fingerprint, idempotent, type Reply } from '../store/idempotency.js';
 import {
   createDocument,
   deleteDocument,
   getDocument,
-  listDocuments,
+  listDocumentKeys,
+  readStoredDocuments,
+  type ListedKey,
   preconditionRequired,
   putSingleton,
   updateDocument,
@@ -32,21 +35,23 @@ const COLLECTIONS: Array<[string, DocumentKind]> = [
   [ENDPOINTS.results, 'performance-results'],
 ];
 const MAX_PAGE_SIZE = 500;
+/** Far past any real list, small enough that the offset it makes fits PostgreSQL's bigint. */
+const MAX_PAGE = 1_000_000;
 
 export function documentRoutes(router: Router, app: App): void {
   for (const [path, kind] of COLLECTIONS) {
     router.on('GET', path, async (ctx) => {
       const { user } = await app.authenticate(ctx);
       const q = ctx.url.searchParams;
-      const page = positiveInt(q.get('page'), 1, 'page');
+      const page = positiveInt(q.get('page'), 1, 'page', MAX_PAGE);
       const pageSize = Math.min(positiveInt(q.get('pagesize'), 100, 'pagesize'), MAX_PAGE_SIZE);
-      const { items, total } = await listDocuments(app.db, user.id, kind, {
+      const { keys, total } = await listDocumentKeys(app.db, user.id, kind, {
         name: q.get('name') ?? undefined,
         search: q.get('search') ?? undefined,
         page,
         pageSize,
       });
-      sendJson(ctx.res, 200, { items, page, page_size: pageSize, total_count: total });
+      await streamList(ctx, app, keys, `],"page":${page},"page_size":${pageSize},"total_count":${total}}`);
     });
 
     router.on('POST', path, async (ctx) => {
@@ -63,7 +68,7 @@ export function documentRoutes(router: Router, app: App): void {
         idempotencyKey(ctx),
         fingerprint('POST', kind, body),
         async (tx) => {
-          const doc = await createDocument(tx, user.id, kind, { ...input, id });
+          const doc = await createDocument(tx, user.id, kind, { ...input, id }, app.quota);
           return docReply(201, doc, `${path}/${doc.id}`);
         },
       );
@@ -92,7 +97,7 @@ export function documentRoutes(router: Router, app: App): void {
         user.id,
         idempotencyKey(ctx),
         fingerprint('PUT', kind, id, expected, body),
-        async (tx) => docReply(200, await updateDocument(tx, user.id, kind, id, expected, input)),
+        async (tx) => docReply(200, await updateDocument(tx, user.id, kind, id, expected, input, app.quota)),
       );
       send(ctx, reply);
     });
@@ -144,10 +149,50 @@ export function documentRoutes(router: Router, app: App): void {
       user.id,
       idempotencyKey(ctx),
       fingerprint('PUT', 'preferences', expected, body),
-      async (tx) => docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data)),
+      async (tx) =>
+        docReply(200, await putSingleton(tx, user.id, 'preferences', expected, body.data, app.quota)),
     );
     send(ctx, reply);
   });
+}
+
+/** How much document data a list reads from the database at once; a larger document is read alone. */
+const LIST_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Sends a list page as it is read: {"items":[...] then `tail`. The documents are read in chunks of about
+ * LIST_CHUNK_BYTES and written at the pace the client reads, so a page of large documents (500 of 1 MiB)
+ * takes one chunk of memory per client, not the page, and other requests are served in between. A
+ * document deleted since the page was listed is left out. Once sending has started, a failure can only
+ * cut the answer short (the client sees an incomplete body).
+ */
+async function streamList(ctx: RequestContext, app: App, keys: ListedKey[], tail: string): Promise<void> {
+  const stream = startJsonStream(ctx.res);
+  if (!(await stream.write('{"items":['))) return;
+  let separator = '';
+  for (const chunk of chunksOfSize(keys, LIST_CHUNK_BYTES)) {
+    for (const doc of await readStoredDocuments(app.db, chunk)) {
+      if (!doc) continue;
+      if (!(await stream.write(separator + doc.json))) return;
+      separator = ',';
+    }
+  }
+  stream.end(tail);
+}
+
+function* chunksOfSize(keys: ListedKey[], budget: number): Generator<ListedKey[]> {
+  let chunk: ListedKey[] = [];
+  let size = 0;
+  for (const key of keys) {
+    if (chunk.length > 0 && size + key.size > budget) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(key);
+    size += key.size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 function docReply(status: number, doc: RemoteDocument, location?: string): Reply {
@@ -203,10 +248,12 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function positiveInt(raw: string | null, fallback: number, name: string): number {
+function positiveInt(raw: string | null, fallback: number, name: string, max = Infinity): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw badRequest('invalid_query', `"${name}" must be a positive whole number`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    const range = max === Infinity ? 'a positive whole number' : `a whole number from 1 to ${max}`;
+    throw badRequest('invalid_query', `"${name}" must be ${range}`);
+  }
   return n;
 }

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { ApiError, notFound } from '../http/errors.js';
+import type { Quota } from '../app/options.js';
+import { checkQuota, lockUsage, recordUsage } from './quota.js';
 import { namesAreUnique, singularKind as singular, type RemoteDocument } from '../../protocol/documents.js';
 
 interface DocumentRow {
@@ -36,12 +38,25 @@ export interface ListQuery {
   pageSize: number;
 }
 
-export async function listDocuments(
+/** A document of a list page, before its data is read: enough to read it and to budget the reading. */
+export interface ListedKey {
+  kind: string;
+  id: string;
+  /** Bytes of its data. */
+  size: number;
+}
+
+/**
+ * A list page without its documents' data: their keys and sizes in list order, and the total count. The
+ * data is read afterwards in chunks of bounded size (readStoredDocuments), so that a page of large
+ * documents never sits in memory at once.
+ */
+export async function listDocumentKeys(
   db: Queryable,
   owner: string,
   kind: string,
   q: ListQuery,
-): Promise<{ items: RemoteDocument[]; total: number }> {
+): Promise<{ keys: ListedKey[]; total: number }> {
   const where = ['owner_id = $1', 'kind = $2'];
   const params: unknown[] = [owner, kind];
   if (q.name !== undefined) {
@@ -54,13 +69,13 @@ export async function listDocuments(
   }
   const filter = where.join(' AND ');
   const [rows, count] = await Promise.all([
-    db.query<DocumentRow>(
-      `SELECT ${COLUMNS} FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    db.query<{ kind: string; id: string; size: string }>(
+      `SELECT kind, id, size FROM documents WHERE ${filter} ORDER BY name, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.pageSize, (q.page - 1) * q.pageSize],
     ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE ${filter}`, params),
   ]);
-  return { items: rows.map(toDocument), total: count[0].n };
+  return { keys: rows.map((r) => ({ kind: r.kind, id: r.id, size: Number(r.size) })), total: count[0].n };
 }
 
 export async function getDocument(
@@ -124,19 +139,31 @@ async function findByName(
   return rows[0] && toDocument(rows[0]);
 }
 
+/** The stored text of a document's data and its size in bytes (what the byte quota counts). */
+function dataText(data: unknown): { text: string; size: number } {
+  const text = JSON.stringify(data);
+  return { text, size: Buffer.byteLength(text) };
+}
+
 export async function createDocument(
   db: Queryable,
   owner: string,
   kind: string,
   input: { id?: string; name: string; data: unknown },
+  quota: Quota,
 ): Promise<RemoteDocument> {
   const id = input.id ?? randomUUID();
+  const { text, size } = dataText(input.data);
+  checkQuota(quota, await lockUsage(db, owner), { documents: 1, bytes: size });
   const rows = await db.query<DocumentRow>(
-    `INSERT INTO documents (kind, id, owner_id, name, version, data) VALUES ($1, $2, $3, $4, 1, $5)
+    `INSERT INTO documents (kind, id, owner_id, name, version, data, size) VALUES ($1, $2, $3, $4, 1, $5, $6)
      ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-    [kind, id, owner, input.name, JSON.stringify(input.data)],
+    [kind, id, owner, input.name, text, size],
   );
-  if (rows[0]) return toDocument(rows[0]);
+  if (rows[0]) {
+    await recordUsage(db, owner, { documents: 1, bytes: size });
+    return toDocument(rows[0]);
+  }
   // Which constraint: the id (maybe another user's, so say nothing of it) or the name.
   const sameName = namesAreUnique(kind) ? await findByName(db, owner, kind, input.name) : undefined;
   if (sameName && sameName.id !== id) {
@@ -154,9 +181,14 @@ export async function updateDocument(
   id: string,
   expectedVersion: number,
   input: { name: string; data: unknown },
+  quota: Quota,
 ): Promise<RemoteDocument> {
-  const current = await lockDocument(db, owner, kind, id);
+  const used = await lockUsage(db, owner);
+  const { current, size: oldSize } = await lockDocument(db, owner, kind, id);
   if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
+  const { text, size } = dataText(input.data);
+  const change = { documents: 0, bytes: size - oldSize };
+  checkQuota(quota, used, change);
   if (current.name !== input.name && namesAreUnique(kind)) {
     const other = await findByName(db, owner, kind, input.name);
     if (other) {
@@ -166,10 +198,11 @@ export async function updateDocument(
     }
   }
   const rows = await db.query<DocumentRow>(
-    `UPDATE documents SET name = $4, data = $5, version = version + 1, updated_at = now()
+    `UPDATE documents SET name = $4, data = $5, size = $6, version = version + 1, updated_at = now()
       WHERE kind = $1 AND id = $2 AND owner_id = $3 RETURNING ${COLUMNS}`,
-    [kind, id, owner, input.name, JSON.stringify(input.data)],
+    [kind, id, owner, input.name, text, size],
   );
+  await recordUsage(db, owner, change);
   return toDocument(rows[0]);
 }
 
@@ -180,9 +213,11 @@ export async function deleteDocument(
   id: string,
   expectedVersion: number,
 ): Promise<void> {
-  const current = await lockDocument(db, owner, kind, id);
+  await lockUsage(db, owner);
+  const { current, size: oldSize } = await lockDocument(db, owner, kind, id);
   if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
   await db.query('DELETE FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3', [kind, id, owner]);
+  await recordUsage(db, owner, { documents: -1, bytes: -oldSize });
 }
 
 /** Creates or replaces the one document of a kind a user has (preferences). */
@@ -192,7 +227,9 @@ export async function putSingleton(
   kind: string,
   expectedVersion: number | undefined,
   data: unknown,
+  quota: Quota,
 ): Promise<RemoteDocument> {
+  await lockUsage(db, owner); // before the document, the order every write takes its locks in
   const rows = await db.query<DocumentRow>(
     `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 FOR UPDATE`,
     [kind, owner],
@@ -205,21 +242,26 @@ export async function putSingleton(
         `no ${kind} exist yet (version 0), not version ${expectedVersion}`,
       );
     }
-    return createDocument(db, owner, kind, { id: owner, name: kind, data });
+    return createDocument(db, owner, kind, { id: owner, name: kind, data }, quota);
   }
   const current = toDocument(rows[0]);
   if (expectedVersion === undefined) throw preconditionRequired();
   if (current.version !== expectedVersion) throw versionMismatch(kind, expectedVersion, current);
-  return updateDocument(db, owner, kind, owner, expectedVersion, { name: kind, data });
+  return updateDocument(db, owner, kind, owner, expectedVersion, { name: kind, data }, quota);
 }
 
-async function lockDocument(db: Queryable, owner: string, kind: string, id: string): Promise<RemoteDocument> {
-  const rows = await db.query<DocumentRow>(
-    `SELECT ${COLUMNS} FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3 FOR UPDATE`,
+async function lockDocument(
+  db: Queryable,
+  owner: string,
+  kind: string,
+  id: string,
+): Promise<{ current: RemoteDocument; size: number }> {
+  const rows = await db.query<DocumentRow & { size: string }>(
+    `SELECT ${COLUMNS}, size FROM documents WHERE kind = $1 AND id = $2 AND owner_id = $3 FOR UPDATE`,
     [kind, id, owner],
   );
   if (!rows[0]) throw missingDocument(kind, id);
-  return toDocument(rows[0]);
+  return { current: toDocument(rows[0]), size: Number(rows[0].size) };
 }
 
 function versionMismatch(kind: string, expected: number, current: RemoteDocument): ApiError {

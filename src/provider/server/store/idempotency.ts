@@ -59,8 +59,10 @@ export async function idempotent(
     try {
       reply = await work(tx);
     } catch (err) {
-      // A refusal (4xx) is an answer too: a retry must get it again. Anything else rolls back the key.
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      // A refusal (4xx) is an answer too: a retry must get it again. Anything else rolls back the key,
+      // and so does a full quota (413) or a rate limit (429): a retry may pass once there is room.
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 413 || err.status === 429)
+        throw err;
       reply = { status: err.status, body: { error: err.code, message: err.message, ...err.extra } };
     }
     await tx.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE owner_id = $1 AND key = $2', [
