@@ -54,7 +54,7 @@ interface DashboardProps {
   sources: DashboardSources;
   color: boolean;
   initialView: ViewName;
-  onPickContext(name: string): void;
+  onPickContext: (name: string) => void;
 }
 
 function Dashboard({ sources, color, initialView, onPickContext }: DashboardProps): ReactNode {
@@ -166,7 +166,7 @@ interface PanesProps {
   trouble?: string;
   height: number;
   width: number;
-  onPickContext(name: string): void;
+  onPickContext: (name: string) => void;
 }
 
 /** Every view's data: loaded on first opening, kept while the dashboard looks at this context. */
@@ -232,7 +232,7 @@ function Panes(p: PanesProps): ReactNode {
           onStart={perf.start}
           onStop={perf.stop}
           onCompare={(ids) =>
-            sources
+            void sources
               .compare(ids)
               .then(setComparison, (err: unknown) => perf.fail(`compare failed: ${errorText(err)}`))
           }
@@ -269,7 +269,7 @@ function Panes(p: PanesProps): ReactNode {
 }
 
 function MeshesWithRefresh(
-  p: Parameters<typeof MeshesView>[0] & { active: boolean; reload(): void },
+  p: Parameters<typeof MeshesView>[0] & { active: boolean; reload: () => void },
 ): ReactNode {
   useInput(
     (input) => {

@@ -7,7 +7,7 @@ export interface Loaded<T> {
   value?: T;
   error?: string;
   loading: boolean;
-  reload(): void;
+  reload: () => void;
 }
 
 /** A MeshdeckError's message with its hint; anything else's message. */

@@ -12,8 +12,6 @@ export interface DashboardOptions {
   initialView?: ViewName;
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
-  /** Called after each frame is written (the benchmark's first-frame mark). */
-  onRender?: () => void;
 }
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
@@ -31,7 +29,6 @@ export async function runDashboard(o: DashboardOptions): Promise<void> {
       // Ten frames a second at most, and only the lines that changed: live updates do not flicker.
       maxFps: 10,
       incrementalRendering: true,
-      onRender: o.onRender,
     },
   );
   try {

@@ -7,9 +7,9 @@ export interface Ui {
   color: boolean;
   /** A view is reading typed text: Tab, digits, q and ? are its own until it is done. */
   typing: boolean;
-  setTyping(on: boolean): void;
+  setTyping: (on: boolean) => void;
   /** A line for the status bar. */
-  say(message: string): void;
+  say: (message: string) => void;
 }
 
 export const UiContext = createContext<Ui>({

@@ -13,7 +13,7 @@ export interface ContextsProps {
   height: number;
   width: number;
   active: boolean;
-  onPick(name: string): void;
+  onPick: (name: string) => void;
 }
 
 export const CONTEXTS_KEYS = '↑/↓ select · Enter look at this context';

@@ -22,8 +22,8 @@ export interface DesignsProps {
   height: number;
   width: number;
   active: boolean;
-  onDiff(name: string): void;
-  onApply(name: string): void;
+  onDiff: (name: string) => void;
+  onApply: (name: string) => void;
 }
 
 export const DESIGNS_KEYS =

@@ -12,7 +12,7 @@ export interface HealthProps {
   error?: string;
   height: number;
   active: boolean;
-  onRerun(): void;
+  onRerun: () => void;
 }
 
 export const HEALTH_KEYS = 'r run again · ↑/↓ scroll';

@@ -28,10 +28,10 @@ export interface PerfProps {
   height: number;
   width: number;
   active: boolean;
-  onStart(target: PerfTarget): void;
-  onStop(): void;
-  onCompare(ids: string[]): void;
-  onCloseComparison(): void;
+  onStart: (target: PerfTarget) => void;
+  onStop: () => void;
+  onCompare: (ids: string[]) => void;
+  onCloseComparison: () => void;
 }
 
 export const PERF_KEYS = 'Enter run profile · n run a URL · s stop · Space mark · c compare · Esc back';
