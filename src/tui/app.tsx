@@ -64,7 +64,19 @@ function Dashboard({ sources, color, initialView, onPickContext }: DashboardProp
   const [help, setHelp] = useState(false);
   const [typing, setTyping] = useState(false);
   const [status, setStatus] = useState('');
-  const ui: Ui = useMemo(() => ({ color, typing, setTyping, say: setStatus }), [color, typing]);
+  const typingNow = useRef(false);
+  const ui: Ui = useMemo(
+    () => ({
+      color,
+      typing,
+      setTyping: (on: boolean) => {
+        typingNow.current = on;
+        setTyping(on);
+      },
+      say: setStatus,
+    }),
+    [color, typing],
+  );
   useEffect(() => sources.onMessage(setStatus), [sources]);
 
   const [snapshot, setSnapshot] = useThrottledState<Snapshot>(100);
@@ -80,13 +92,17 @@ function Dashboard({ sources, color, initialView, onPickContext }: DashboardProp
     return () => feed.stop();
   }, [sources, setSnapshot]);
 
+  // Keys that arrive in one read are handled before React renders again: updates are functional, and
+  // whether a view is reading text is known at once through a ref.
   useInput(
     (input, key) => {
-      const at = VIEWS.indexOf(view);
-      if (key.tab) setView(VIEWS[(at + (key.shift ? VIEWS.length - 1 : 1)) % VIEWS.length]);
+      if (typingNow.current) return;
+      const step = (by: number) =>
+        setView((v) => VIEWS[(VIEWS.indexOf(v) + by + VIEWS.length) % VIEWS.length]);
+      if (key.tab) step(key.shift ? -1 : 1);
       else if (/^[1-6]$/.test(input)) setView(VIEWS[Number(input) - 1]);
       else if (input === '?') setHelp((h) => !h);
-      else if (key.escape && help) setHelp(false);
+      else if (key.escape) setHelp(false);
       else if (input === 'q') exit();
     },
     { isActive: !typing },
@@ -185,6 +201,7 @@ function Panes(p: PanesProps): ReactNode {
   const perf = usePerfRun(sources, results.reload);
   const [comparison, setComparison] = useState<Comparison>();
   const [work, setWork] = useState<DesignWork>();
+  const [filter, setFilter] = useState('');
   const common = { height: p.height, width: p.width, active: p.active };
 
   switch (view) {
@@ -199,7 +216,15 @@ function Panes(p: PanesProps): ReactNode {
         />
       );
     case 'Cluster':
-      return <ClusterView {...common} snapshot={p.snapshot} trouble={p.trouble} />;
+      return (
+        <ClusterView
+          {...common}
+          snapshot={p.snapshot}
+          trouble={p.trouble}
+          filter={filter}
+          onFilter={setFilter}
+        />
+      );
     case 'Meshes':
       return (
         <MeshesWithRefresh

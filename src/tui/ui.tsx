@@ -1,7 +1,7 @@
 // What every view shares: whether colours are allowed (NO_COLOR, --no-color), whether a view holds the
 // keyboard for typing (a filter, a URL) so the global keys stay quiet, and a one-line text prompt.
 import { Text, useInput } from 'ink';
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useContext, useRef, useState, type ReactNode } from 'react';
 
 export interface Ui {
   color: boolean;
@@ -63,11 +63,18 @@ export function Prompt({
   onDone: (text: string | undefined) => void;
 }): ReactNode {
   const [text, setText] = useState(initial);
+  // Keys that arrive in one read are handled before React renders again: the text lives in a ref too,
+  // so Enter right after typing gives what was typed.
+  const current = useRef(initial);
+  const set = (t: string) => {
+    current.current = t;
+    setText(t);
+  };
   useInput((input, key) => {
-    if (key.return) onDone(text);
+    if (key.return) onDone(current.current);
     else if (key.escape) onDone(undefined);
-    else if (key.backspace || key.delete) setText((t) => t.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta && !key.tab) setText((t) => t + input);
+    else if (key.backspace || key.delete) set(current.current.slice(0, -1));
+    else if (input && !key.ctrl && !key.meta && !key.tab) set(current.current + input);
   });
   return (
     <Text wrap="truncate">

@@ -12,6 +12,9 @@ export interface ClusterProps {
   height: number;
   width: number;
   active: boolean;
+  /** The filter, kept by the caller so that it outlives a switch to another view. */
+  filter: string;
+  onFilter: (filter: string) => void;
 }
 
 export const CLUSTER_KEYS = '↑/↓ scroll · / filter · Esc clear filter';
@@ -53,7 +56,7 @@ export function matches(r: WorkloadRow, filter: string): boolean {
 export function ClusterView(p: ClusterProps): ReactNode {
   const c = useColor();
   const ui = useUi();
-  const [filter, setFilter] = useState('');
+  const { filter, onFilter: setFilter } = p;
   const [editing, setEditing] = useState(false);
   const [selected, setSelected] = useState(0);
   const all = useMemo(() => (p.snapshot ? workloadRows(p.snapshot) : []), [p.snapshot]);
