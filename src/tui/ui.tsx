@@ -1,6 +1,6 @@
 // What every view shares: whether colours are allowed (NO_COLOR, --no-color), whether a view holds the
 // keyboard for typing (a filter, a URL) so the global keys stay quiet, and a one-line text prompt.
-import { Text, useInput } from 'ink';
+import { Text, type Key } from 'ink';
 import { createContext, useContext, useRef, useState, type ReactNode } from 'react';
 
 export interface Ui {
@@ -52,30 +52,50 @@ export function Line({ selected, children }: { selected?: boolean; children: str
   );
 }
 
-/** Reads one line of text; Enter gives it, Escape gives it up. Holds the keyboard while open. */
-export function Prompt({
-  label,
-  initial = '',
-  onDone,
-}: {
-  label: string;
-  initial?: string;
-  onDone: (text: string | undefined) => void;
-}): ReactNode {
-  const [text, setText] = useState(initial);
-  // Keys that arrive in one read are handled before React renders again: the text lives in a ref too,
-  // so Enter right after typing gives what was typed.
-  const current = useRef(initial);
-  const set = (t: string) => {
+export interface LineEditor {
+  /** undefined: not editing. */
+  text: string | undefined;
+  start(initial?: string): void;
+  /** Feeds a key while editing; true when the key was the editor's. */
+  handle(input: string, key: Key): boolean;
+}
+
+/**
+ * One line of typed text, read by the view's own key handler (so no key is lost between a handler
+ * going and another coming). Enter gives the text to `done`, Escape gives up (undefined); while open,
+ * the global keys are off.
+ */
+export function useLineEditor(done: (text: string | undefined) => void): LineEditor {
+  const ui = useUi();
+  const [text, setText] = useState<string>();
+  // Keys that arrive in one read are handled before React renders again: the text lives in a ref too.
+  const current = useRef<string | undefined>(undefined);
+  const set = (t: string | undefined) => {
     current.current = t;
     setText(t);
   };
-  useInput((input, key) => {
-    if (key.return) onDone(current.current);
-    else if (key.escape) onDone(undefined);
-    else if (key.backspace || key.delete) set(current.current.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta && !key.tab) set(current.current + input);
-  });
+  return {
+    text,
+    start(initial = '') {
+      set(initial);
+      ui.setTyping(true);
+    },
+    handle(input, key) {
+      const now = current.current;
+      if (now === undefined) return false;
+      if (key.return || key.escape) {
+        set(undefined);
+        ui.setTyping(false);
+        done(key.return ? now : undefined);
+      } else if (key.backspace || key.delete) set(now.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta && !key.tab) set(now + input);
+      return true;
+    },
+  };
+}
+
+/** The line being edited, with a block cursor. */
+export function Prompt({ label, text }: { label: string; text: string }): ReactNode {
   return (
     <Text wrap="truncate">
       {label}

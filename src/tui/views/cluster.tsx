@@ -4,7 +4,7 @@ import { Box, Text, useInput } from 'ink';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Snapshot, WorkloadSummary } from '../../k8s/snapshot/model.js';
 import { row, windowAround } from '../text.js';
-import { Line, Prompt, useColor, useUi } from '../ui.js';
+import { Line, Prompt, useColor, useLineEditor } from '../ui.js';
 
 export interface ClusterProps {
   snapshot?: Snapshot;
@@ -55,46 +55,38 @@ export function matches(r: WorkloadRow, filter: string): boolean {
 
 export function ClusterView(p: ClusterProps): ReactNode {
   const c = useColor();
-  const ui = useUi();
   const { filter, onFilter: setFilter } = p;
-  const [editing, setEditing] = useState(false);
   const [selected, setSelected] = useState(0);
   const all = useMemo(() => (p.snapshot ? workloadRows(p.snapshot) : []), [p.snapshot]);
   const rows = all.filter((r) => matches(r, filter));
+  const editor = useLineEditor((text) => {
+    if (text !== undefined) setFilter(text);
+    setSelected(0);
+  });
   useInput(
     (input, key) => {
-      if (input === '/') {
-        setEditing(true);
-        ui.setTyping(true);
-      } else if (key.escape) setFilter('');
+      if (editor.handle(input, key)) return;
+      if (input === '/') editor.start(filter);
+      else if (key.escape) setFilter('');
       else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
       else if (key.downArrow) setSelected((s) => Math.min(rows.length - 1, s + 1));
     },
-    { isActive: p.active && !editing },
+    { isActive: p.active },
   );
   const s = p.snapshot;
-  const widths = [14, 22, 11, 6, 8, 10, Math.max(6, p.width - 80)];
+  const widths = [14, 18, 11, 6, 8, 9, Math.max(4, p.width - 73)];
   const { start, shown } = windowAround(rows, selected, Math.max(1, p.height - 4));
   const injected = s ? s.namespaces.filter((n) => n.injection.length > 0).length : 0;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         {s
-          ? `${s.namespaces.length} namespaces (${injected} injected) · ${s.workloads.length} workloads · ${s.pods.length} pods · ${s.pods.filter((x) => x.sidecars.length > 0).length} with sidecars · meshes: ${s.meshes.map((m) => m.mesh).join(', ') || 'none found'}`
+          ? `${s.namespaces.length} namespaces (${injected} injected) · ${s.workloads.length} workloads · ${s.pods.length} pods (${s.pods.filter((x) => x.sidecars.length > 0).length} sidecars) · meshes: ${s.meshes.map((m) => m.mesh).join(', ') || 'none found'}`
           : 'listing the cluster…'}
       </Text>
       {p.trouble ? <Text color={c('yellow')}>{p.trouble}</Text> : null}
-      {editing ? (
-        <Prompt
-          label="filter: "
-          initial={filter}
-          onDone={(text) => {
-            if (text !== undefined) setFilter(text);
-            setSelected(0);
-            setEditing(false);
-            ui.setTyping(false);
-          }}
-        />
+      {editor.text !== undefined ? (
+        <Prompt label="filter: " text={editor.text} />
       ) : (
         <Text wrap="truncate">
           {filter ? `filter: ${filter} (${rows.length} of ${all.length})` : `${all.length} workloads`}

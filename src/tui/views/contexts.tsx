@@ -36,7 +36,7 @@ export function ContextsView(p: ContextsProps): ReactNode {
     { isActive: p.active },
   );
   const who = p.identity;
-  const widths = [2, 16, 28, 12, p.width - 62];
+  const widths = [2, 16, 28, 12, Math.max(4, p.width - 63)];
   const { start, shown } = windowAround(items, selected, Math.max(1, p.height - 4));
   return (
     <Box flexDirection="column">

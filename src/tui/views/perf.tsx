@@ -8,7 +8,7 @@ import type { PerfResult } from '../../perf/result/model.js';
 import type { PerfProfile } from '../../perf/store/types.js';
 import type { Comparison, PerfTarget } from '../sources.js';
 import { bar, buckets, fit, row, sparkline, usAsMs, windowAround } from '../text.js';
-import { Line, Prompt, useColor, useUi } from '../ui.js';
+import { Line, Prompt, useColor, useLineEditor, useUi } from '../ui.js';
 
 export interface LiveRun {
   label: string;
@@ -85,7 +85,9 @@ export function PerfView(p: PerfProps): ReactNode {
   const ui = useUi();
   const [selected, setSelected] = useState(0);
   const [marked, setMarked] = useState<string[]>([]);
-  const [askUrl, setAskUrl] = useState(false);
+  const url = useLineEditor((text) => {
+    if (text) p.onStart({ url: text });
+  });
   const entries: Entry[] = [
     ...(p.profiles ?? []).map((x) => ({ kind: 'profile' as const, p: x })),
     ...(p.results ?? []).map((x) => ({ kind: 'result' as const, r: x })),
@@ -93,13 +95,12 @@ export function PerfView(p: PerfProps): ReactNode {
   const running = p.run?.state === 'running' || p.run?.state === 'stopping';
   useInput(
     (input, key) => {
+      if (url.handle(input, key)) return;
       const e = entries[selected];
       if (key.escape && p.comparison) p.onCloseComparison();
       else if (input === 's' && running) p.onStop();
-      else if (input === 'n' && !running) {
-        setAskUrl(true);
-        ui.setTyping(true);
-      } else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
+      else if (input === 'n' && !running) url.start('http://');
+      else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
       else if (key.downArrow) setSelected((s) => Math.min(entries.length - 1, s + 1));
       else if (key.return && e?.kind === 'profile' && !running) p.onStart({ profile: e.p.name });
       else if (input === ' ' && e?.kind === 'result')
@@ -109,11 +110,11 @@ export function PerfView(p: PerfProps): ReactNode {
         else ui.say('mark two or more results with Space, then press c');
       }
     },
-    { isActive: p.active && !askUrl },
+    { isActive: p.active },
   );
   const live = p.run ? livePanel(p.run, p.width) : [];
   const listHeight = Math.max(1, p.height - live.length - 3);
-  const widths = [10, 26, 30, 8, Math.max(8, p.width - 80)];
+  const widths = [10, 20, 28, 7, Math.max(4, p.width - 70)];
   const { start, shown } = windowAround(entries, selected, listHeight);
   return (
     <Box flexDirection="column">
@@ -123,17 +124,7 @@ export function PerfView(p: PerfProps): ReactNode {
           {l}
         </Text>
       ))}
-      {askUrl ? (
-        <Prompt
-          label="URL to load: "
-          initial="http://"
-          onDone={(text) => {
-            setAskUrl(false);
-            ui.setTyping(false);
-            if (text) p.onStart({ url: text });
-          }}
-        />
-      ) : null}
+      {url.text !== undefined ? <Prompt label="URL to load: " text={url.text} /> : null}
       {p.comparison ? (
         <ComparisonTable comparison={p.comparison} width={p.width} height={listHeight} />
       ) : (
