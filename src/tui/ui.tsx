@@ -104,3 +104,39 @@ export function Prompt({ label, text }: { label: string; text: string }): ReactN
     </Text>
   );
 }
+
+export interface Cursor {
+  index: number;
+  /** The index as of the last key, even before React renders again. */
+  now(): number;
+  move(by: number): void;
+}
+
+/** The selected row of a list of `count`, moved by keys; kept in a ref too, like the line editor. */
+export function useCursor(count: number, initial = 0): Cursor {
+  const [index, setIndex] = useState(initial);
+  const current = useRef(initial);
+  const clamp = (i: number) => Math.max(0, Math.min(count - 1, i));
+  return {
+    index: clamp(index),
+    now: () => clamp(current.current),
+    move(by) {
+      current.current = clamp(clamp(current.current) + by);
+      setIndex(current.current);
+    },
+  };
+}
+
+/**
+ * State whose latest value key handlers read at once (get()), even for keys that arrive in one read,
+ * before React renders again.
+ */
+export function useKeyState<T>(initial: T): [T, (next: T) => void, () => T] {
+  const [value, setValue] = useState(initial);
+  const current = useRef(initial);
+  const set = (next: T) => {
+    current.current = next;
+    setValue(next);
+  };
+  return [value, set, () => current.current];
+}

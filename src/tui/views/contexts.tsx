@@ -1,10 +1,10 @@
 // Contexts: every context meshdeck knows, the active one's cluster, provider and signed-in user; Enter
 // looks at another context (for this dashboard only: `meshdeck context use` changes the default).
 import { Box, Text, useInput } from 'ink';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ContextInfo, Identity } from '../sources.js';
 import { row, windowAround } from '../text.js';
-import { Line, useColor } from '../ui.js';
+import { Line, useColor, useCursor } from '../ui.js';
 
 export interface ContextsProps {
   contexts?: ContextInfo[];
@@ -21,17 +21,19 @@ export const CONTEXTS_KEYS = '↑/↓ select · Enter look at this context';
 export function ContextsView(p: ContextsProps): ReactNode {
   const c = useColor();
   const items = p.contexts ?? [];
-  const [selected, setSelected] = useState(() =>
+  const cursor = useCursor(
+    items.length,
     Math.max(
       0,
       items.findIndex((x) => x.active),
     ),
   );
+  const selected = cursor.index;
   useInput(
     (_input, key) => {
-      if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
-      else if (key.downArrow) setSelected((s) => Math.min(items.length - 1, s + 1));
-      else if (key.return && items[selected]) p.onPick(items[selected].name);
+      if (key.upArrow) cursor.move(-1);
+      else if (key.downArrow) cursor.move(1);
+      else if (key.return && items[cursor.now()]) p.onPick(items[cursor.now()].name);
     },
     { isActive: p.active },
   );

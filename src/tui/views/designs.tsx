@@ -6,7 +6,7 @@ import type { ObjectResult } from '../../k8s/apply/apply.js';
 import type { DiffEntry } from '../../k8s/apply/diff.js';
 import type { DesignEntry } from '../../provider/client/sync/designs.js';
 import { row, windowAround } from '../text.js';
-import { Line, useColor, useUi } from '../ui.js';
+import { Line, useColor, useCursor, useKeyState, useUi } from '../ui.js';
 
 export type DesignWork =
   | { kind: 'diff'; name: string; entries?: DiffEntry[]; error?: string }
@@ -57,20 +57,22 @@ export function DesignsView(p: DesignsProps): ReactNode {
   const c = useColor();
   const ui = useUi();
   const items = p.designs ?? [];
-  const [selected, setSelected] = useState(0);
-  const [confirm, setConfirm] = useState<string>();
+  const cursor = useCursor(items.length);
+  const selected = cursor.index;
+  const [confirm, setConfirm, confirmNow] = useKeyState<string | undefined>(undefined);
   const [scroll, setScroll] = useState(0);
   useInput(
     (input, key) => {
-      const name = items[selected]?.name;
-      if (confirm) {
-        if (input === 'y') p.onApply(confirm);
-        else ui.say(`apply of "${confirm}" cancelled`);
+      const name = items[cursor.now()]?.name;
+      const asked = confirmNow();
+      if (asked) {
+        if (input === 'y') p.onApply(asked);
+        else ui.say(`apply of "${asked}" cancelled`);
         setConfirm(undefined);
         return;
       }
-      if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
-      else if (key.downArrow) setSelected((s) => Math.min(items.length - 1, s + 1));
+      if (key.upArrow) cursor.move(-1);
+      else if (key.downArrow) cursor.move(1);
       else if (key.pageDown) setScroll((s) => s + 5);
       else if (key.pageUp) setScroll((s) => Math.max(0, s - 5));
       else if (input === 'd' && name) {

@@ -38,7 +38,7 @@ export function meshLines(report: StatusReport, width: number): string[] {
       );
   }
   if (report.namespaces.length > 0) {
-    const dp = [16, 9, 9, 9, 6, Math.max(10, width - 64), 5];
+    const dp = [16, 9, 9, 9, 6, Math.max(10, width - 60), 4];
     lines.push('');
     lines.push(row(['NAMESPACE', 'MESH', 'INJECTION', 'REVISION', 'PODS', 'PROXIES', 'SKEW'], dp));
     for (const n of report.namespaces)

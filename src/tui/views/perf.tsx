@@ -8,7 +8,7 @@ import type { PerfResult } from '../../perf/result/model.js';
 import type { PerfProfile } from '../../perf/store/types.js';
 import type { Comparison, PerfTarget } from '../sources.js';
 import { bar, buckets, fit, row, sparkline, usAsMs, windowAround } from '../text.js';
-import { Line, Prompt, useColor, useLineEditor, useUi } from '../ui.js';
+import { Line, Prompt, useColor, useCursor, useKeyState, useLineEditor, useUi } from '../ui.js';
 
 export interface LiveRun {
   label: string;
@@ -83,8 +83,7 @@ function entryLine(e: Entry, marked: boolean, widths: number[]): string {
 export function PerfView(p: PerfProps): ReactNode {
   const c = useColor();
   const ui = useUi();
-  const [selected, setSelected] = useState(0);
-  const [marked, setMarked] = useState<string[]>([]);
+  const [marked, setMarked, markedNow] = useKeyState<string[]>([]);
   const url = useLineEditor((text) => {
     if (text) p.onStart({ url: text });
   });
@@ -92,21 +91,25 @@ export function PerfView(p: PerfProps): ReactNode {
     ...(p.profiles ?? []).map((x) => ({ kind: 'profile' as const, p: x })),
     ...(p.results ?? []).map((x) => ({ kind: 'result' as const, r: x })),
   ];
+  const cursor = useCursor(entries.length);
+  const selected = cursor.index;
   const running = p.run?.state === 'running' || p.run?.state === 'stopping';
   useInput(
     (input, key) => {
       if (url.handle(input, key)) return;
-      const e = entries[selected];
+      const e = entries[cursor.now()];
       if (key.escape && p.comparison) p.onCloseComparison();
       else if (input === 's' && running) p.onStop();
       else if (input === 'n' && !running) url.start('http://');
-      else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
-      else if (key.downArrow) setSelected((s) => Math.min(entries.length - 1, s + 1));
+      else if (key.upArrow) cursor.move(-1);
+      else if (key.downArrow) cursor.move(1);
       else if (key.return && e?.kind === 'profile' && !running) p.onStart({ profile: e.p.name });
       else if (input === ' ' && e?.kind === 'result')
-        setMarked((m) => (m.includes(e.r.id) ? m.filter((x) => x !== e.r.id) : [...m, e.r.id]));
+        setMarked(
+          markedNow().includes(e.r.id) ? markedNow().filter((x) => x !== e.r.id) : [...markedNow(), e.r.id],
+        );
       else if (input === 'c') {
-        if (marked.length >= 2) p.onCompare(marked);
+        if (markedNow().length >= 2) p.onCompare(markedNow());
         else ui.say('mark two or more results with Space, then press c');
       }
     },
