@@ -80,7 +80,9 @@ describe('Cluster view', () => {
     assert.match(f, /shop\s+checkout\s+Deployment\s+2\/2\s+2\/2\s+-\s+istio/);
     assert.match(f, /billing\s+invoices\s+Deployment\s+0\/1\s+0\/0/);
     assert.ok(
-      f.split('\n').every((l) => l.length <= 80),
+      stripVTControlCharacters(f)
+        .split('\n')
+        .every((l) => l.length <= 80),
       'fits 80 columns',
     );
     v.unmount();

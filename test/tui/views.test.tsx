@@ -22,7 +22,8 @@ import { useColor } from '../../src/tui/ui.js';
 import { eventually, KEY, show } from './helpers.js';
 
 const size = { height: 20, width: 80, active: true };
-const COLOUR = /\u001b\[3\dm/;
+// An SGR foreground colour (ESC [ 3x m).
+const COLOUR = new RegExp(String.raw`${String.fromCharCode(27)}\[3\dm`);
 
 describe('Contexts view', () => {
   it('shows the identity and the contexts; Enter picks the selected one', async () => {
@@ -405,7 +406,7 @@ describe('Designs view', () => {
     );
     const f = await v.until(/differ/);
     assert.match(f, /design "shop": 1 of 2 objects differ/);
-    assert.match(f, /update deployment shop\/web\n-  replicas: 1\n\+  replicas: 2/);
+    assert.match(f, /update deployment shop\/web\n- {2}replicas: 1\n\+ {2}replicas: 2/);
     v.unmount();
   });
 });

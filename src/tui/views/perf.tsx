@@ -2,7 +2,7 @@
 // second as sparklines, and a histogram of the per-second p99), stop it with `s` (the partial result is
 // kept), browse the stored results and compare the marked ones.
 import { Box, Text, useInput } from 'ink';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import type { PerfResult } from '../../perf/result/model.js';
 import type { PerfProfile } from '../../perf/store/types.js';
