@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { GROUPS, buildProgram, groupsFor } from './program.js';
+import { GROUPS, buildProgram, groupsFor, rootHelpOnly } from './program.js';
+import { GROUP_INDEX } from './group-index.js';
+import { groupSummaries } from './group-summary.js';
 import { commandMeta } from './shared/meta.js';
 
 function walk(cmd: CommandUnknownOpts, path: string[] = []): Array<[string, CommandUnknownOpts]> {
@@ -64,5 +66,26 @@ describe('building only what a command line needs', () => {
     assert.deepEqual(names(['--version']), []);
     for (const argv of [[], ['--help'], ['--version', '--help'], ['help'], ['__complete', 'co'], ['contxt']])
       assert.deepEqual(names(argv), all, argv.join(' '));
+  });
+});
+
+describe('the root help without building the groups', () => {
+  it('has an index of the groups that matches the tree (run `npm run build && npm run docs` if not)', () => {
+    assert.deepEqual(GROUP_INDEX, groupSummaries(buildProgram()));
+  });
+
+  it('prints exactly the help of the fully built tree', () => {
+    const full = buildProgram().helpInformation();
+    for (const argv of [['--help'], ['-h'], [], ['-o', 'json', '--help']]) {
+      assert.ok(rootHelpOnly(argv), argv.join(' '));
+      assert.equal(buildProgram(argv).helpInformation(), full, argv.join(' '));
+    }
+  });
+
+  it('builds the real groups once a command line names anything', () => {
+    for (const argv of [['demo', '--help'], ['help'], ['contxt', '--help'], ['--version']]) {
+      assert.equal(rootHelpOnly(argv), false, argv.join(' '));
+    }
+    assert.ok(buildProgram(['demo', '--help']).commands[0].options.length > 0);
   });
 });

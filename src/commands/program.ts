@@ -20,6 +20,8 @@ import { sandboxCommand } from './sandbox/index.js';
 import { syncCommand } from './sync/index.js';
 import { tokenCommand } from './token/index.js';
 import { whoamiCommand } from './whoami/index.js';
+import { GROUP_INDEX } from './group-index.js';
+import { addGroupSummaries } from './group-summary.js';
 import { examples } from './shared/command.js';
 import { addGlobalOptions } from './shared/globals.js';
 
@@ -92,6 +94,17 @@ export function groupsFor(
   return argv.includes('--version') && !help ? [] : GROUPS;
 }
 
+/** A command line that asks only for the root help (or is empty): no group has to be built. */
+export function rootHelpOnly(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) return false;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return argv.length === 0 || argv.includes('--help') || argv.includes('-h');
+}
+
 /** The command tree; with argv, only the part that command line needs (see groupsFor). */
 export function buildProgram(argv?: readonly string[]) {
   const groups = argv ? groupsFor(argv) : GROUPS;
@@ -115,7 +128,8 @@ export function buildProgram(argv?: readonly string[]) {
     'meshdeck design apply -f ./k8s --wait',
   ]);
 
-  for (const [, build] of groups) program.addCommand(inherit(build()));
+  if (argv && rootHelpOnly(argv)) addGroupSummaries(program, GROUP_INDEX);
+  else for (const [, build] of groups) program.addCommand(inherit(build()));
   return program;
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Scalar, isScalar, parseAllDocuments, stringify, type ToStringOptions } from 'yaml';
 import { readPlainYaml } from './fast-yaml.js';
-import { parseSource } from './parse.js';
+import { parseFullYaml, parseSource, type FieldPath } from './parse.js';
 
 interface Verdict {
   read: boolean;
@@ -38,6 +38,7 @@ function agree(text: string): Verdict {
     present.map((d) => d.contents!.range[0]),
     `document positions ${context}`,
   );
+  samePositions(text, actual);
   return { read: true };
 }
 
@@ -226,6 +227,30 @@ function writeRaw(v: unknown, indent: string, rand: () => number): string {
     return `${comment}\n${entries.map(([k, item]) => `${indent}${text(k)}:${writeRaw(item, `${indent}  `, rand)}`).join('')}`;
   }
   return ` ${text(v)}${rand() < 0.05 ? ' # why' : ''}\n`;
+}
+
+/** Every path in a value, and one past each collection (a field that is not there). */
+function pathsOf(value: unknown, prefix: FieldPath = []): FieldPath[] {
+  const out: FieldPath[] = [prefix];
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+    out.push([...prefix, value.length]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
+    out.push([...prefix, 'not-there', 'deeper']);
+  }
+  return out;
+}
+
+/** The fast locator puts every field (present or not) where the full parser does. */
+function samePositions(text: string, values: unknown[]): void {
+  const fast = parseSource('t.yaml', text).docs;
+  const full = parseFullYaml('t.yaml', text).docs;
+  values.forEach((value, i) => {
+    for (const path of pathsOf(value)) {
+      assert.deepEqual(fast[i].locate(path), full[i].locate(path), `${path.join('.')} in:\n${text}`);
+    }
+  });
 }
 
 describe('readPlainYaml agrees with the yaml package', () => {

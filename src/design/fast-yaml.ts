@@ -43,8 +43,7 @@ const UNSUPPORTED_CHARACTERS =
   // eslint-disable-next-line no-control-regex
   /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
-export function readPlainYaml(text: string): FastSource | undefined {
-  if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
+function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
@@ -55,6 +54,38 @@ export function readPlainYaml(text: string): FastSource | undefined {
     lines.push({ start, text: raw, indent, content: raw.slice(indent) });
     start = end + 1;
   }
+  return lines;
+}
+
+/** A path's key in a positions map. */
+export function pathKey(path: readonly (string | number)[]): string {
+  let key = '';
+  for (const segment of path) key += `\u0000${segment}`;
+  return key;
+}
+
+/**
+ * Where every node of one document (a text the reader read before, e.g. a FastDoc's start..end) starts:
+ * offsets into that text, keyed by pathKey, the root under ''. A node is where the yaml package's range
+ * starts: a value's first character, or its key's when the value is empty. Reading again only when a
+ * position is asked for keeps the first pass fast; undefined when the reader gives up.
+ */
+export function plainYamlPositions(text: string): Map<string, number> | undefined {
+  if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
+  const lines = splitLines(text);
+  const positions = new Map<string, number>();
+  try {
+    new DocumentReader(lines, 0, lines.length, text.length, positions).read();
+    return positions;
+  } catch (err) {
+    if (err instanceof GiveUp) return undefined;
+    throw err;
+  }
+}
+
+export function readPlainYaml(text: string): FastSource | undefined {
+  if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
+  const lines = splitLines(text);
   const starts = lines.map((l) => l.start);
   const position = (offset: number) => {
     let lo = 0;
@@ -90,14 +121,21 @@ export function readPlainYaml(text: string): FastSource | undefined {
 
 class DocumentReader {
   private pos: number;
+  /** The path of the node being read, kept only when positions are recorded. */
+  private readonly path: (string | number)[] = [];
 
   constructor(
     private readonly lines: Line[],
     private readonly from: number,
     private readonly to: number,
     private readonly textLength: number,
+    private readonly positions?: Map<string, number>,
   ) {
     this.pos = from;
+  }
+
+  private record(offset: number): void {
+    this.positions?.set(pathKey(this.path), offset);
   }
 
   read(): FastDoc | undefined {
@@ -106,6 +144,7 @@ class DocumentReader {
     const start = this.lines[this.from].start;
     const end = this.to < this.lines.length ? this.lines[this.to].start : this.textLength;
     const line = this.lines[first];
+    this.record(line.start + line.indent);
     const value = isSequenceLine(line) ? this.sequence(line.indent) : this.mapping(line.indent);
     if (this.next() !== -1) giveUp();
     return { value, start, end, contentStart: line.start + line.indent };
@@ -132,7 +171,10 @@ class DocumentReader {
       if (seen.has(entry.key)) giveUp();
       seen.add(entry.key);
       this.pos = i + 1;
-      out[entry.key] = this.value(entry.rest, indent, true);
+      const restAt = line.start + line.indent + line.content.length - entry.rest.length;
+      if (this.positions) this.path.push(entry.key);
+      out[entry.key] = this.value(entry.rest, indent, true, restAt);
+      if (this.positions) this.path.pop();
     }
     return out;
   }
@@ -148,48 +190,47 @@ class DocumentReader {
       while (line.content.charCodeAt(skip) === 32) skip++;
       const rest = line.content.slice(skip);
       const column = indent + skip;
+      if (this.positions) this.path.push(out.length);
       if (rest !== '' && rest[0] !== '#' && (splitKey(rest) || isSequenceLine({ content: rest }))) {
         // "- key: value" or "- - item": a collection that starts on the dash's line, at that column.
         this.lines[i] = { ...line, indent: column, content: rest };
+        this.record(line.start + column);
         out.push(isSequenceLine({ content: rest }) ? this.sequence(column) : this.mapping(column));
-        continue;
+      } else {
+        this.pos = i + 1;
+        out.push(this.value(rest, indent, false, line.start + column));
       }
-      this.pos = i + 1;
-      out.push(this.value(rest, indent, false));
+      if (this.positions) this.path.pop();
     }
     return out;
   }
 
   /**
    * The value after "key:" or "- " on the line before this.pos: on the same line, or a block below it
-   * (deeper, or a sequence at the key's own indentation when it is a mapping value).
+   * (deeper, or a sequence at the key's own indentation when it is a mapping value). `restAt` is where
+   * `rest` starts (for an empty value, the end of the line or its comment: where the yaml package puts it).
    */
-  private value(rest: string, indent: number, mappingValue: boolean): unknown {
-    if (rest === '' || rest[0] === '#') {
-      const j = this.next();
-      if (j === -1) return null;
-      const below = this.lines[j];
-      if (below.indent > indent)
-        return isSequenceLine(below) ? this.sequence(below.indent) : this.mapping(below.indent);
-      if (mappingValue && below.indent === indent && isSequenceLine(below)) return this.sequence(indent);
-      return null;
-    }
-    let value: unknown;
-    const first = rest[0];
-    if (first === '|') return this.literal(rest, indent);
-    if (first === '"' || first === "'") {
-      const quoted = readQuoted(rest) ?? giveUp();
-      if (!isCommentOrEmpty(rest.slice(quoted.length))) giveUp();
-      value = quoted.value;
-    } else if (/^(\{\}|\[\])(?:\s+#.*|\s*)$/.test(rest)) {
-      value = rest[0] === '{' ? {} : [];
-    } else {
-      value = resolvePlain(plainScalar(rest) ?? giveUp());
-    }
+  private value(rest: string, indent: number, mappingValue: boolean, restAt: number): unknown {
+    if (rest === '' || rest[0] === '#') return this.blockBelow(indent, mappingValue, restAt);
+    this.record(restAt);
+    if (rest[0] === '|') return this.literal(rest, indent);
+    const value = inlineScalar(rest);
     // A deeper line after a one-line value would continue it (a multi-line scalar): not supported here.
     const j = this.next();
     if (j !== -1 && this.lines[j].indent > indent) giveUp();
     return value;
+  }
+
+  /** Nothing after "key:" or "-": the block below, or null (positioned at the end of the line). */
+  private blockBelow(indent: number, mappingValue: boolean, restAt: number): unknown {
+    const j = this.next();
+    const below = j === -1 ? undefined : this.lines[j];
+    const block =
+      below !== undefined &&
+      (below.indent > indent || (mappingValue && below.indent === indent && isSequenceLine(below)));
+    this.record(block ? below.start + below.indent : restAt);
+    if (!block) return null;
+    return isSequenceLine(below) ? this.sequence(below.indent) : this.mapping(below.indent);
   }
 
   /** A literal block scalar: "|", "|-" or "|+", its lines more indented than `indent`. */
@@ -237,6 +278,17 @@ const TRAILING_SPACES = / +$/;
 function isSequenceLine(line: { content: string }): boolean {
   const c = line.content;
   return c === '-' || c.startsWith('- ');
+}
+
+/** A value written on the key's (or dash's) line: quoted, an empty collection, or plain. */
+function inlineScalar(rest: string): unknown {
+  if (rest[0] === '"' || rest[0] === "'") {
+    const quoted = readQuoted(rest) ?? giveUp();
+    if (!isCommentOrEmpty(rest.slice(quoted.length))) giveUp();
+    return quoted.value;
+  }
+  if (/^(\{\}|\[\])(?:\s+#.*|\s*)$/.test(rest)) return rest[0] === '{' ? {} : [];
+  return resolvePlain(plainScalar(rest) ?? giveUp());
 }
 
 function isCommentOrEmpty(rest: string): boolean {

@@ -13,7 +13,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { readPlainYaml, type FastSource } from './fast-yaml.js';
+import { pathKey, plainYamlPositions, readPlainYaml, type FastSource } from './fast-yaml.js';
 import { issue, type DesignIssue } from './issues.js';
 import type { Origin } from './model.js';
 
@@ -96,7 +96,7 @@ function fromFastReader(file: string, text: string, source: FastSource): ParsedS
     docs: source.docs.map((doc) => ({
       value: doc.value,
       origin: { file, ...source.position(doc.contentStart) },
-      locate: documentLocator(file, text, source.position, doc.start, doc.end),
+      locate: fastLocator(file, text, source.position, doc.start, doc.end),
     })),
     issues: [],
   };
@@ -105,7 +105,8 @@ function fromFastReader(file: string, text: string, source: FastSource): ParsedS
 /** Aliases a document may expand (the yaml package's measure); more is an expansion attack. */
 const MAX_ALIASES = 100;
 
-function parseFullYaml(file: string, text: string): ParsedSource {
+/** The full parser's reading (exported for the fast reader's differential test). */
+export function parseFullYaml(file: string, text: string): ParsedSource {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer({ keepSourceTokens: false, prettyErrors: false });
@@ -153,6 +154,34 @@ function parseFullYaml(file: string, text: string): ParsedSource {
     });
   }
   return { docs, issues };
+}
+
+/**
+ * The fast reader's locator: re-reads the document (once, on the first question) recording where each
+ * node starts, many times cheaper than the full parser's tree; a path that goes further than the document
+ * ends at its deepest written node, as the full parser's does.
+ */
+function fastLocator(
+  file: string,
+  text: string,
+  positions: Positions,
+  start: number,
+  end: number,
+): (path: FieldPath) => Origin {
+  let offsets: Map<string, number> | undefined;
+  let fallback: ((path: FieldPath) => Origin) | undefined;
+  return (path) => {
+    offsets ??= plainYamlPositions(text.slice(start, end));
+    if (!offsets) {
+      fallback ??= documentLocator(file, text, positions, start, end);
+      return fallback(path);
+    }
+    for (let n = path.length; n >= 0; n--) {
+      const at = offsets.get(pathKey(path.slice(0, n)));
+      if (at !== undefined) return { file, ...positions(start + at) };
+    }
+    return { file, ...positions(start) };
+  };
 }
 
 /** Re-reads one document's text to find a field, mapping its offsets back into the whole file. */

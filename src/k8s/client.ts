@@ -93,7 +93,7 @@ export class ClusterClient {
     r: ApiResource,
     object: KubeObject,
     options: { dryRun?: boolean; force?: boolean } = {},
-  ): Promise<{ created: boolean; object: LiveObject }> {
+  ): Promise<{ created: boolean; object: LiveObject; warnings: string[] }> {
     const ns = r.namespaced ? object.metadata.namespace : undefined;
     const name = object.metadata.name ?? '';
     const res = await this.transport.request<LiveObject>({
@@ -108,7 +108,7 @@ export class ClusterClient {
       contentType: 'application/apply-patch+yaml',
       what: describeRef(refOf(object)),
     });
-    return { created: res.status === 201, object: res.body };
+    return { created: res.status === 201, object: res.body, warnings: warningsOf(res.headers.warning) };
   }
 
   /**
@@ -287,4 +287,17 @@ function what(r: ApiResource, namespace: string | undefined, name: string): stri
     namespace: r.namespaced ? namespace : undefined,
     name,
   });
+}
+
+/**
+ * The messages of the server's Warning headers (RFC 7234 form `299 - "text"`, as kube-apiserver sends
+ * them for unknown fields, deprecated APIs and admission warnings); Node joins repeated headers with ", ".
+ */
+export function warningsOf(header: string | string[] | undefined): string[] {
+  if (header === undefined) return [];
+  const text = Array.isArray(header) ? header.join(', ') : header;
+  const out: string[] = [];
+  const pattern = /(\d{3}) +\S+ +"((?:[^"\\]|\\.)*)"(?: +"[^"]*")?/g;
+  for (const m of text.matchAll(pattern)) out.push(m[2].replace(/\\(.)/g, '$1'));
+  return out;
 }

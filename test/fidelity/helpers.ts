@@ -244,3 +244,13 @@ export class Streaming {
     return this.exited;
   }
 }
+
+/** Whether a process of this id exists (signal 0 probes without signalling). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runMeshdeck } from '../helpers/cli.js';
-import { eventually, Streaming, testSandbox, type TestSandbox } from './helpers.js';
+import { eventually, processAlive as alive, Streaming, testSandbox, type TestSandbox } from './helpers.js';
 
 let ts: TestSandbox;
 before(async () => {
@@ -39,15 +39,6 @@ spec:
   selector: {app: echo}
   ports: [{name: http, port: 80, targetPort: http}]
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('process runtime', () => {
   it('a meshdeck Deployment rolls out as real processes behind a LoadBalancer Service that perf run reaches', async () => {

@@ -164,6 +164,8 @@ export async function applyDesign(
     }
     try {
       const answer = await client.apply(resource, o.object, { dryRun, force: options.force });
+      // The server's warnings (unknown fields, deprecations, admission), as kubectl prints them.
+      for (const w of answer.warnings) options.onWarning?.(`${o.what}: ${w}`);
       applied.push({ prepared: o, resource });
       if (answer.created) return { ...base, action: 'created' };
       const before = state.byKey.get(o.key)?.object;

@@ -190,6 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   runtime.restart = (downMs) => listeners.restart(downMs, () => runtime.dropWatches(true));
   runtime.address = listeners.address;
   apiPort = listeners.https.port;
+  simulation?.apiServerListening();
   const url = `https://${listeners.address}`;
   const kubeconfig = await writeAdminKubeconfig(url, pki, options.kubeconfigPath);
 
@@ -366,6 +367,7 @@ function apiHandler(
     control: runtime.control(),
     stats: runtime.requestStats,
     logs: simulation?.logs,
+    streaming: simulation?.streaming,
     objects,
     registry,
     writes: state.writes,
@@ -416,13 +418,20 @@ async function startListeners(
   options: SandboxOptions,
 ): Promise<Listeners> {
   const serveHttps = (port: number) =>
-    listenHttps(tls, host, port, (req, res) => {
-      void handler.handle(req, res, true);
-    });
+    listenHttps(
+      tls,
+      host,
+      port,
+      (req, res) => void handler.handle(req, res, true),
+      (req, socket, head) => handler.upgrade(req, socket, head, true),
+    );
   const serveHttp = (port: number) =>
-    listenHttp(host, port, (req, res) => {
-      void handler.handle(req, res, false);
-    });
+    listenHttp(
+      host,
+      port,
+      (req, res) => void handler.handle(req, res, false),
+      (req, socket, head) => handler.upgrade(req, socket, head, false),
+    );
   let https = await serveHttps(options.port ?? 0);
   let http: Listener | undefined;
   if (options.httpPort !== undefined) http = await serveHttp(options.httpPort);

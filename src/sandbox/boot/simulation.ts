@@ -12,6 +12,7 @@ import { StatefulSetController } from '../controllers/statefulsets.js';
 import { FAST_DELAYS, Timing, type StageDelays } from '../base/behaviour.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { PodLogs } from '../kubelet/logs.js';
+import { PodStreaming } from '../kubelet/streaming.js';
 import { ProcessRuntime, type ProcessInfo } from '../kubelet/process-runtime.js';
 import { EventRecorder } from '../cluster/events.js';
 import { Nodes } from '../cluster/nodes.js';
@@ -38,9 +39,13 @@ export interface SimulationOptions {
 export interface Simulation {
   events: EventRecorder;
   logs: PodLogs;
+  /** exec, attach and port-forward into process containers. */
+  streaming: PodStreaming;
   timing: Timing;
   processes(): ProcessInfo[];
   serviceAddress(namespace: string, name: string, port?: number | string): ServiceAddress | undefined;
+  /** The API server listens: processes can be told where it is (restored pods start theirs again). */
+  apiServerListening(): void;
   /** Stops the controllers, then the service proxies and every process (SIGTERM, SIGKILL after 2 s). */
   stop(): Promise<void>;
 }
@@ -83,14 +88,18 @@ export function startSimulation(objects: ObjectService, o: SimulationOptions): S
   ];
   const pods = objects.registry.get('', 'v1', 'pods')!;
   const logs = new PodLogs(timing, runtime, (ns, name) => objects.find(pods, ns, name));
+  const streaming = new PodStreaming(runtime);
   return {
     events,
     logs,
+    streaming,
     timing,
     processes: () => runtime.list(),
+    apiServerListening: () => kubelet.resync(),
     serviceAddress: (namespace, name, port) => proxies.address(namespace, name, port),
     async stop() {
       for (const s of stoppable.reverse()) s.stop();
+      streaming.stop();
       await Promise.all([proxies.stop(), runtime.stopAll()]);
     },
   };

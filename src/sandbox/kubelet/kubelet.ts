@@ -111,6 +111,11 @@ export class Kubelet {
     });
   }
 
+  /** Looks at every pod again (the API server listens now, so lost processes can start again). */
+  resync(): void {
+    this.engine.resync();
+  }
+
   stop(): void {
     this.engine.stop();
     this.unsubscribe();

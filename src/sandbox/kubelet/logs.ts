@@ -29,6 +29,7 @@ export interface ContainerLog {
 /** Logs of process containers (the process runtime), by pod uid, container and restart count. */
 export interface ProcessLogs {
   log(podUid: string, container: string, restartCount: number): ContainerLog | undefined;
+  runsAsProcess(pod: K8sObject, container: Json): boolean;
 }
 
 /** Synthetic lines are spaced this far apart at time scale 1. */
@@ -138,7 +139,7 @@ function parseQuery(q: URLSearchParams): LogQuery {
   };
 }
 
-function chooseContainer(pod: K8sObject, wanted: string | undefined): Json {
+export function chooseContainer(pod: K8sObject, wanted: string | undefined): Json {
   const containers = specContainers(pod);
   const inits = specContainers(pod, 'initContainers');
   const name = pod.metadata.name;
@@ -182,6 +183,11 @@ export class PodLogs {
         );
       const fromProcess = this.processes?.log(pod.metadata.uid!, name, Math.max(0, cs.restartCount - 1));
       if (fromProcess) return fromProcess;
+      // A process's output is not kept across a restart of the sandbox: nothing made up instead.
+      if (this.processes?.runsAsProcess(pod, spec))
+        throw Errors.badRequest(
+          `previous terminated container "${name}" in pod "${pod.metadata.name}" not found`,
+        );
       return syntheticLog(
         pod,
         spec,

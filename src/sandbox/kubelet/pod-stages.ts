@@ -40,6 +40,10 @@ export interface ContainerRuntime {
   addressFor(pod: K8sObject): string | undefined;
   /** The pod is gone: kill what still runs, forget its address and output. */
   forget(podUid: string): void;
+  /** Whether this container's process runs now (a restored pod's status may say so when none does). */
+  hasProcess(podUid: string, container: string): boolean;
+  /** Processes can start: the API server they are told about listens. */
+  canStart(): boolean;
 }
 
 export interface KubeletContext {
@@ -419,8 +423,10 @@ const containerRestart: Stage<KubeletContext> = {
     applyChanges(pod, ctx, (statuses, _status, now, after) =>
       statuses.map((cs) => {
         if (!cs.state.terminated || !restarts(pod, Number(cs.state.terminated.exitCode))) return cs;
-        // The kubelet restarts a container at once the first time, then backs off.
-        if (cs.restartCount === 0) return startContainer(pod, ctx, b, cs, true, now, after);
+        // The kubelet restarts a container at once the first time, then backs off; one lost with the
+        // sandbox (a reboot, not a crash) starts again at once.
+        if (cs.restartCount === 0 || cs.state.terminated.reason === 'Unknown')
+          return startContainer(pod, ctx, b, cs, true, now, after);
         const backoff = ctx.timing.backoff(cs.restartCount);
         after.push(() =>
           record(pod, ctx, {
@@ -460,6 +466,45 @@ const containerBackoff: Stage<KubeletContext> = {
           : cs,
       ),
     );
+  },
+};
+
+/**
+ * Process containers whose status says running with no process behind them: the sandbox was stopped and
+ * started again with its data dir (its processes ended with it), as a node that rebooted.
+ */
+function lostProcesses(pod: K8sObject, ctx: KubeletContext): string[] {
+  const runtime = ctx.runtime;
+  if (!runtime?.canStart()) return [];
+  return containerStatusesOf(pod)
+    .filter(
+      (cs) =>
+        cs.state.running && isProcess(pod, cs.name, ctx) && !runtime.hasProcess(pod.metadata.uid!, cs.name),
+    )
+    .map((cs) => cs.name);
+}
+
+/** As the kubelet after a reboot: the containers are gone (Unknown, 255); the restart stages start new ones. */
+const processLost: Stage<KubeletContext> = {
+  name: 'process-lost',
+  matches: (pod, ctx) => live(pod, ctx) && lostProcesses(pod, ctx).length > 0,
+  due: (_pod, _ctx, since) => since,
+  act(pod, ctx) {
+    const lost = lostProcesses(pod, ctx);
+    applyChanges(pod, ctx, (statuses, _status, now, after) => {
+      after.push(() =>
+        record(pod, ctx, {
+          type: 'Normal',
+          reason: 'SandboxChanged',
+          message: 'Pod sandbox changed, it will be killed and re-created.',
+        }),
+      );
+      return statuses.map((cs) =>
+        lost.includes(cs.name) && cs.state.running
+          ? terminated(cs, now, { code: 255, reason: 'Unknown' })
+          : cs,
+      );
+    });
   },
 };
 
@@ -512,6 +557,7 @@ const containerTimers: Stage<KubeletContext> = {
 /** In order: an object is in the first stage it matches. */
 export const POD_STAGES: Stage<KubeletContext>[] = [
   podDelete,
+  processLost,
   imageBackoff,
   imagePull,
   podPending,

@@ -142,8 +142,21 @@ interface Running {
   container: string;
   child: ChildProcess;
   argv: string[];
+  /** What the process was started with, for exec (the pod's environment and working directory). */
+  env: Record<string, string>;
+  cwd: string;
+  restartCount: number;
   exited: Promise<void>;
   stopping: boolean;
+}
+
+/** The environment a container's process runs in, as exec and attach need it. */
+export interface ContainerProcess {
+  env: Record<string, string>;
+  cwd: string;
+  address: string;
+  /** The output of the running process (for attach). */
+  log: ContainerLog | undefined;
 }
 
 export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
@@ -178,8 +191,14 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     const containers = getPath(pod, 'spec.containers');
     if (!Array.isArray(containers) || !containers.filter(isObject).some((c) => this.runsAsProcess(pod, c)))
       return undefined;
-    const n = this.nextAddress++;
-    const address = `127.${this.octet}.${(n >> 8) & 255}.${n & 255}`;
+    // A pod restored from the data dir keeps its podIP (any 127.x address is this machine's).
+    const previous = text(getPath(pod, 'status.podIP'));
+    const taken = new Set(this.addresses.values());
+    let address = /^127\.\d+\.\d+\.\d+$/.test(previous) && !taken.has(previous) ? previous : '';
+    while (!address || taken.has(address)) {
+      const n = this.nextAddress++;
+      address = `127.${this.octet}.${(n >> 8) & 255}.${n & 255}`;
+    }
     this.addresses.set(uid, address);
     return address;
   }
@@ -247,9 +266,10 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     const address = this.addressFor(pod) ?? '127.0.0.1';
     const env = this.envOf(pod, container, address);
     const argv = this.argv(pod, container, env, address);
+    const cwd = workingDir(container);
     const child = spawn(argv[0], argv.slice(1), {
       env,
-      cwd: tmpdir(),
+      cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -265,6 +285,9 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
       container: name,
       child,
       argv,
+      env,
+      cwd,
+      restartCount,
       stopping: false,
       exited: Promise.resolve(),
     };
@@ -320,6 +343,26 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     return (this.procs.get(podUid)?.length ?? 0) > 0;
   }
 
+  hasProcess(podUid: string, container: string): boolean {
+    return (this.procs.get(podUid) ?? []).some((p) => p.container === container);
+  }
+
+  canStart(): boolean {
+    return !this.o.apiServer || this.o.apiServer() !== undefined;
+  }
+
+  /** The live process of one container: what exec runs beside, attach follows, port-forward dials. */
+  containerProcess(podUid: string, container: string): ContainerProcess | undefined {
+    const run = this.procs.get(podUid)?.find((p) => p.container === container && !p.stopping);
+    if (!run || run.child.exitCode !== null || run.child.signalCode !== null) return undefined;
+    return {
+      env: { ...run.env },
+      cwd: run.cwd,
+      address: this.addresses.get(podUid) ?? '127.0.0.1',
+      log: this.logs.get(`${podUid}/${container}/${run.restartCount}`),
+    };
+  }
+
   async stop(podUid: string, graceMs: number): Promise<void> {
     const list = this.procs.get(podUid) ?? [];
     await Promise.all(list.map((p) => this.end(p, graceMs)));
@@ -365,6 +408,12 @@ export class ProcessRuntime implements ContainerRuntime, ProcessLogs {
     await Promise.all([...this.procs.values()].flat().map((p) => this.end(p, graceMs)));
     process.off('exit', this.killAll);
   }
+}
+
+/** The container's workingDir when it exists on this machine, else a temporary folder. */
+function workingDir(container: Json): string {
+  const dir = typeof container.workingDir === 'string' ? container.workingDir : '';
+  return dir && existsSync(dir) ? dir : tmpdir();
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

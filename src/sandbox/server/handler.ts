@@ -2,6 +2,7 @@
 // reviews and the resource verbs, and a Status for every failure. Nothing thrown here escapes: a bug
 // becomes a 500, never a crashed server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type {
   DeleteOptions,
@@ -29,6 +30,8 @@ import type { OpenApi } from './openapi.js';
 import { isTrue, parseRequest, type RequestInfo } from './request-info.js';
 import { send, sendError, successStatus, warningHeaders } from './respond.js';
 import type { PodLogs } from '../kubelet/logs.js';
+import type { PodStreaming, StreamingKind } from '../kubelet/streaming.js';
+import { rejectUpgrade, serveStreaming, STREAMING_SUBRESOURCES } from './streaming/upgrade.js';
 import { review } from './reviews.js';
 import { bindPod, evictPod, requestToken } from './subresources.js';
 import type { RequestStats } from './stats.js';
@@ -71,6 +74,8 @@ export interface HandlerDeps {
   logs?: PodLogs;
   /** Creates, updates, patches and deletes through admission webhooks. */
   writes: AdmittedWrites;
+  /** exec, attach and port-forward into pods whose containers are real processes. */
+  streaming?: PodStreaming;
 }
 
 export interface RequestRecord {
@@ -121,6 +126,60 @@ export class ApiHandler {
       }
       this.d.onInternalError?.(err);
       sendError(res, Errors.internal(err instanceof Error ? err.message : String(err)));
+    }
+  }
+
+  /**
+   * An HTTP upgrade (SPDY/3.1 or WebSocket): pods/exec, pods/attach and pods/portforward. Authorized as
+   * `create` whatever the method, as kube-apiserver does for WebSocket GETs (AuthorizePodWebsocketUpgradeCreatePermission).
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
+    const record: RequestRecord = { method: req.method ?? '', url: req.url ?? '', status: 101 };
+    this.d.onRequest?.(record);
+    socket.on('error', () => undefined);
+    try {
+      const info = parseRequest(req.method ?? 'GET', req.url ?? '/');
+      const auth = this.d.authn.authenticate(req, secure);
+      if ('unauthorized' in auth) throw Errors.unauthorized();
+      const rt = this.d.registry.get(info.group, info.version, info.resource);
+      const sub = info.subresource;
+      if (!rt || !isCore(rt, 'Pod') || !STREAMING_SUBRESOURCES.includes(sub) || !info.name || !info.namespace)
+        throw Errors.pathNotFound();
+      const path = info.path;
+      const [namespace, name] = [info.namespace, info.name];
+      this.authorize(
+        {
+          user: auth.user,
+          verb: 'create',
+          isResource: true,
+          group: '',
+          resource: 'pods',
+          subresource: sub,
+          namespace,
+          name,
+          path,
+        },
+        rt,
+      );
+      const pod = this.d.objects.get(rt, namespace, name);
+      if (!this.d.streaming)
+        throw Errors.badRequest(
+          `the sandbox does not support ${sub} without its simulated cluster (controllers: false)`,
+        );
+      serveStreaming(
+        req,
+        socket,
+        head,
+        { kind: sub as StreamingKind, pod, query: info.query },
+        this.d.streaming,
+      );
+    } catch (err) {
+      const status = isStatusError(err)
+        ? err
+        : Errors.internal(err instanceof Error ? err.message : String(err));
+      if (!isStatusError(err)) this.d.onInternalError?.(err);
+      record.status = status.code;
+      rejectUpgrade(socket, status);
     }
   }
 

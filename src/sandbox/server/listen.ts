@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface Listener {
   server: Server;
@@ -16,6 +17,8 @@ export interface Listener {
 }
 
 type Handle = (req: IncomingMessage, res: ServerResponse) => void;
+/** HTTP upgrades (SPDY, WebSocket): the socket is the handler's from here on. */
+export type UpgradeHandle = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 function harden(server: Server): void {
   // Malformed HTTP never reaches the handler: answer 400 and drop the connection.
@@ -31,8 +34,21 @@ function harden(server: Server): void {
   server.maxHeadersCount = 200;
 }
 
-async function listen(server: Server, host: string, port: number): Promise<Listener> {
+async function listen(
+  server: Server,
+  host: string,
+  port: number,
+  upgrade?: UpgradeHandle,
+): Promise<Listener> {
   harden(server);
+  // Upgraded connections (exec, port-forward) leave the server's bookkeeping: closing ends them too.
+  const upgraded = new Set<Duplex>();
+  if (upgrade)
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      upgrade(req, socket, head);
+    });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -48,6 +64,7 @@ async function listen(server: Server, host: string, port: number): Promise<Liste
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       }),
   };
 }
@@ -57,6 +74,7 @@ export function listenHttps(
   host: string,
   port: number,
   handle: Handle,
+  upgrade?: UpgradeHandle,
 ): Promise<Listener> {
   const server = createHttpsServer(
     {
@@ -69,9 +87,14 @@ export function listenHttps(
     },
     handle,
   );
-  return listen(server, host, port);
+  return listen(server, host, port, upgrade);
 }
 
-export function listenHttp(host: string, port: number, handle: Handle): Promise<Listener> {
-  return listen(createHttpServer(handle), host, port);
+export function listenHttp(
+  host: string,
+  port: number,
+  handle: Handle,
+  upgrade?: UpgradeHandle,
+): Promise<Listener> {
+  return listen(createHttpServer(handle), host, port, upgrade);
 }
