@@ -32,6 +32,11 @@ export const ZONES = [
   { zone: 'src/provider/server', never: ['src/commands', 'src/provider/client', 'src/k8s', 'src/sandbox'] },
   { zone: 'src/provider/client', never: ['src/commands', 'src/provider/server', 'src/k8s', 'src/sandbox'] },
   { zone: 'src/k8s', never: ['src/commands', 'src/provider', 'src/perf', 'src/sandbox', 'src/adapters'] },
+  {
+    zone: 'src/tui',
+    never: ['src/commands', 'src/sandbox', 'src/local'],
+    why: 'the TUI renders domain state; `meshdeck dashboard` wires it to the world through the factory',
+  },
   { zone: 'src/commands', never: [] },
   { zone: 'src/main.ts', never: [] },
   { zone: 'src', never: ['src/commands'], why: 'domains never import commands' },

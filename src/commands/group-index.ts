@@ -89,4 +89,10 @@ export const GROUP_INDEX: readonly GroupSummary[] = [
     term: 'completion <shell>',
     description: 'print a shell completion script for bash, zsh or fish',
   },
+  {
+    name: 'dashboard',
+    term: 'dashboard [options]',
+    description:
+      'interactive terminal UI: contexts, cluster, meshes, health checks, live benchmarks and designs (needs a terminal)',
+  },
 ];

@@ -7,6 +7,7 @@ import { checkCommand } from './check/index.js';
 import { adapterCommand } from './adapter/index.js';
 import { clusterCommand } from './cluster/index.js';
 import { completionCommand } from './completion/index.js';
+import { dashboardCommand } from './dashboard/index.js';
 import { contextCommand } from './context/index.js';
 import { demoCommand } from './demo/index.js';
 import { designCommand } from './design/index.js';
@@ -57,6 +58,7 @@ export const GROUPS: ReadonlyArray<readonly [string, () => CommandUnknownOpts]> 
   ['sync', syncCommand],
   ['provider', providerCommand],
   ['completion', completionCommand],
+  ['dashboard', dashboardCommand],
 ];
 
 /** Global options that take a value: the value is not a command name. */

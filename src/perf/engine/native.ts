@@ -34,6 +34,8 @@ export interface LiveProgress {
   rate: number;
   /** 99th percentile of the last interval, µs (corrected in open loop). */
   p99Us: number;
+  /** Median of the last interval, µs, where the generator measures it (the native engine does). */
+  p50Us?: number;
 }
 
 export interface EngineHooks {
@@ -242,6 +244,7 @@ class ProgressRelay {
         errors,
         rate: round++ === 0 && completed === 0 ? 0 : Math.max(0, (completed - this.lastCompleted) / seconds),
         p99Us: this.interval.percentile(99),
+        p50Us: this.interval.percentile(50),
       });
       this.lastCompleted = completed;
       this.lastAt = now;
