@@ -2,7 +2,7 @@
 // here and nowhere else. The dashboard takes the alternate screen and gives the terminal back as it
 // found it when it ends, however it ends.
 import { render } from 'ink';
-import type { OpenSources } from './sources.js';
+import type { OpenSources } from './base/sources.js';
 import { App, type ViewName } from './app.js';
 
 export interface DashboardOptions {

@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReactElement } from 'react';
-import { UiContext, type Ui } from '../../src/tui/ui.js';
+import { UiContext, type Ui } from '../../src/tui/base/ui.js';
 
 export const KEY = {
   enter: '\r',

@@ -12,13 +12,13 @@ import { compareResults } from '../../src/perf/compare/compare.js';
 import type { PerfResult } from '../../src/perf/result/model.js';
 import { runLoadTest } from '../../src/perf/run.js';
 import { resolveSpec } from '../../src/perf/spec/options.js';
-import type { PerfTarget } from '../../src/tui/sources.js';
+import type { PerfTarget } from '../../src/tui/base/sources.js';
 import { ContextsView } from '../../src/tui/views/contexts.js';
 import { DesignsView } from '../../src/tui/views/designs.js';
 import { HealthView } from '../../src/tui/views/health.js';
 import { MeshesView } from '../../src/tui/views/meshes.js';
 import { PerfView } from '../../src/tui/views/perf.js';
-import { useColor } from '../../src/tui/ui.js';
+import { useColor } from '../../src/tui/base/ui.js';
 import { eventually, KEY, show } from './helpers.js';
 
 const size = { height: 20, width: 80, active: true };

@@ -11,7 +11,7 @@ import { listAll, isSimulated, serverVersion } from './cluster.js';
 import { describeConflict, findConflicts, injectorWebhooks, liveInjectors } from './conflicts.js';
 import type { LifecycleContext } from './context.js';
 import { mirrored, renderWith, resolveInstaller } from './installer.js';
-import { simulateControlPlane } from '../simulated/control-plane.js';
+import { simulateControlPlane } from './simulated-control-plane.js';
 import { readRecords, writeRecord, type InstallRecord } from './record.js';
 import { DEFAULT_REVISION, splitRender, type RenderedMesh } from './render.js';
 import type { MeshLifecycle } from './types.js';

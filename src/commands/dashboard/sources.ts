@@ -1,4 +1,4 @@
-// The dashboard's sources (src/tui/sources.ts) over the same domain modules and factory the plain
+// The dashboard's sources (src/tui/base/sources.ts) over the same domain modules and factory the plain
 // commands use: `cluster snapshot --watch` (LiveSnapshot), `check` (planHealthChecks + runChecks),
 // `mesh status` (meshStatus), `perf run/apply` (runLoadTest, gates, perfStores), `perf compare`,
 // `design list/diff/apply` (the library, diffDesign, applyDesign). What they would print on stderr
@@ -21,7 +21,7 @@ import { parseGate } from '../../perf/gates/parse.js';
 import { runLoadTest } from '../../perf/run.js';
 import { resolveSpec } from '../../perf/spec/options.js';
 import { parseTargetUrl } from '../../perf/spec/url.js';
-import type { ClusterFeedEvents, DashboardSources, PerfTarget } from '../../tui/sources.js';
+import type { ClusterFeedEvents, DashboardSources, PerfTarget } from '../../tui/base/sources.js';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import type { PerfResult } from '../../perf/result/model.js';
 import { readDesign } from '../shared/design.js';

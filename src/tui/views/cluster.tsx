@@ -3,8 +3,8 @@
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Snapshot, WorkloadSummary } from '../../k8s/snapshot/model.js';
-import { row, windowAround } from '../text.js';
-import { Line, Prompt, useColor, useLineEditor } from '../ui.js';
+import { row, windowAround } from '../base/text.js';
+import { Line, Prompt, useColor, useLineEditor } from '../base/ui.js';
 
 export interface ClusterProps {
   snapshot?: Snapshot;

@@ -2,9 +2,9 @@
 // looks at another context (for this dashboard only: `meshdeck context use` changes the default).
 import { Box, Text, useInput } from 'ink';
 import type { ReactNode } from 'react';
-import type { ContextInfo, Identity } from '../sources.js';
-import { row, windowAround } from '../text.js';
-import { Line, useColor, useCursor } from '../ui.js';
+import type { ContextInfo, Identity } from '../base/sources.js';
+import { row, windowAround } from '../base/text.js';
+import { Line, useColor, useCursor } from '../base/ui.js';
 
 export interface ContextsProps {
   contexts?: ContextInfo[];

@@ -5,8 +5,8 @@ import { useState, type ReactNode } from 'react';
 import type { ObjectResult } from '../../k8s/apply/apply.js';
 import type { DiffEntry } from '../../k8s/apply/diff.js';
 import type { DesignEntry } from '../../provider/client/sync/designs.js';
-import { row, windowAround } from '../text.js';
-import { Line, useColor, useCursor, useKeyState, useUi } from '../ui.js';
+import { row, windowAround } from '../base/text.js';
+import { Line, useColor, useCursor, useKeyState, useUi } from '../base/ui.js';
 
 export type DesignWork =
   | { kind: 'diff'; name: string; entries?: DiffEntry[]; error?: string }

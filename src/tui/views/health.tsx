@@ -3,8 +3,8 @@
 import { Box, Text, useInput } from 'ink';
 import { useState, type ReactNode } from 'react';
 import type { CheckReport } from '../../checks/framework.js';
-import { windowAround } from '../text.js';
-import { Mark, useColor } from '../ui.js';
+import { windowAround } from '../base/text.js';
+import { Mark, useColor } from '../base/ui.js';
 
 export interface HealthProps {
   report?: CheckReport;

@@ -4,8 +4,8 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { StatusReport } from '../../adapters/lifecycle/status.js';
 import type { Snapshot } from '../../k8s/snapshot/model.js';
-import { row } from '../text.js';
-import { useColor } from '../ui.js';
+import { row } from '../base/text.js';
+import { useColor } from '../base/ui.js';
 
 export interface MeshesProps {
   report?: StatusReport;

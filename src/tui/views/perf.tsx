@@ -6,9 +6,9 @@ import type { ReactNode } from 'react';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import type { PerfResult } from '../../perf/result/model.js';
 import type { PerfProfile } from '../../perf/store/types.js';
-import type { Comparison, PerfTarget } from '../sources.js';
-import { bar, buckets, fit, row, sparkline, usAsMs, windowAround } from '../text.js';
-import { Line, Prompt, useColor, useCursor, useKeyState, useLineEditor, useUi } from '../ui.js';
+import type { Comparison, PerfTarget } from '../base/sources.js';
+import { bar, buckets, fit, row, sparkline, usAsMs, windowAround } from '../base/text.js';
+import { Line, Prompt, useColor, useCursor, useKeyState, useLineEditor, useUi } from '../base/ui.js';
 
 export interface LiveRun {
   label: string;

@@ -1,5 +1,6 @@
 // What a provider server is started with, and the defaults.
 import type { RateLimit } from '../http/rate-limit.js';
+import type { Quota } from '../store/quota.js';
 
 export interface ProviderServerOptions {
   /** Embedded PGlite in this folder (the default storage). */
@@ -51,10 +52,7 @@ export interface ProviderServerOptions {
   log?: (line: string) => void;
 }
 
-export interface Quota {
-  documents: number;
-  bytes: number;
-}
+export type { Quota };
 
 export const DEFAULTS = {
   host: '127.0.0.1',

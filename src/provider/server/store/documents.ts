@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { ApiError, notFound } from '../http/errors.js';
-import type { Quota } from '../app/options.js';
+import type { Quota } from './quota.js';
 import { checkQuota, lockUsage, recordUsage } from './quota.js';
 import { namesAreUnique, singularKind as singular, type RemoteDocument } from '../../protocol/documents.js';
 

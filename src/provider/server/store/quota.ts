@@ -3,7 +3,12 @@
 // and records the change after its own write succeeded, all in the write's transaction.
 import type { Queryable } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
-import type { Quota } from '../app/options.js';
+
+/** What one user may store: documents (of every kind) and bytes of document data. */
+export interface Quota {
+  documents: number;
+  bytes: number;
+}
 
 export interface Usage {
   documents: number;

@@ -2,16 +2,16 @@
 // (cluster snapshot and watch, the check runner, mesh status, perf engine and stores, the design library,
 // diff and apply). `meshdeck dashboard` (src/commands/dashboard) implements it through the command
 // factory; the views only render what it gives them, so there is no second implementation of any of it.
-import type { StatusReport } from '../adapters/lifecycle/status.js';
-import type { CheckReport } from '../checks/framework.js';
-import type { ObjectResult } from '../k8s/apply/apply.js';
-import type { DiffEntry } from '../k8s/apply/diff.js';
-import type { Snapshot } from '../k8s/snapshot/model.js';
-import type { ComparedMetric } from '../perf/compare/compare.js';
-import type { LiveProgress } from '../perf/engine/native.js';
-import type { PerfResult } from '../perf/result/model.js';
-import type { PerfProfile } from '../perf/store/types.js';
-import type { DesignEntry } from '../provider/client/sync/designs.js';
+import type { StatusReport } from '../../adapters/lifecycle/status.js';
+import type { CheckReport } from '../../checks/framework.js';
+import type { ObjectResult } from '../../k8s/apply/apply.js';
+import type { DiffEntry } from '../../k8s/apply/diff.js';
+import type { Snapshot } from '../../k8s/snapshot/model.js';
+import type { ComparedMetric } from '../../perf/compare/compare.js';
+import type { LiveProgress } from '../../perf/engine/native.js';
+import type { PerfResult } from '../../perf/result/model.js';
+import type { PerfProfile } from '../../perf/store/types.js';
+import type { DesignEntry } from '../../provider/client/sync/designs.js';
 
 export interface ContextInfo {
   name: string;

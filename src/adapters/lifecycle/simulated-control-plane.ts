@@ -9,9 +9,9 @@
 // kube-root-ca.crt. An existing Secret's certificate is kept, so a new apply never breaks a running pod.
 import type { KubeObject } from '../../design/model.js';
 import { issueServingCertificate } from '../../sandbox/index.js';
-import { synthetic, type RenderedMesh } from '../lifecycle/render.js';
-import type { LifecycleContext } from '../lifecycle/context.js';
-import type { MeshLifecycle } from '../lifecycle/types.js';
+import { synthetic, type RenderedMesh } from './render.js';
+import type { LifecycleContext } from './context.js';
+import type { MeshLifecycle } from './types.js';
 
 export const ENV = {
   cert: 'MESHDECK_SIMULATED_TLS_CERT',
