@@ -274,9 +274,7 @@ class CanaryRun {
     };
     await add(controlPlaneReady(this.ctx, design, this.options.timeoutMs));
     await add(workloadsReady(this.ctx, restarted, this.options.timeoutMs));
-    await add(
-      proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version)),
-    );
+    await add(proxiesAt(this.ctx, this.mesh, group, this.mesh.proxy.expected(this.options.version)));
     await add(noCrashLoops(this.ctx, group, design));
     if (this.options.gates && checks.every((c) => c.ok)) checks.push(...(await this.options.gates(n)));
     const step: StepLog = {
