@@ -647,8 +647,9 @@ function linkerd() {
     }),
     {
       apiVersion: 'v1',
+      // Opaque, as the chart's identity.yaml writes it (scheme linkerd.io/tls): crt.pem and key.pem, not
+      // the tls.crt/tls.key a kubernetes.io/tls Secret must carry.
       kind: 'Secret',
-      type: 'kubernetes.io/tls',
       metadata: {
         name: 'linkerd-identity-issuer',
         namespace: ns,
