@@ -29,7 +29,16 @@ const files = roots
 
 // Test files mostly wait on child processes and sockets, so run more of them than there are cores.
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, availableParallelism() * 2));
-const args = ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec'];
+// A test that hangs fails with its name after 15 minutes instead of holding CI until its own limit, and a
+// file whose tests are done ends even if something it started is still alive.
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 15 * 60_000);
+const args = [
+  '--test',
+  `--test-concurrency=${concurrency}`,
+  '--test-reporter=spec',
+  `--test-timeout=${timeoutMs}`,
+  '--test-force-exit',
+];
 if (process.env.COVERAGE) args.push('--experimental-test-coverage');
 
 // Tests that need an optional program (test/helpers/programs.ts) skip without it on a developer's

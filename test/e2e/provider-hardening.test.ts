@@ -12,6 +12,13 @@ import { ADMIN, sharedPostgres, spawnProviderProcess, tokensFor, usePostgres } f
 const home = new TestHome();
 after(() => home.cleanup());
 
+// Every provider this file starts is killed when it ends, even after a failed assertion: a hook
+// registered inside a test after an await is not reliably tied to that test.
+const servers = new Set<ChildProcess>();
+after(() => {
+  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 /** `meshdeck provider serve` as its own process: its URL (first stdout line), its log, its exit. */
 function serve(args: string[], env: Record<string, string> = {}) {
   const child: ChildProcess = spawnProviderProcess(
@@ -31,9 +38,7 @@ function serve(args: string[], env: Record<string, string> = {}) {
     void exited.then((code) => reject(new Error(`provider exited ${code}: ${log}`)));
   });
   url.catch(() => undefined);
-  after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  servers.add(child);
   return { child, url, exited, log: () => log };
 }
 
@@ -159,7 +164,7 @@ describe('the PGlite data folder (items 2 and 3)', () => {
 });
 
 describe('a provider that answers with something that is not HTTP (item 17)', () => {
-  it('fails the push (exit 1) instead of queueing it as if the provider were down', async () => {
+  it('fails the push (exit 1) instead of queueing it as if the provider were down', async (t) => {
     const { createServer } = await import('node:net');
     const { writeFileSync } = await import('node:fs');
     const garbage = createServer((socket) => {
@@ -167,7 +172,7 @@ describe('a provider that answers with something that is not HTTP (item 17)', ()
       socket.on('error', () => undefined);
     });
     await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
-    after(() => garbage.close());
+    t.after(() => garbage.close());
     const url = `http://127.0.0.1:${(garbage.address() as { port: number }).port}`;
     const file = join(home.root, 'garbage.yaml');
     writeFileSync(file, configDesign('garbage', { v: '1' }));

@@ -130,7 +130,7 @@ describe('the outbox (items 5 and 13)', () => {
     assert.deepEqual(queued(home, provider.url), []);
   });
 
-  it('sets aside a change the provider fails on, and a damaged file, so the others go through', async () => {
+  it('sets aside a change the provider fails on, and a damaged file, so the others go through', async (t) => {
     // A proxy in front of the provider that fails on one design, as a provider bug would.
     let failing = true;
     const proxy = createServer((req, res) => void forward(req, res));
@@ -157,7 +157,7 @@ describe('the outbox (items 5 and 13)', () => {
       res.end(Buffer.from(await answer.arrayBuffer()));
     };
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    after(() => proxy.close());
+    t.after(() => proxy.close());
     const via = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     assert.equal((await deviceLogin(home, via)).code, 0);
 
