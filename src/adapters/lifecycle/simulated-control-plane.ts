@@ -12,13 +12,9 @@ import { issueServingCertificate } from '../../sandbox/index.js';
 import { synthetic, type RenderedMesh } from './render.js';
 import type { LifecycleContext } from './context.js';
 import type { MeshLifecycle } from './types.js';
+import { ENV } from '../simulated/env.js';
 
-export const ENV = {
-  cert: 'MESHDECK_SIMULATED_TLS_CERT',
-  key: 'MESHDECK_SIMULATED_TLS_KEY',
-  token: 'MESHDECK_SIMULATED_TOKEN',
-  apiCa: 'MESHDECK_SIMULATED_API_CA',
-} as const;
+export { ENV };
 export const SIMULATED_BY = 'sandbox.meshdeck.dev/simulated-by';
 const TOKEN_SECONDS = 365 * 24 * 3600;
 

@@ -4,7 +4,7 @@
 // the sandbox puts it in the control plane's pod template (sandbox.meshdeck.dev/simulated-by).
 import { UsageError } from '../../core/errors.js';
 import { serveInjector } from '../../adapters/simulated/injector-server.js';
-import { ENV } from '../../adapters/lifecycle/simulated-control-plane.js';
+import { ENV } from '../../adapters/simulated/env.js';
 import type { Invocation } from '../shared/invocation.js';
 
 interface Flags {
