@@ -3,6 +3,10 @@
 // includes running the installer and writing the install record, kubectl's does not), then a canary
 // upgrade of 20 namespaces with 5 workloads each (total and per step). The sandbox runs as its own process;
 // the installer is the test double (test/helpers/mesh-installers), put in meshdeck's installer cache.
+// meshdeck's first deploy renders; the rounds after use its render cache (same installer, same settings),
+// as a user's repeated deploys do. The canary's steps are bound by the sandbox's one node: 100 workloads
+// and two istiods leave 8 of its 110 pod slots, so a step's 25 surge pods are scheduled 8 at a time, each
+// wave once old pods have stopped (FailedScheduling "Too many pods"), as on a real node of that size.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -13,6 +13,7 @@ import type { LifecycleContext } from './context.js';
 import { mirrored, renderWith, resolveInstaller } from './installer.js';
 import { simulateControlPlane } from './simulated-control-plane.js';
 import { readRecords, writeRecord, type InstallRecord } from './record.js';
+import { renderOnce } from './render-cache.js';
 import { DEFAULT_REVISION, splitRender, type RenderedMesh } from './render.js';
 import type { MeshLifecycle } from './types.js';
 
@@ -86,7 +87,14 @@ export async function renderMesh(
     mirror: (url) => mirrored(ctx.env, url),
   });
   ctx.log.debug(`rendering: ${commands.map((c) => `${installer.path} ${c.join(' ')}`).join('; ')}`);
-  const text = await renderWith(installer, commands, ctx.signal);
+  const text = await renderOnce({
+    cacheDir: ctx.cacheDir,
+    spec: mesh.installer,
+    installerPath: installer.path,
+    commands,
+    render: () => renderWith(installer, commands, ctx.signal),
+    onHit: () => ctx.log.debug('render: this installer rendered these settings before (cached)'),
+  });
   const source = `${mesh.installer.binary} ${commands[commands.length - 1].slice(0, 2).join(' ')}`;
   return {
     rendered: splitRender(mesh, text, source, version, revision),
@@ -122,6 +130,20 @@ export async function checkCoexistence(
     );
 }
 
+/** Whether the shared objects or the control plane hold custom resources of the rendered CRDs. */
+function usesOwnCrds(rendered: RenderedMesh): boolean {
+  const defined = new Set(
+    rendered.crds.objects.map((o) => {
+      const spec = (o.object.spec ?? {}) as { group?: string; names?: { kind?: string } };
+      return `${spec.group ?? ''}/${spec.names?.kind ?? ''}`;
+    }),
+  );
+  return [...rendered.base.objects, ...rendered.controlPlane.objects].some((o) => {
+    const group = (o.object.apiVersion ?? '').includes('/') ? o.object.apiVersion!.split('/')[0] : '';
+    return defined.has(`${group}/${o.object.kind ?? ''}`);
+  });
+}
+
 export async function installControlPlane(
   ctx: LifecycleContext,
   mesh: MeshLifecycle,
@@ -132,11 +154,13 @@ export async function installControlPlane(
   const lap = (what: string) => ctx.log.debug(`${what} at ${Math.round(performance.now() - started)} ms`);
   const { rendered, installer } = await renderMesh(ctx, mesh, options.version, options.revision, options.set);
   lap('rendered');
-  await checkCoexistence(ctx, mesh, rendered, options.others ?? []);
-  lap('coexistence checked');
   const dryRun = options.dryRun ?? false;
-  const simulated = await isSimulated(ctx.client);
   // On the sandbox meshdeck serves the injector the render declares (docs/meshes.md, "On the sandbox").
+  // Both read the cluster only; the coexistence check reads no field the simulation changes.
+  const [, simulated] = await Promise.all([
+    checkCoexistence(ctx, mesh, rendered, options.others ?? []).then(() => lap('coexistence checked')),
+    isSimulated(ctx.client),
+  ]);
   const simulation = simulated ? await simulateControlPlane(ctx, mesh, rendered) : undefined;
   for (const line of simulation?.describe ?? []) ctx.log.debug(line);
   const applyOne = async (design: LoadedDesign, prune: boolean) => {
@@ -170,11 +194,20 @@ export async function installControlPlane(
       ),
     ];
   else {
-    // In order: establishing CRDs in parallel with the rest measured slower on the sandbox (both are CPU).
-    const crds = await applyOne(rendered.crds, false);
-    const base = await applyOne(rendered.base, false);
-    const controlPlane = await applyOne(rendered.controlPlane, true);
-    applied = [crds, base, controlPlane];
+    // The shared objects, then the control plane. Only custom resources must wait for their CRDs to be
+    // established: without any in the rest, the CRDs go at the same time (the control plane's pods start
+    // while the CRDs establish).
+    const rest = async () => {
+      const base = await applyOne(rendered.base, false);
+      return [base, await applyOne(rendered.controlPlane, true)];
+    };
+    if (usesOwnCrds(rendered)) {
+      const crds = await applyOne(rendered.crds, false);
+      applied = [crds, ...(await rest())];
+    } else {
+      const [crds, others] = await Promise.all([applyOne(rendered.crds, false), rest()]);
+      applied = [crds, ...others];
+    }
   }
   const reports = applied.filter((r) => r !== undefined);
   const results: ObjectResult[] = reports.flatMap((r) => r.results);

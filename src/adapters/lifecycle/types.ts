@@ -40,6 +40,11 @@ export interface InstallerSpec {
   installerVersion(meshVersion: string): string;
   /** Whether an installer of another version can render this mesh version (helm can). */
   rendersAnyVersion: boolean;
+  /**
+   * Whether the same installer and command lines always render the same manifests (no keys, certificates
+   * or random checksums generated at render time): then meshdeck caches the render.
+   */
+  deterministicRender?: boolean;
   asset(installerVersion: string, platform: Platform): ReleaseAsset;
   /** The command line that prints the installer's version, and how to read it from the output. */
   versionCommand: string[];

@@ -80,8 +80,12 @@ export async function applyDesign(
   for (const w of prepared.warnings)
     options.onWarning?.(w.at ? `${location(w.at.file, w.at.line, w.at.col)}: ${w.message}` : w.message);
 
+  // Who owns the objects now, and (to prune) what the design owns now: independent reads, made together.
+  const [state, inventory] = await Promise.all([
+    currentOwners(client, prepared.objects, concurrency),
+    options.prune ? ownedInventory(client, design.meta.name, prepared.objects, concurrency) : undefined,
+  ]);
   // Objects another design owns are not taken silently.
-  const state = await currentOwners(client, prepared.objects, concurrency);
   if (!options.force) {
     const taken = prepared.objects.flatMap((o) => {
       const owner = state.byKey.get(o.key)?.owner;
@@ -101,8 +105,7 @@ export async function applyDesign(
 
   const keep = new Set(prepared.objects.map((o) => o.key));
   let prunable: OwnedObject[] = [];
-  if (options.prune) {
-    const inventory = await ownedInventory(client, design.meta.name, prepared.objects, concurrency);
+  if (inventory) {
     if (inventory.unreadable.length > 0) {
       options.onWarning?.(
         `prune cannot see ${describeUnreadable(inventory.unreadable, prepared.objects)} (not permitted to list): objects of those kinds are not pruned`,

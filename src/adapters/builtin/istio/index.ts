@@ -19,6 +19,8 @@ export const istio: MeshLifecycle = {
     binary: 'istioctl',
     installerVersion: (v) => v,
     rendersAnyVersion: false,
+    // istioctl manifest generate leaves certificates to istiod at run time.
+    deterministicRender: true,
     asset: (v, p) => {
       const os = p.os === 'darwin' ? 'osx' : p.os === 'windows' ? 'win' : p.os;
       const file = `istioctl-${v}-${os}-${p.arch}.tar.gz`;
