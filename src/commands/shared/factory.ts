@@ -3,6 +3,7 @@
 // library. Every command reaches them through inv.factory, so each is opened one way, in one place.
 // Cold start: this module is part of the runtime, so it imports only types; each piece is import()ed.
 import type { AdapterRegistry, RegistryOptions } from '../../adapters/registry/registry.js';
+import type { InstallHistory } from '../../adapters/lifecycle/history.js';
 import type { ProviderRef } from '../../core/config/model.js';
 import type { Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
@@ -104,6 +105,27 @@ export class Factory {
             inv.log.warn(`${what} queued for the provider (${outcome.reason}); meshdeck sync sends it`);
           else if (outcome.status !== 'unchanged') inv.log.info(`${what} ${outcome.status} on the provider`);
         }),
+    });
+  }
+
+  /**
+   * Where mesh actions are recorded beyond the cluster: the provider that keeps perf results (a Remote
+   * Provider the user is signed in to); undefined when there is none.
+   */
+  async installHistory(): Promise<InstallHistory | undefined> {
+    const session = await this.resultProvider({});
+    if (!session) return undefined;
+    const { SyncedInstallHistory } = await import('../../provider/client/sync/mesh-installs.js');
+    return new SyncedInstallHistory(await this.syncEngine(session), {
+      warn: (m) => this.inv.log.warn(m),
+      pushed: (_kind, name, outcome) => {
+        const what = `install record "${name}"`;
+        if (outcome.status === 'queued')
+          this.inv.log.warn(
+            `${what} queued for the provider (${outcome.reason}); the next command or meshdeck sync sends it`,
+          );
+        else if (outcome.status !== 'unchanged') this.inv.log.info(`${what} kept by the provider`);
+      },
     });
   }
 
