@@ -3,6 +3,8 @@
 // succeeds and its record waits in the outbox until the next command; `mesh history` lists them newest
 // first.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClusterHome } from '../helpers/cluster.js';
 import { MeshReleases } from '../helpers/mesh-releases.js';
@@ -147,5 +149,46 @@ describe('mesh install records with the provider', () => {
     const bad = await mesh(['history', 'istoi']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown mesh "istoi"/);
+  });
+
+  it('a provider that does not keep install records: a warning once per command, the cluster work done', async (t) => {
+    // An older provider: its capabilities document lists designs only.
+    const older = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          providerType: 'remote',
+          packageVersion: '0.0.1',
+          providerName: 'older',
+          providerUrl: 'x',
+          capabilities: [{ feature: 'persist-designs', endpoint: '/api/designs' }],
+          redirects: {},
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => older.close(resolve)));
+    const url = `http://127.0.0.1:${(older.address() as AddressInfo).port}`;
+    const created = await c.meshdeck(['context', 'create', 'older', '--provider', url]);
+    assert.equal(created.code, 0, created.stderr);
+    const run = (args: string[]) =>
+      c.meshdeck(['mesh', ...args, '--context', 'older'], {
+        env: { ...env, MESHDECK_TOKEN: 'mda_test-token' },
+        timeoutMs: 120_000,
+      });
+    const before = (await providerRecords()).length;
+
+    const deploy = await run(['deploy', 'istio', '--revision', 'canary']);
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assert.match(deploy.stderr, /does not keep mesh install records \("persist-mesh-installs"\)/);
+    // Two revisions removed, two records: one warning.
+    const remove = await run(['remove', 'istio']);
+    assert.equal(remove.code, 0, remove.stderr);
+    assert.equal(remove.stderr.match(/does not keep mesh install records/g)?.length, 1, remove.stderr);
+    assert.equal(await c.get(['configmap', 'meshdeck-mesh-istio', '-n', 'istio-system']), undefined);
+
+    const history = await run(['history']);
+    assert.equal(history.code, 1);
+    assert.match(history.stderr, /does not offer mesh install record storage \("persist-mesh-installs"\)/);
+    assert.equal((await providerRecords()).length, before, 'the other provider got nothing');
   });
 });
