@@ -67,10 +67,15 @@ export class Factory {
     return providerTarget(await this.providerRef(), url);
   }
 
-  /** A session with the context's provider (or options.url); exit 4 when not signed in, unless allowed. */
-  async providerSession(options: OpenOptions = {}): Promise<ProviderSession> {
+  /**
+   * A session with the context's provider (or options.url); exit 4 when not signed in, unless allowed.
+   * An uninterruptible one is not stopped by Ctrl-C: for what must still be sent after it.
+   */
+  async providerSession(options: OpenOptions & { uninterruptible?: boolean } = {}): Promise<ProviderSession> {
     const { openProviderSession } = await import('../../provider/client/session.js');
-    return openProviderSession(this.sessionHost(), await this.providerRef(), options);
+    const { uninterruptible, ...open } = options;
+    const host = uninterruptible ? { ...this.sessionHost(), signal: undefined } : this.sessionHost();
+    return openProviderSession(host, await this.providerRef(), open);
   }
 
   /** The offline-first sync engine over a provider session. */
@@ -113,7 +118,8 @@ export class Factory {
    * Provider the user is signed in to); undefined when there is none.
    */
   async installHistory(): Promise<InstallHistory | undefined> {
-    const session = await this.resultProvider({});
+    // Uninterruptible: an upgrade interrupted by Ctrl-C rolls back, then records that it did.
+    const session = await this.resultProvider({}, true);
     if (!session) return undefined;
     const { SyncedInstallHistory } = await import('../../provider/client/sync/mesh-installs.js');
     return new SyncedInstallHistory(await this.syncEngine(session), {
@@ -133,11 +139,14 @@ export class Factory {
    * The one place that decides which provider gets perf profiles and results: a Remote Provider the user
    * is signed in to; the built-in provider only when asked (see PerfStoreOptions); else none.
    */
-  private async resultProvider(options: PerfStoreOptions): Promise<ProviderSession | undefined> {
+  private async resultProvider(
+    options: PerfStoreOptions,
+    uninterruptible = false,
+  ): Promise<ProviderSession | undefined> {
     const ref = await this.providerRef();
     const remote = !ref.builtin && ref.url !== undefined;
     if (!remote && !(options.builtinProvider && ref.url === undefined)) return undefined;
-    const session = await this.providerSession({ requireAuth: false });
+    const session = await this.providerSession({ requireAuth: false, uninterruptible });
     return session.source === 'none' ? undefined : session;
   }
 
