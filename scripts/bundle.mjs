@@ -35,7 +35,9 @@ const common = {
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  define: { __MESHDECK_VERSION__: JSON.stringify(pkg.version) },
+  // React, its reconciler and scheduler in their production builds (the development ones check and warn
+  // on every render, at several times the CPU).
+  define: { __MESHDECK_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   // Native and WASM-carrying packages stay in node_modules: they load files relative to themselves.
   external: ['@napi-rs/keyring', '@electric-sql/pglite', 'pg-native'],
   alias: { 'react-devtools-core': `${stubs}/react-devtools-core.mjs` },

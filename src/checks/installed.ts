@@ -2,7 +2,8 @@
 // lifecycle) and those installed some other way (their control-plane workloads, per the mesh tables).
 import { UnknownKindError, type ClusterClient, type LiveObject } from '../k8s/client.js';
 import { KubeApiError } from '../k8s/http/errors.js';
-import { imageTag, MESH_PROFILES, profileOf, type ControlPlaneWorkload, type MeshProfile } from './meshes.js';
+import { imageTag } from '../kube/image.js';
+import { MESH_PROFILES, profileOf, type ControlPlaneWorkload, type MeshProfile } from './meshes.js';
 
 export const INSTALL_RECORD_SELECTOR = 'app.kubernetes.io/managed-by=meshdeck,meshdeck.io/mesh';
 

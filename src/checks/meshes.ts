@@ -2,6 +2,7 @@
 // namespace or pod asks for injection, what an injected pod looks like and which version its proxy runs.
 // Checks and analyzer rules read these tables; none of them spells a mesh's labels itself.
 // Sources: docs reference meshes.md sections x.4 (injection) and x.6 (health signals).
+import { imageTag } from '../kube/image.js';
 import type { MeshName } from '../design/model.js';
 
 export interface ObjectLike {
@@ -66,15 +67,6 @@ function word(value: string | undefined, on: string[], off: string[]): Injection
   if (on.includes(value)) return 'enabled';
   if (off.includes(value)) return 'disabled';
   return undefined;
-}
-
-/** The tag of an image reference ("docker.io/istio/proxyv2:1.30.3" → "1.30.3"). */
-export function imageTag(image: string | undefined): string | undefined {
-  if (!image) return undefined;
-  const at = image.indexOf('@');
-  const ref = at >= 0 ? image.slice(0, at) : image;
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : undefined;
 }
 
 export function allContainers(pod: PodLike): ContainerLike[] {

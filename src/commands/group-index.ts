@@ -23,7 +23,7 @@ export const GROUP_INDEX: readonly GroupSummary[] = [
     name: 'mesh',
     term: 'mesh',
     description:
-      'service meshes: deploy, status, upgrade (canary with automatic rollback), rollback, remove, inject',
+      'service meshes: deploy, status, upgrade (canary with automatic rollback), rollback, remove, history, inject',
   },
   {
     name: 'perf',

@@ -192,7 +192,8 @@ function Panes(p: PanesProps): ReactNode {
   seen.current.add(view);
   const was = (v: ViewName) => seen.current.has(v);
   const contexts = useLoad(() => sources.contexts(), was('Contexts'));
-  const identity = useLoad(() => sources.identity(), true);
+  // Who is signed in (a call to a remote provider) is needed by these two views only, not the first frame.
+  const identity = useLoad(() => sources.identity(), was('Contexts') || was('Designs'));
   const meshes = useLoad(() => sources.meshStatus(), was('Meshes'));
   const health = useLoad(() => sources.runChecks(), was('Health'));
   const profiles = useLoad(() => sources.perfProfiles(), was('Perf'));

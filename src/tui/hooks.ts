@@ -1,6 +1,7 @@
 // Small hooks the dashboard's panes share: load something once a view is opened, follow the terminal's
 // size, and hand a fast stream of values to React at most every `ms` (so 10 updates a second stay calm).
 import { useStdout } from 'ink';
+import { performance } from 'node:perf_hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export interface Loaded<T> {
@@ -55,20 +56,28 @@ export function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-/** A setter that passes on only the latest value, at most once every `ms`. */
+/**
+ * A setter that passes on only the latest value, at most once every `ms`: a value after a quiet spell
+ * goes out at once (the first snapshot draws without waiting), a burst's last value at the end of `ms`.
+ */
 export function useThrottledState<T>(ms: number): [T | undefined, (value: T) => void] {
   const [value, setValue] = useState<T>();
   const latest = useRef<T>(undefined);
   const timer = useRef<NodeJS.Timeout>(undefined);
+  const last = useRef(-Infinity);
   useEffect(() => () => clearTimeout(timer.current), []);
   const push = useCallback(
     (v: T) => {
       latest.current = v;
       if (timer.current) return;
-      timer.current = setTimeout(() => {
+      const flush = () => {
         timer.current = undefined;
+        last.current = performance.now();
         setValue(latest.current);
-      }, ms);
+      };
+      const wait = last.current + ms - performance.now();
+      if (wait <= 0) flush();
+      else timer.current = setTimeout(flush, wait);
     },
     [ms],
   );

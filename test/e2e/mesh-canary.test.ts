@@ -8,16 +8,24 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClusterHome } from '../helpers/cluster.js';
 import { MeshReleases } from '../helpers/mesh-releases.js';
+import { deviceLogin, startTestProvider } from '../helpers/provider.js';
+import type { ProviderServer } from '../../src/provider/server/index.js';
 
 let c: ClusterHome;
 let releases: MeshReleases;
 let env: Record<string, string>;
+let provider: ProviderServer;
 const NAMESPACES = ['n1', 'n2', 'n3', 'n4'];
 
 before(async () => {
   c = await ClusterHome.start();
   releases = await MeshReleases.start();
   env = { MESHDECK_RELEASE_MIRROR: releases.url };
+  // Signed in to a Remote Provider, which keeps a record of each action (checked at the end).
+  provider = await startTestProvider('pglite');
+  const created = await c.meshdeck(['context', 'create', 'team', '--provider', provider.url, '--use']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal((await deviceLogin(c.home, provider.url)).code, 0);
   for (const ns of NAMESPACES) {
     assert.equal((await c.kubectl(['create', 'namespace', ns])).code, 0);
     assert.equal(
@@ -33,6 +41,7 @@ before(async () => {
   }
 });
 after(async () => {
+  await provider.stop();
   await releases.stop();
   await c.stop();
 });
@@ -203,5 +212,26 @@ describe('mesh upgrade --canary (Istio revisions)', () => {
     const down = await mesh(['upgrade', 'istio', '--version', '1.28.10']);
     assert.equal(down.code, 3);
     assert.match(down.stderr, /upgrade precheck failed: Istio 1\.30\.3 → 1\.28\.10 spans 2 minor versions/);
+  });
+
+  it('the provider keeps a record of each action and how it ended; a refused precheck records nothing', async () => {
+    const r = await mesh(['history', 'istio', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const items = (
+      JSON.parse(r.stdout) as {
+        items: Array<{ action: string; outcome: string; version: string; failedCheck?: string }>;
+      }
+    ).items;
+    assert.deepEqual(
+      items.map((i) => `${i.action} ${i.version} ${i.outcome}${i.failedCheck ? ` (${i.failedCheck})` : ''}`),
+      [
+        'upgrade 1.30.3 upgraded',
+        'rollback 1.29.6 promoted',
+        'canary-upgrade 1.30.3 promoted',
+        'canary-upgrade 1.30.3 rolled-back (perf-gate)',
+        'canary-upgrade 1.30.3 rolled-back (control-plane-ready)',
+        'deploy 1.29.6 deployed',
+      ],
+    );
   });
 });

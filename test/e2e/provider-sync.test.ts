@@ -207,7 +207,7 @@ for (const kind of DATABASES) {
       assert.equal(two.code, 0, two.stderr);
       assert.match(
         one.stderr,
-        /cache refreshed \(\d+ designs, 0 performance-profiles, 0 performance-results, 1 preferences\)/,
+        /cache refreshed \(\d+ designs, 0 performance-profiles, 0 performance-results, 0 mesh-installs, 1 preferences\)/,
       );
       const sent = [...JSON.parse(one.stdout).items, ...JSON.parse(two.stdout).items];
       assert.equal(sent.length, 12, 'each change was sent by one of the two');

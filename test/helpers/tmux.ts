@@ -2,7 +2,7 @@
 // socket), one window of a given size running one command; keys go in with send-keys, the screen comes
 // back with capture-pane. Waits poll the screen until a condition holds, never a fixed time.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export class TmuxTerminal {
   private readonly dir = mkdtempSync(join(tmpdir(), 'meshdeck-tmux-'));
   private readonly socket = join(this.dir, 'socket');
+  private readonly statusFile = join(this.dir, 'status');
 
   private constructor(private readonly env: NodeJS.ProcessEnv) {}
 
@@ -34,7 +35,9 @@ export class TmuxTerminal {
       '-e',
       'CI=false',
       ...envFlags(env),
-      quoteArgv(argv),
+      // The shell records the command's status itself: tmux can mark a pane dead (its terminal closed)
+      // and leave the process unreaped, its status unknown, for as long as nothing else wakes it.
+      `${quoteArgv(argv)}; s=$?; echo $s > '${t.statusFile}'; exit $s`,
     ]);
     t.tmux(['set-option', '-t', 'test', 'remain-on-exit', 'on']);
     return t;
@@ -62,10 +65,10 @@ export class TmuxTerminal {
   }
 
   /** The command's exit status once it has exited, else undefined. */
+  /** The command's exit status once it has ended (128 + N for signal N); undefined before. */
   exitStatus(): number | undefined {
-    const out = this.tmux(['display-message', '-p', '-t', 'test', '#{pane_dead} #{pane_dead_status}']).trim();
-    const [dead, status] = out.split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    const text = existsSync(this.statusFile) ? readFileSync(this.statusFile, 'utf8').trim() : '';
+    return text === '' ? undefined : Number(text);
   }
 
   /** Polls the screen until `test` holds for it; fails with the last screen after `timeoutMs`. */

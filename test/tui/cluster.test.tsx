@@ -39,7 +39,11 @@ function snapshot(): Snapshot {
       status: { readyReplicas: 0 },
     }),
   ].map(summarizeWorkload);
-  const pods = ['checkout-5d9f-a', 'checkout-5d9f-b'].map((name) =>
+  // Halfway through a canary: one pod's proxy at the old version, one at the new.
+  const pods = [
+    ['checkout-5d9f-a', '1.29.6'],
+    ['checkout-5d9f-b', '1.30.3'],
+  ].map(([name, version]) =>
     summarizePod(
       obj({
         kind: 'Pod',
@@ -48,7 +52,12 @@ function snapshot(): Snapshot {
           namespace: 'shop',
           ownerReferences: [{ kind: 'ReplicaSet', name: 'checkout-5d9f', controller: true }],
         },
-        spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] },
+        spec: {
+          containers: [
+            { name: 'app', image: 'shop/checkout:2.1' },
+            { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${version}` },
+          ],
+        },
         status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
       }),
     ),
@@ -73,12 +82,12 @@ function snapshot(): Snapshot {
 const props = { height: 20, width: 80, active: true };
 
 describe('Cluster view', () => {
-  it('lists workloads with ready counts, pods with sidecars and namespace injection', async () => {
+  it('lists workloads with ready counts, pods with sidecars, their proxy versions and namespace injection', async () => {
     const v = show(<ClusterView {...props} snapshot={snapshot()} filter="" onFilter={() => undefined} />);
     const f = await v.until(/checkout/);
     assert.match(f, /2 namespaces \(1 injected\) · 2 workloads · 2 pods \(2 sidecars\) · meshes: istio/);
-    assert.match(f, /shop\s+checkout\s+Deployment\s+2\/2\s+2\/2\s+-\s+istio/);
-    assert.match(f, /billing\s+invoices\s+Deployment\s+0\/1\s+0\/0/);
+    assert.match(f, /shop\s+checkout\s+Deployment\s+2\/2\s+2\/2\s+1\.29\.6\+1\s+-\s+istio/);
+    assert.match(f, /billing\s+invoices\s+Deployment\s+0\/1\s+0\/0\s+-\s+-/);
     assert.ok(
       stripVTControlCharacters(f)
         .split('\n')

@@ -2,6 +2,7 @@
 // logger for stderr, and the Ctrl-C signal.
 import type { Env } from '../../core/paths.js';
 import type { ClusterClient } from '../../k8s/client.js';
+import type { ClusterIdentity, InstallHistory } from './history.js';
 
 export interface LifecycleLog {
   info(message: string): void;
@@ -20,6 +21,10 @@ export interface LifecycleContext {
   user: string;
   /** --installer */
   installerPath?: string;
+  /** Where each action is recorded beyond the cluster (the provider); none keeps only the ConfigMap. */
+  history?: InstallHistory;
+  /** The cluster, as install records name it. */
+  cluster?: ClusterIdentity;
 }
 
 export const SILENT_LOG: LifecycleLog = {

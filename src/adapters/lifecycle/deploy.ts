@@ -12,6 +12,7 @@ import { describeConflict, findConflicts, injectorWebhooks, liveInjectors } from
 import type { LifecycleContext } from './context.js';
 import { mirrored, renderWith, resolveInstaller } from './installer.js';
 import { simulateControlPlane } from './simulated-control-plane.js';
+import { recordInstall } from './history.js';
 import { readRecords, writeRecord, type InstallRecord } from './record.js';
 import { renderOnce } from './render-cache.js';
 import { DEFAULT_REVISION, splitRender, type RenderedMesh } from './render.js';
@@ -286,5 +287,16 @@ export async function deployMesh(
     throw new UsageError(`${mesh.title} is already installed (${existing[0].version})`, {
       hint: `meshdeck mesh status ${mesh.name}`,
     });
-  return installControlPlane(ctx, mesh, { ...options, revision });
+  const report = await installControlPlane(ctx, mesh, { ...options, revision });
+  if (!report.dryRun)
+    await recordInstall(ctx, {
+      action: 'deploy',
+      outcome: 'deployed',
+      mesh: mesh.name,
+      version: report.version,
+      revision: report.revision,
+      manifestDigest: report.manifestDigest,
+      namespace: mesh.namespace,
+    });
+  return report;
 }

@@ -8,7 +8,8 @@ import { deleteDesign } from '../../k8s/apply/delete.js';
 import { ownedBySelector } from '../../k8s/apply/ownership.js';
 import { listAll } from './cluster.js';
 import type { LifecycleContext } from './context.js';
-import { deleteRecord, readRecords } from './record.js';
+import { recordInstall } from './history.js';
+import { deleteRecord, readRecords, type InstallRecord } from './record.js';
 import { designNames, emptyDesign } from './render.js';
 import { meshStatus } from './status.js';
 import type { MeshLifecycle } from './types.js';
@@ -107,6 +108,7 @@ export async function removeMesh(
     ctx.log.info(
       `${crds.length} CustomResourceDefinitions kept (with the resources of their kinds); --purge-crds removes them`,
     );
+  await recordRemoval(ctx, mesh, records);
   return {
     mesh: mesh.name,
     revisions: records.map((r) => r.revision),
@@ -114,4 +116,19 @@ export async function removeMesh(
     crdsKept: options.purgeCrds ? 0 : crds.length,
     stillInjected,
   };
+}
+
+/** One install-history record per revision removed (one with no version when only CRDs were left). */
+async function recordRemoval(ctx: LifecycleContext, mesh: MeshLifecycle, records: InstallRecord[]) {
+  const removed = records.length > 0 ? records : [undefined];
+  for (const r of removed)
+    await recordInstall(ctx, {
+      action: 'remove',
+      outcome: 'removed',
+      mesh: mesh.name,
+      version: r?.version ?? '',
+      revision: r?.revision ?? 'default',
+      manifestDigest: r?.manifestDigest ?? '',
+      namespace: mesh.namespace,
+    });
 }

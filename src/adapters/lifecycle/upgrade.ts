@@ -25,6 +25,7 @@ import {
   workloadsReady,
   type HealthCheck,
 } from './health.js';
+import { recordInstall } from './history.js';
 import { setInjection } from './inject.js';
 import { deleteRecord, readRecords, writeRecord, type InstallRecord } from './record.js';
 import { DEFAULT_REVISION, designNames, emptyDesign } from './render.js';
@@ -46,6 +47,8 @@ export interface UpgradeOptions {
   pauseMs: number;
   gates?: GateRunner;
   others?: readonly MeshLifecycle[];
+  /** How the install history names this run: set by `mesh rollback`; else upgrade or canary-upgrade. */
+  action?: 'rollback';
 }
 
 export interface StepLog {
@@ -64,6 +67,8 @@ export interface UpgradeReport {
   to: { version: string; revision: string };
   outcome: 'upgraded' | 'promoted' | 'rolled-back' | 'interrupted';
   failedCheck?: string;
+  /** The digest of the manifest the upgrade applied (absent when it failed before applying). */
+  manifestDigest?: string;
   steps: StepLog[];
   totalMs: number;
 }
@@ -211,6 +216,7 @@ class CanaryRun {
       if (revisioned) await this.promote();
       this.report.outcome = revisioned ? 'promoted' : 'upgraded';
       this.report.totalMs = Date.now() - this.started;
+      await this.record();
       return this.report;
     } catch (err) {
       const interrupted = this.ctx.signal.aborted;
@@ -220,6 +226,7 @@ class CanaryRun {
       this.report.outcome = interrupted ? 'interrupted' : 'rolled-back';
       this.report.failedCheck = failed?.name;
       this.report.totalMs = Date.now() - this.started;
+      await this.record();
       const back = revisioned ? `revision ${this.from.revision}` : `${this.mesh.title} ${this.from.version}`;
       throw new UpgradeFailed(
         this.report,
@@ -233,17 +240,35 @@ class CanaryRun {
     }
   }
 
+  /** The run in the install history (after the cluster work, whatever its outcome). */
+  private async record() {
+    const r = this.report;
+    await recordInstall(this.ctx, {
+      action: this.options.action ?? (r.mode === 'canary' ? 'canary-upgrade' : 'upgrade'),
+      outcome: r.outcome,
+      mesh: r.mesh,
+      version: r.to.version,
+      revision: r.to.revision,
+      previousVersion: r.from.version,
+      previousRevision: r.from.revision,
+      manifestDigest: r.manifestDigest ?? '',
+      failedCheck: r.failedCheck,
+      namespace: this.mesh.namespace,
+    });
+  }
+
   private async installStep(revisioned: boolean) {
     const t = Date.now();
     const design = designNames(this.mesh.name, this.revision).controlPlane;
     this.installed = true;
-    await installControlPlane(this.ctx, this.mesh, {
+    const installed = await installControlPlane(this.ctx, this.mesh, {
       version: this.options.version,
       revision: this.revision,
       set: this.options.set,
       timeoutMs: this.options.timeoutMs,
       previous: this.from,
     });
+    this.report.manifestDigest = installed.manifestDigest;
     const checks = [await controlPlaneReady(this.ctx, design, this.options.timeoutMs)];
     if (checks[0].ok) checks.push(await noCrashLoops(this.ctx, [], design));
     const step: StepLog = {
@@ -388,7 +413,14 @@ export async function rollbackMesh(
       canary: true,
       revision: back === from.revision ? DEFAULT_REVISION : back,
       steps: 1,
+      action: 'rollback',
     });
   }
-  return upgradeMesh(ctx, mesh, { ...options, version: from.previousVersion, canary: true, steps: 1 });
+  return upgradeMesh(ctx, mesh, {
+    ...options,
+    version: from.previousVersion,
+    canary: true,
+    steps: 1,
+    action: 'rollback',
+  });
 }

@@ -4,28 +4,18 @@
 // `design list/diff/apply` (the library, diffDesign, applyDesign). What they would print on stderr
 // becomes the dashboard's status line.
 import { userInfo } from 'node:os';
-import { BUILTIN_MESHES } from '../../adapters/builtin/index.js';
-import { meshStatus } from '../../adapters/lifecycle/status.js';
-import { runChecks, countOutcomes, type CheckReport } from '../../checks/framework.js';
 import { allContexts } from '../../core/config/contexts.js';
 import { describeCluster, describeProvider } from '../../core/config/model.js';
 import { UsageError } from '../../core/errors.js';
 import { MemorySink, type Sink } from '../../core/output/sink.js';
-import { applyDesign } from '../../k8s/apply/apply.js';
-import { diffDesign } from '../../k8s/apply/diff.js';
 import type { Connection } from '../../k8s/connect.js';
+import type { Snapshot } from '../../k8s/snapshot/model.js';
 import { LiveSnapshot } from '../../k8s/snapshot/snapshot.js';
-import { compareResults } from '../../perf/compare/compare.js';
-import { evaluateGates } from '../../perf/gates/evaluate.js';
-import { parseGate } from '../../perf/gates/parse.js';
-import { runLoadTest } from '../../perf/run.js';
-import { resolveSpec } from '../../perf/spec/options.js';
-import { parseTargetUrl } from '../../perf/spec/url.js';
+import type { CheckReport } from '../../checks/framework.js';
 import type { ClusterFeedEvents, DashboardSources, PerfTarget } from '../../tui/base/sources.js';
 import type { LiveProgress } from '../../perf/engine/native.js';
 import type { PerfResult } from '../../perf/result/model.js';
-import { readDesign } from '../shared/design.js';
-import { planHealthChecks } from '../shared/health-checks.js';
+import type { Gate } from '../../perf/gates/parse.js';
 import { Invocation } from '../shared/invocation.js';
 
 /** stderr of the dashboard's invocation: each line goes to the status bar instead of the terminal. */
@@ -58,8 +48,13 @@ export function dashboardSources(parent: Invocation, context: string | undefined
   const cluster = () => (connection ??= inv.factory.cluster({ requestTimeoutMs: 30_000 }));
   const stores = () => inv.factory.perfStores();
   const runs = new Set<AbortController>();
+  const feed = clusterFeed(inv, cluster, controller.signal);
 
   return {
+    prefetch() {
+      feed.start();
+      return feed.settled;
+    },
     async contexts() {
       const { config } = await inv.config();
       const active = (await inv.context()).spec.name;
@@ -80,9 +75,13 @@ export function dashboardSources(parent: Invocation, context: string | undefined
         user: await signedInUser(inv),
       };
     },
-    watchCluster: (events) => watchCluster(inv, cluster, controller.signal, events),
+    watchCluster: (events) => feed.subscribe(events),
     async meshStatus() {
-      const { client } = await cluster();
+      const [{ client }, { meshStatus }, { BUILTIN_MESHES }] = await Promise.all([
+        cluster(),
+        import('../../adapters/lifecycle/status.js'),
+        import('../../adapters/builtin/index.js'),
+      ]);
       return meshStatus(
         {
           client,
@@ -102,6 +101,8 @@ export function dashboardSources(parent: Invocation, context: string | undefined
       );
     },
     async runChecks(): Promise<CheckReport> {
+      const { runChecks, countOutcomes } = await import('../../checks/framework.js');
+      const { planHealthChecks } = await import('../shared/health-checks.js');
       const plan = await planHealthChecks(inv, await cluster(), { pre: false, proxy: false });
       const startedAt = new Date().toISOString();
       const categories = await runChecks(plan.categories, plan.roundContext(), controller.signal);
@@ -124,6 +125,7 @@ export function dashboardSources(parent: Invocation, context: string | undefined
       return { stop: () => stop.abort(), result };
     },
     async compare(ids) {
+      const { compareResults } = await import('../../perf/compare/compare.js');
       const s = await stores();
       const results = [];
       for (const id of ids) {
@@ -139,10 +141,12 @@ export function dashboardSources(parent: Invocation, context: string | undefined
         .entries;
     },
     async diffDesign(name) {
+      const { diffDesign } = await import('../../k8s/apply/diff.js');
       const design = await libraryDesign(inv, name);
       return diffDesign((await cluster()).client, design, { onWarning: (m) => inv.log.warn(m) });
     },
     async applyDesign(name) {
+      const { applyDesign } = await import('../../k8s/apply/apply.js');
       const design = await libraryDesign(inv, name);
       const report = await applyDesign((await cluster()).client, design, {
         signal: controller.signal,
@@ -163,7 +167,8 @@ export function dashboardSources(parent: Invocation, context: string | undefined
 }
 
 /** A design of the library, read as `design diff NAME` and `design apply NAME` read it. */
-function libraryDesign(inv: Invocation, name: string) {
+async function libraryDesign(inv: Invocation, name: string) {
+  const { readDesign } = await import('../shared/design.js');
   return readDesign(inv, { design: name, files: [], recursive: false, requestTimeoutMs: 30_000 });
 }
 
@@ -180,22 +185,67 @@ async function signedInUser(inv: Invocation): Promise<string | undefined> {
   }
 }
 
-/** `cluster snapshot --watch`'s LiveSnapshot; snapshots go out at most every 100 ms. */
+/**
+ * One `cluster snapshot --watch` LiveSnapshot per context, shared by every view that follows the cluster.
+ * It starts on the first subscribe or on start(), which `meshdeck dashboard` calls before it loads the UI,
+ * so connecting and listing overlap with loading ink; a late subscriber gets the latest snapshot at once.
+ */
+function clusterFeed(
+  inv: Invocation,
+  cluster: () => Promise<Connection>,
+  signal: AbortSignal,
+): { start(): void; settled: Promise<void>; subscribe(events: ClusterFeedEvents): { stop(): void } } {
+  const listeners = new Set<ClusterFeedEvents>();
+  let latest: Snapshot | undefined;
+  let trouble: string | undefined;
+  let started = false;
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const start = () => {
+    if (started) return;
+    started = true;
+    watchCluster(inv, cluster, signal, {
+      snapshot: (s) => {
+        latest = s;
+        trouble = undefined;
+        settle();
+        for (const l of listeners) l.snapshot(s);
+      },
+      trouble: (message) => {
+        trouble = message;
+        settle();
+        for (const l of listeners) l.trouble(message);
+      },
+    });
+  };
+  return {
+    start,
+    settled,
+    subscribe(events) {
+      listeners.add(events);
+      if (latest) events.snapshot(latest);
+      else if (trouble !== undefined) events.trouble(trouble);
+      start();
+      return { stop: () => listeners.delete(events) };
+    },
+  };
+}
+
+/** `cluster snapshot --watch`'s LiveSnapshot until `signal` aborts; snapshots go out at most every 100 ms. */
 function watchCluster(
   inv: Invocation,
   cluster: () => Promise<Connection>,
   signal: AbortSignal,
   events: ClusterFeedEvents,
-): { stop(): void } {
-  const stop = new AbortController();
-  signal.addEventListener('abort', () => stop.abort(), { once: true });
+): void {
   let live: LiveSnapshot | undefined;
   let timer: NodeJS.Timeout | undefined;
   const publish = () => {
     timer = undefined;
-    if (live && !stop.signal.aborted) events.snapshot(live.current());
+    if (live && !signal.aborted) events.snapshot(live.current());
   };
   const changed = () => (timer ??= setTimeout(publish, 100));
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   void (async () => {
     try {
       const connection = await cluster();
@@ -206,19 +256,13 @@ function watchCluster(
         onRebuilt: changed,
         onTrouble: (reason) => events.trouble(`lost the watch (${reason}); reconnecting`),
       });
-      await live.start(stop.signal);
+      await live.start(signal);
       publish();
       await live.done();
     } catch (err) {
-      if (!stop.signal.aborted) events.trouble(`cannot watch the cluster: ${(err as Error).message}`);
+      if (!signal.aborted) events.trouble(`cannot watch the cluster: ${(err as Error).message}`);
     }
   })();
-  return {
-    stop() {
-      clearTimeout(timer);
-      stop.abort();
-    },
-  };
 }
 
 /** `perf apply PROFILE` or `perf run URL`: gates of the profile judged, the result kept, even when stopped. */
@@ -228,10 +272,18 @@ async function perfRun(
   signal: AbortSignal,
   onProgress: (p: LiveProgress) => void,
 ): Promise<{ result: PerfResult; stored: boolean; storeError?: string }> {
-  const stores = await inv.factory.perfStores();
+  const [stores, { resolveSpec }, { parseGate }, { evaluateGates }, { parseTargetUrl }, { runLoadTest }] =
+    await Promise.all([
+      inv.factory.perfStores(),
+      import('../../perf/spec/options.js'),
+      import('../../perf/gates/parse.js'),
+      import('../../perf/gates/evaluate.js'),
+      import('../../perf/spec/url.js'),
+      import('../../perf/run.js'),
+    ]);
   let spec;
   let meta;
-  let gates: ReturnType<typeof parseGate>[] = [];
+  let gates: Gate[] = [];
   if ('profile' in target) {
     const profile = await stores.profiles.get(target.profile);
     if (!profile) throw new UsageError(`no perf profile "${target.profile}"`);

@@ -30,7 +30,7 @@ export async function run(
   const mesh = findMesh(name);
   const timeoutMs = timeoutOf(opts.timeout);
   const dryRun = opts.dryRun === 'server';
-  await withLifecycle(inv, opts, async (ctx) => {
+  await withLifecycle(inv, { ...opts, record: !dryRun }, async (ctx) => {
     const report = await deployMesh(ctx, mesh, {
       version: opts.version ?? mesh.versions[0],
       revision: opts.revision ?? 'default',

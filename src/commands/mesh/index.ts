@@ -17,7 +17,7 @@ const timeoutOption = (what: string, value = '5m') => new Option('--timeout <dur
 
 export function meshCommand(): CommandUnknownOpts {
   const group = new Command('mesh').description(
-    'service meshes: deploy, status, upgrade (canary with automatic rollback), rollback, remove, inject',
+    'service meshes: deploy, status, upgrade (canary with automatic rollback), rollback, remove, history, inject',
   );
   examples(group, [
     'meshdeck mesh deploy istio --wait',
@@ -135,6 +135,18 @@ export function meshCommand(): CommandUnknownOpts {
   );
   outputs(remove, DATA_FORMATS);
   examples(remove, ['meshdeck mesh remove istio', 'meshdeck mesh remove linkerd --force --purge-crds']);
+
+  const history = action(
+    group
+      .command('history')
+      .description(
+        'what was deployed, upgraded, rolled back and removed, newest first (install records kept by the provider)',
+      )
+      .argument('[mesh]', 'one mesh (default: every mesh)'),
+    () => import('./history.js'),
+  );
+  outputs(history, DATA_FORMATS);
+  examples(history, ['meshdeck mesh history', 'meshdeck mesh history istio -o json']);
 
   const inject = action(
     group

@@ -24,7 +24,7 @@ export async function run(
 ): Promise<void> {
   const mesh = findMesh(name);
   const timeoutMs = timeoutOf(opts.timeout);
-  await withLifecycle(inv, {}, async (ctx) => {
+  await withLifecycle(inv, { record: true }, async (ctx) => {
     const report = await removeMesh(ctx, mesh, { force: opts.force, purgeCrds: opts.purgeCrds, timeoutMs });
     if (isTable(inv)) objectLines(inv, report.results);
     else

@@ -22,7 +22,7 @@ export async function run(
   { name, opts }: { name: string; opts: RollbackFlags },
 ): Promise<void> {
   const mesh = findMesh(name);
-  await withLifecycle(inv, opts, async (ctx) => {
+  await withLifecycle(inv, { ...opts, record: true }, async (ctx) => {
     try {
       const report = await rollbackMesh(ctx, mesh, {
         steps: 1,

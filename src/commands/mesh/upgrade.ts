@@ -51,7 +51,7 @@ export async function run(
     opts.assert ?? [],
     parseDuration(opts.gateDuration, '--gate-duration'),
   );
-  await withLifecycle(inv, opts, async (ctx) => {
+  await withLifecycle(inv, { ...opts, record: true }, async (ctx) => {
     try {
       const report = await upgradeMesh(ctx, mesh, {
         version: opts.version,

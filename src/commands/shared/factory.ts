@@ -3,6 +3,7 @@
 // library. Every command reaches them through inv.factory, so each is opened one way, in one place.
 // Cold start: this module is part of the runtime, so it imports only types; each piece is import()ed.
 import type { AdapterRegistry, RegistryOptions } from '../../adapters/registry/registry.js';
+import type { InstallHistory } from '../../adapters/lifecycle/history.js';
 import type { ProviderRef } from '../../core/config/model.js';
 import type { Connection } from '../../k8s/connect.js';
 import type { RetryPolicy } from '../../k8s/http/retry.js';
@@ -66,10 +67,15 @@ export class Factory {
     return providerTarget(await this.providerRef(), url);
   }
 
-  /** A session with the context's provider (or options.url); exit 4 when not signed in, unless allowed. */
-  async providerSession(options: OpenOptions = {}): Promise<ProviderSession> {
+  /**
+   * A session with the context's provider (or options.url); exit 4 when not signed in, unless allowed.
+   * An uninterruptible one is not stopped by Ctrl-C: for what must still be sent after it.
+   */
+  async providerSession(options: OpenOptions & { uninterruptible?: boolean } = {}): Promise<ProviderSession> {
     const { openProviderSession } = await import('../../provider/client/session.js');
-    return openProviderSession(this.sessionHost(), await this.providerRef(), options);
+    const { uninterruptible, ...open } = options;
+    const host = uninterruptible ? { ...this.sessionHost(), signal: undefined } : this.sessionHost();
+    return openProviderSession(host, await this.providerRef(), open);
   }
 
   /** The offline-first sync engine over a provider session. */
@@ -108,14 +114,39 @@ export class Factory {
   }
 
   /**
+   * Where mesh actions are recorded beyond the cluster: the provider that keeps perf results (a Remote
+   * Provider the user is signed in to); undefined when there is none.
+   */
+  async installHistory(): Promise<InstallHistory | undefined> {
+    // Uninterruptible: an upgrade interrupted by Ctrl-C rolls back, then records that it did.
+    const session = await this.resultProvider({}, true);
+    if (!session) return undefined;
+    const { SyncedInstallHistory } = await import('../../provider/client/sync/mesh-installs.js');
+    return new SyncedInstallHistory(await this.syncEngine(session), {
+      warn: (m) => this.inv.log.warn(m),
+      pushed: (_kind, name, outcome) => {
+        const what = `install record "${name}"`;
+        if (outcome.status === 'queued')
+          this.inv.log.warn(
+            `${what} queued for the provider (${outcome.reason}); the next command or meshdeck sync sends it`,
+          );
+        else if (outcome.status !== 'unchanged') this.inv.log.info(`${what} kept by the provider`);
+      },
+    });
+  }
+
+  /**
    * The one place that decides which provider gets perf profiles and results: a Remote Provider the user
    * is signed in to; the built-in provider only when asked (see PerfStoreOptions); else none.
    */
-  private async resultProvider(options: PerfStoreOptions): Promise<ProviderSession | undefined> {
+  private async resultProvider(
+    options: PerfStoreOptions,
+    uninterruptible = false,
+  ): Promise<ProviderSession | undefined> {
     const ref = await this.providerRef();
     const remote = !ref.builtin && ref.url !== undefined;
     if (!remote && !(options.builtinProvider && ref.url === undefined)) return undefined;
-    const session = await this.providerSession({ requireAuth: false });
+    const session = await this.providerSession({ requireAuth: false, uninterruptible });
     return session.source === 'none' ? undefined : session;
   }
 

@@ -69,6 +69,34 @@ describe('snapshot summaries', () => {
     });
   });
 
+  it('records the sidecars proxy versions: image tags, or the version Linkerd annotates', () => {
+    const pod = (annotations: Record<string, string>, containers: Array<{ name: string; image: string }>) =>
+      summarizePod({
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'n', annotations },
+        spec: { containers },
+        status: {},
+      } as unknown as LiveObject);
+    assert.deepEqual(
+      pod({}, [
+        { name: 'app', image: 'shop/app:7' },
+        { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3@sha256:abc' },
+      ]).proxyVersions,
+      ['1.30.3'],
+    );
+    assert.deepEqual(
+      pod({ 'linkerd.io/proxy-version': 'edge-25.4.4' }, [
+        { name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:edge-25.4.4' },
+      ]).proxyVersions,
+      ['edge-25.4.4'],
+    );
+    assert.equal(pod({}, [{ name: 'app', image: 'shop/app:7' }]).proxyVersions, undefined);
+    assert.equal(
+      pod({}, [{ name: 'istio-proxy', image: 'localhost:5000/proxyv2' }]).proxyVersions,
+      undefined,
+    );
+  });
+
   it('summarises workloads with the injection their pod template asks for', () => {
     const w = summarizeWorkload(
       obj(

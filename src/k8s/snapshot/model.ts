@@ -1,6 +1,7 @@
 // What matters to meshes in a cluster, reduced from the raw objects: namespaces and their sidecar
 // injection, workloads, pods and their sidecars, services, mesh CRDs and their custom resources. Each
 // raw object is summarised as soon as it is read, so even 10,000 pods take little memory.
+import { imageTag } from '../../kube/image.js';
 import type { LiveObject } from '../client.js';
 
 export type MeshId = 'istio' | 'linkerd' | 'kuma' | 'consul' | 'cilium' | 'smi' | 'gateway-api';
@@ -52,6 +53,8 @@ export interface PodSummary {
   phase: string;
   ready: boolean;
   sidecars: string[];
+  /** The sidecars' proxy versions (their image tags, or Linkerd's proxy-version annotation), distinct. */
+  proxyVersions?: string[];
   node?: string;
   owner?: string;
 }
@@ -165,10 +168,18 @@ export function summarizeWorkload(o: LiveObject): WorkloadSummary {
   };
 }
 
+/** Linkerd's injector records its proxy's version on the pod; other meshes' show in the image tag. */
+function proxyVersions(o: LiveObject, sidecars: Array<{ image?: string }>): string[] {
+  if (sidecars.length === 0) return [];
+  const linkerd = o.metadata.annotations?.['linkerd.io/proxy-version'];
+  const tags = sidecars.map((c) => imageTag(c.image));
+  return [...new Set(linkerd ? [linkerd] : tags.filter((t): t is string => t !== undefined))];
+}
+
 export function summarizePod(o: LiveObject): PodSummary {
   const spec = (o.spec ?? {}) as {
-    containers?: Array<{ name?: string }>;
-    initContainers?: Array<{ name?: string; restartPolicy?: string }>;
+    containers?: Array<{ name?: string; image?: string }>;
+    initContainers?: Array<{ name?: string; image?: string; restartPolicy?: string }>;
     nodeName?: string;
   };
   const status = (o.status ?? {}) as {
@@ -176,17 +187,19 @@ export function summarizePod(o: LiveObject): PodSummary {
     conditions?: Array<{ type?: string; status?: string }>;
   };
   // Sidecars are regular containers, or (Kubernetes 1.28+) init containers that keep running.
-  const names = [
-    ...(spec.containers ?? []).map((c) => c.name ?? ''),
-    ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name ?? ''),
-  ];
+  const sidecars = [
+    ...(spec.containers ?? []),
+    ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'),
+  ].filter((c) => (c.name ?? '') in SIDECARS);
   const summary: PodSummary = {
     namespace: o.metadata.namespace ?? '',
     name: o.metadata.name ?? '',
     phase: status.phase ?? 'Pending',
     ready: (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-    sidecars: names.filter((n) => n in SIDECARS),
+    sidecars: sidecars.map((c) => c.name!),
   };
+  const versions = proxyVersions(o, sidecars);
+  if (versions.length > 0) summary.proxyVersions = versions;
   if (spec.nodeName) summary.node = spec.nodeName;
   const owner = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
   if (owner) summary.owner = `${owner.kind}/${owner.name}`;

@@ -12,6 +12,7 @@ export const FEATURES = {
   designs: 'persist-designs',
   performanceProfiles: 'persist-performance-profiles',
   performanceResults: 'persist-performance-results',
+  meshInstalls: 'persist-mesh-installs',
   deviceCode: 'auth-device-code',
   webLogin: 'auth-web-login',
   token: 'auth-token',

@@ -1,14 +1,20 @@
-// Versioned documents: designs, performance profiles and performance results share one shape on the
-// wire. Every object has an id and a version; the version is the ETag.
+// Versioned documents: designs, performance profiles, performance results and mesh install records share
+// one shape on the wire. Every object has an id and a version; the version is the ETag.
 import { FEATURES } from './capabilities.js';
 
-export const DOCUMENT_KINDS = ['designs', 'performance-profiles', 'performance-results'] as const;
+export const DOCUMENT_KINDS = [
+  'designs',
+  'performance-profiles',
+  'performance-results',
+  'mesh-installs',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export const KIND_FEATURE: Record<DocumentKind, string> = {
   designs: FEATURES.designs,
   'performance-profiles': FEATURES.performanceProfiles,
   'performance-results': FEATURES.performanceResults,
+  'mesh-installs': FEATURES.meshInstalls,
 };
 
 /** One object as the provider returns it. */
@@ -29,9 +35,12 @@ export interface DocumentPage {
   total_count: number;
 }
 
-/** Kinds whose names are unique per user (results are not: a profile has many). */
+/** Kinds whose names are not unique per user: a profile has many results, a mesh many install records. */
+export const REPEATED_NAME_KINDS: readonly string[] = ['performance-results', 'mesh-installs'];
+
+/** Kinds whose names are unique per user. */
 export function namesAreUnique(kind: string): boolean {
-  return kind !== 'performance-results';
+  return !REPEATED_NAME_KINDS.includes(kind);
 }
 
 export const NAME_MAX_LENGTH = 253;
@@ -73,6 +82,7 @@ const SINGULAR: Record<string, string> = {
   designs: 'design',
   'performance-profiles': 'performance profile',
   'performance-results': 'performance result',
+  'mesh-installs': 'mesh install record',
 };
 
 /** A kind in messages: "design", "performance profile"; other kinds (preferences) as they are. */

@@ -51,6 +51,11 @@ export interface Comparison {
 }
 
 export interface DashboardSources {
+  /**
+   * Starts what the first frame needs (connecting, listing the cluster) before the UI has loaded; settles
+   * when the first snapshot (or the trouble getting it) is in.
+   */
+  prefetch?(): Promise<void>;
   contexts(): Promise<ContextInfo[]>;
   identity(): Promise<Identity>;
   /** Lists and watches the cluster; the feed calls back with each new snapshot until stopped. */

@@ -1,5 +1,5 @@
-// Cluster: namespaces and workloads from the live snapshot (list + watch), with injection, ready counts
-// and pods with sidecars; `/` filters by namespace, name or kind.
+// Cluster: namespaces and workloads from the live snapshot (list + watch), with injection, ready counts,
+// pods with sidecars and their proxy versions (two at once: skew, e.g. halfway through a canary); `/` filters by namespace, name or kind.
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Snapshot, WorkloadSummary } from '../../k8s/snapshot/model.js';
@@ -23,6 +23,8 @@ interface WorkloadRow {
   w: WorkloadSummary;
   sidecars: number;
   pods: number;
+  /** Its pods' proxy versions, distinct: more than one is version skew. */
+  proxies: string[];
   nsInjection: string;
 }
 
@@ -42,9 +44,16 @@ export function workloadRows(s: Snapshot): WorkloadRow[] {
       w,
       pods: pods.length,
       sidecars: pods.filter((p) => p.sidecars.length > 0).length,
+      proxies: [...new Set(pods.flatMap((p) => p.proxyVersions ?? []))].sort(),
       nsInjection: injection.get(w.namespace) ?? '',
     };
   });
+}
+
+/** One version as it is; several (skew) as the oldest and how many more, to fit the column. */
+function proxyCell(versions: string[]): string {
+  if (versions.length === 0) return '-';
+  return versions.length === 1 ? versions[0] : `${versions[0]}+${versions.length - 1}`;
 }
 
 export function matches(r: WorkloadRow, filter: string): boolean {
@@ -74,7 +83,7 @@ export function ClusterView(p: ClusterProps): ReactNode {
     { isActive: p.active },
   );
   const s = p.snapshot;
-  const widths = [14, 18, 11, 6, 8, 9, Math.max(4, p.width - 73)];
+  const widths = [12, 15, 10, 5, 8, 8, 9, Math.max(5, p.width - 75)];
   const { start, shown } = windowAround(rows, selected, Math.max(1, p.height - 4));
   const injected = s ? s.namespaces.filter((n) => n.injection.length > 0).length : 0;
   return (
@@ -94,7 +103,7 @@ export function ClusterView(p: ClusterProps): ReactNode {
       )}
       <Text bold wrap="truncate">
         {' '}
-        {row(['NAMESPACE', 'NAME', 'KIND', 'READY', 'SIDECARS', 'INJECTION', 'NS INJECTION'], widths)}
+        {row(['NAMESPACE', 'NAME', 'KIND', 'READY', 'SIDECARS', 'PROXY', 'INJECTION', 'NS INJ'], widths)}
       </Text>
       {shown.map((r, i) => (
         <Line key={`${r.w.kind}/${r.w.namespace}/${r.w.name}`} selected={start + i === selected && p.active}>
@@ -105,6 +114,7 @@ export function ClusterView(p: ClusterProps): ReactNode {
               r.w.kind,
               `${r.w.ready}/${r.w.desired}`,
               `${r.sidecars}/${r.pods}`,
+              proxyCell(r.proxies),
               r.w.injection.join(',') || '-',
               r.nsInjection || '-',
             ],

@@ -32,14 +32,6 @@ export function minorSkewProblem(
   return undefined;
 }
 
-/** The tag of an image reference ("repo:tag@sha256:..." → "tag"). */
-export function imageTag(image: string): string | undefined {
-  const noDigest = image.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(colon + 1) : undefined;
-}
-
 /** Helm's own release, pinned: it renders any chart version, so one helm serves every Helm-rendered mesh. */
 export const HELM_VERSION = 'v3.18.6';
 

@@ -2,7 +2,8 @@
 // namespaces choose theirs with the istio.io/rev label (istio-injection=enabled for the default one).
 // Facts: /work/shared/docs/reference/meshes.md section 2.
 import type { MeshLifecycle } from '../../lifecycle/types.js';
-import { imageTag, minorSkewProblem } from '../common/versions.js';
+import { imageTag } from '../../../kube/image.js';
+import { minorSkewProblem } from '../common/versions.js';
 
 const NAMESPACE = 'istio-system';
 

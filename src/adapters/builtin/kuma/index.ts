@@ -2,7 +2,8 @@
 // per zone (no revisions), namespaces join with the label kuma.io/sidecar-injection=enabled, upgrades may
 // jump two minor versions. Facts: /work/shared/docs/reference/meshes.md section 4.
 import type { MeshLifecycle } from '../../lifecycle/types.js';
-import { imageTag, minorSkewProblem } from '../common/versions.js';
+import { imageTag } from '../../../kube/image.js';
+import { minorSkewProblem } from '../common/versions.js';
 
 export const kuma: MeshLifecycle = {
   name: 'kuma',

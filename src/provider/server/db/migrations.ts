@@ -98,6 +98,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX device_codes_by_expiry ON device_codes (expires_at);
   CREATE INDEX auth_codes_by_expiry ON auth_codes (expires_at)
   `,
+  // Mesh install records: many per name (each deploy, upgrade, rollback, removal), like results.
+  `
+  DROP INDEX documents_unique_name;
+  CREATE UNIQUE INDEX documents_unique_name ON documents (owner_id, kind, name)
+    WHERE kind NOT IN ('performance-results', 'mesh-installs')
+  `,
 ];
 
 /**

@@ -1,4 +1,5 @@
-// Versioned REST for designs, performance profiles, performance results and preferences:
+// Versioned REST for designs, performance profiles, performance results, mesh install records and
+// preferences:
 // list/create on the collection, get/update/delete on /{id}; If-Match on changes (412 on a stale
 // version, 428 without one), Idempotency-Key on creates (and on changes, for replays).
 import type { App } from '../app/app.js';
@@ -33,6 +34,7 @@ const COLLECTIONS: Array<[string, DocumentKind]> = [
   [ENDPOINTS.designs, 'designs'],
   [ENDPOINTS.profiles, 'performance-profiles'],
   [ENDPOINTS.results, 'performance-results'],
+  [ENDPOINTS.meshInstalls, 'mesh-installs'],
 ];
 const MAX_PAGE_SIZE = 500;
 /** Far past any real list, small enough that the offset it makes fits PostgreSQL's bigint. */

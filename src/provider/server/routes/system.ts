@@ -22,6 +22,7 @@ export const ENDPOINTS = {
   designs: '/api/designs',
   profiles: '/api/performance/profiles',
   results: '/api/performance/results',
+  meshInstalls: '/api/mesh/installs',
   deviceCode: '/api/auth/device/code',
   token: '/api/auth/token',
   revoke: '/api/auth/revoke',
@@ -38,6 +39,7 @@ export function capabilities(app: App): CapabilitiesDocument {
     { feature: FEATURES.designs, endpoint: ENDPOINTS.designs },
     { feature: FEATURES.performanceProfiles, endpoint: ENDPOINTS.profiles },
     { feature: FEATURES.performanceResults, endpoint: ENDPOINTS.results },
+    { feature: FEATURES.meshInstalls, endpoint: ENDPOINTS.meshInstalls },
   ];
   if (!local) {
     list.push(
@@ -58,7 +60,7 @@ export function capabilities(app: App): CapabilitiesDocument {
     providerDescription: local
       ? ['Single user, no sign-in', 'Data stays on this computer']
       : [
-          'Designs, performance profiles and results, kept per user',
+          'Designs, performance profiles and results, mesh install records, kept per user',
           'Sign in from the CLI (device code or browser)',
         ],
     capabilities: list,
