@@ -4,7 +4,7 @@
 // waits when asked, and records what it installed.
 import { performance } from 'node:perf_hooks';
 import { ProblemFoundError, UsageError } from '../../core/errors.js';
-import { applyDesign, failuresError, type ObjectResult } from '../../k8s/apply/apply.js';
+import { applyDesign, failuresError, type ApplyReport, type ObjectResult } from '../../k8s/apply/apply.js';
 import { waitForApplied } from '../../k8s/apply/wait-applied.js';
 import type { LoadedDesign } from '../../design/model.js';
 import { listAll, isSimulated, serverVersion } from './cluster.js';
@@ -140,9 +140,39 @@ function usesOwnCrds(rendered: RenderedMesh): boolean {
     }),
   );
   return [...rendered.base.objects, ...rendered.controlPlane.objects].some((o) => {
-    const group = (o.object.apiVersion ?? '').includes('/') ? o.object.apiVersion!.split('/')[0] : '';
+    const apiVersion = o.object.apiVersion ?? '';
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
     return defined.has(`${group}/${o.object.kind ?? ''}`);
   });
+}
+
+type ApplyOne = (design: LoadedDesign, prune: boolean) => Promise<ApplyReport | undefined>;
+
+/**
+ * The three designs in the order the cluster needs them. A server dry run checks everything at once (the
+ * control plane's namespace may come with the shared part). Otherwise the shared objects, then the control
+ * plane; only custom resources must wait for their CRDs to be established, so without any in the rest the
+ * CRDs go at the same time (the control plane's pods start while the CRDs establish).
+ */
+async function applyInOrder(
+  rendered: RenderedMesh,
+  dryRun: boolean,
+  applyOne: ApplyOne,
+): Promise<Array<ApplyReport | undefined>> {
+  if (dryRun) {
+    const objects = [...rendered.crds.objects, ...rendered.base.objects, ...rendered.controlPlane.objects];
+    return [await applyOne({ ...rendered.controlPlane, objects }, false)];
+  }
+  const rest = async () => {
+    const base = await applyOne(rendered.base, false);
+    return [base, await applyOne(rendered.controlPlane, true)];
+  };
+  if (usesOwnCrds(rendered)) {
+    const crds = await applyOne(rendered.crds, false);
+    return [crds, ...(await rest())];
+  }
+  const [crds, others] = await Promise.all([applyOne(rendered.crds, false), rest()]);
+  return [crds, ...others];
 }
 
 export async function installControlPlane(
@@ -182,34 +212,7 @@ export async function installControlPlane(
     if (failure) throw failure;
     return report;
   };
-  let applied: Array<Awaited<ReturnType<typeof applyOne>>>;
-  if (dryRun)
-    // A server dry run checks everything at once: the control plane's namespace may come with the shared part.
-    applied = [
-      await applyOne(
-        {
-          ...rendered.controlPlane,
-          objects: [...rendered.crds.objects, ...rendered.base.objects, ...rendered.controlPlane.objects],
-        },
-        false,
-      ),
-    ];
-  else {
-    // The shared objects, then the control plane. Only custom resources must wait for their CRDs to be
-    // established: without any in the rest, the CRDs go at the same time (the control plane's pods start
-    // while the CRDs establish).
-    const rest = async () => {
-      const base = await applyOne(rendered.base, false);
-      return [base, await applyOne(rendered.controlPlane, true)];
-    };
-    if (usesOwnCrds(rendered)) {
-      const crds = await applyOne(rendered.crds, false);
-      applied = [crds, ...(await rest())];
-    } else {
-      const [crds, others] = await Promise.all([applyOne(rendered.crds, false), rest()]);
-      applied = [crds, ...others];
-    }
-  }
+  const applied = await applyInOrder(rendered, dryRun, applyOne);
   const reports = applied.filter((r) => r !== undefined);
   const results: ObjectResult[] = reports.flatMap((r) => r.results);
   const ready: string[] = [];
