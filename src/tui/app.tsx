@@ -153,7 +153,7 @@ function Footer({ view }: { view: ViewName }): ReactNode {
   const c = useColor();
   return (
     <Text color={c('gray')} wrap="truncate">
-      {KEYS[view]} · Tab/Shift-Tab/1-6 views · ? help · q quit
+      {KEYS[view]} | Tab/Shift-Tab/1-6 views | ? help | q quit
     </Text>
   );
 }
@@ -162,7 +162,7 @@ function Help(): ReactNode {
   return (
     <Box flexDirection="column">
       <Text bold>keys</Text>
-      <Text>Tab / Shift-Tab next / previous view · 1-6 jump to a view · ? this help (Esc closes)</Text>
+      <Text>Tab / Shift-Tab next / previous view | 1-6 jump to a view | ? this help (Esc closes)</Text>
       <Text>q or Ctrl-C leave the dashboard</Text>
       {VIEWS.map((v, i) => (
         <Text key={v} wrap="truncate">

@@ -177,7 +177,7 @@ describe('dashboard in a terminal, against the sandbox', () => {
       term.type(targetUrl.replace('http://', ''));
       term.keys(['Enter']);
       await term.waitFor(/running/);
-      await term.waitFor(/rate \d+\/s · sent [1-9]/);
+      await term.waitFor(/rate \d+\/s \| sent [1-9]/);
       term.type('s');
       const stopped = await term.waitFor(/result [0-9a-f]{8} stored, partial/, 60_000);
       const id = /result ([0-9a-f]{8}) stored/.exec(stopped)![1];
@@ -185,7 +185,7 @@ describe('dashboard in a terminal, against the sandbox', () => {
 
       // The terminal grows: the frame follows.
       term.resize(120, 30);
-      await term.waitFor((s) => s.split('\n').some((l) => l.includes('? help · q quit')));
+      await term.waitFor((s) => s.split('\n').some((l) => l.includes('? help | q quit')));
 
       term.type('q');
       await term.waitFor(() => term.exitStatus() !== undefined);

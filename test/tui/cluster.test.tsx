@@ -85,7 +85,7 @@ describe('Cluster view', () => {
   it('lists workloads with ready counts, pods with sidecars, their proxy versions and namespace injection', async () => {
     const v = show(<ClusterView {...props} snapshot={snapshot()} filter="" onFilter={() => undefined} />);
     const f = await v.until(/checkout/);
-    assert.match(f, /2 namespaces \(1 injected\) · 2 workloads · 2 pods \(2 sidecars\) · meshes: istio/);
+    assert.match(f, /2 namespaces \(1 injected\) \| 2 workloads \| 2 pods \(2 sidecars\) \| meshes: istio/);
     assert.match(f, /shop\s+checkout\s+Deployment\s+2\/2\s+2\/2\s+1\.29\.6\+1\s+-\s+istio/);
     assert.match(f, /billing\s+invoices\s+Deployment\s+0\/1\s+0\/0\s+-\s+-/);
     assert.ok(

@@ -52,7 +52,7 @@ describe('Contexts view', () => {
       />,
     );
     const f = await v.until(/prod-east/);
-    assert.match(f, /context local · cluster sandbox \(embedded\) · provider built-in · user local/);
+    assert.match(f, /context local \| cluster sandbox \(embedded\) \| provider built-in \| user local/);
     assert.match(f, />\*\s+local/);
     await v.press(KEY.down, KEY.enter);
     await eventually(() => assert.deepEqual(picked, ['prod']));
@@ -203,7 +203,7 @@ describe('Health view', () => {
     const report = await checkReport();
     const v = show(<HealthView {...size} report={report} running={false} onRerun={() => reruns++} />);
     const f = await v.until(/\[-\]/);
-    assert.match(f, /1 passed · 1 failed · 1 info · 1 skipped · problems found/);
+    assert.match(f, /1 passed \| 1 failed \| 1 info \| 1 skipped \| problems found/);
     assert.match(f, /\[\+\] can reach the API: ok/);
     assert.match(f, /\[-\] version is supported: 1\.20 is too old\n\s+hint: upgrade the cluster/);
     assert.match(f, /\[~\] clock skew: skipped/);
@@ -296,8 +296,8 @@ describe('Perf view', () => {
       />,
     );
     const f = await v.until(/rate 300\/s/);
-    assert.match(f, /3s · running/);
-    assert.match(f, /rate 300\/s · sent 300 · errors 2 · p50 0\.90ms · p99 2\.7ms/);
+    assert.match(f, /3s \| running/);
+    assert.match(f, /rate 300\/s \| sent 300 \| errors 2 \| p50 0\.90ms \| p99 2\.7ms/);
     assert.match(f, /rate\s+[▁-█]{3}/);
     assert.match(f, /p99 ≤/);
     await v.press('s');

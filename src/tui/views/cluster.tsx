@@ -17,7 +17,7 @@ export interface ClusterProps {
   onFilter: (filter: string) => void;
 }
 
-export const CLUSTER_KEYS = '↑/↓ scroll · / filter · Esc clear filter';
+export const CLUSTER_KEYS = 'Up/Down scroll | / filter | Esc clear filter';
 
 interface WorkloadRow {
   w: WorkloadSummary;
@@ -90,8 +90,8 @@ export function ClusterView(p: ClusterProps): ReactNode {
     <Box flexDirection="column">
       <Text wrap="truncate">
         {s
-          ? `${s.namespaces.length} namespaces (${injected} injected) · ${s.workloads.length} workloads · ${s.pods.length} pods (${s.pods.filter((x) => x.sidecars.length > 0).length} sidecars) · meshes: ${s.meshes.map((m) => m.mesh).join(', ') || 'none found'}`
-          : 'listing the cluster…'}
+          ? `${s.namespaces.length} namespaces (${injected} injected) | ${s.workloads.length} workloads | ${s.pods.length} pods (${s.pods.filter((x) => x.sidecars.length > 0).length} sidecars) | meshes: ${s.meshes.map((m) => m.mesh).join(', ') || 'none found'}`
+          : 'listing the cluster...'}
       </Text>
       {p.trouble ? <Text color={c('yellow')}>{p.trouble}</Text> : null}
       {editor.text !== undefined ? (

@@ -16,7 +16,7 @@ export interface ContextsProps {
   onPick: (name: string) => void;
 }
 
-export const CONTEXTS_KEYS = '↑/↓ select · Enter look at this context';
+export const CONTEXTS_KEYS = 'Up/Down select | Enter look at this context';
 
 export function ContextsView(p: ContextsProps): ReactNode {
   const c = useColor();
@@ -44,7 +44,7 @@ export function ContextsView(p: ContextsProps): ReactNode {
     <Box flexDirection="column">
       <Text wrap="truncate">
         {who
-          ? `context ${who.context} · cluster ${who.cluster} · provider ${who.provider} · user ${who.user ?? 'not signed in'}`
+          ? `context ${who.context} | cluster ${who.cluster} | provider ${who.provider} | user ${who.user ?? 'not signed in'}`
           : 'reading the context…'}
       </Text>
       {p.error ? <Text color={c('red')}>{p.error}</Text> : null}

@@ -27,7 +27,7 @@ export interface DesignsProps {
 }
 
 export const DESIGNS_KEYS =
-  '↑/↓ select · d diff against the cluster · a apply (asks first) · PgUp/PgDn scroll';
+  'Up/Down select | d diff against the cluster | a apply (asks first) | PgUp/PgDn scroll';
 
 export function workLines(work: DesignWork): string[] {
   if (work.error) return [`${work.kind} of "${work.name}" failed: ${work.error}`];

@@ -15,7 +15,7 @@ export interface HealthProps {
   onRerun: () => void;
 }
 
-export const HEALTH_KEYS = 'r run again · ↑/↓ scroll';
+export const HEALTH_KEYS = 'r run again | Up/Down scroll';
 
 type Item =
   | { kind: 'category'; text: string }
@@ -54,7 +54,7 @@ export function HealthView(p: HealthProps): ReactNode {
         {p.running
           ? 'running the checks…'
           : counts
-            ? `${counts.passed} passed · ${counts.failed} failed · ${counts.info} info · ${counts.skipped} skipped · ${p.report!.success ? 'healthy' : 'problems found'} (${p.report!.finishedAt})`
+            ? `${counts.passed} passed | ${counts.failed} failed | ${counts.info} info | ${counts.skipped} skipped | ${p.report!.success ? 'healthy' : 'problems found'} (${p.report!.finishedAt})`
             : ''}
       </Text>
       {p.error ? <Text color={c('red')}>{p.error}</Text> : null}

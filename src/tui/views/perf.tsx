@@ -34,7 +34,7 @@ export interface PerfProps {
   onCloseComparison: () => void;
 }
 
-export const PERF_KEYS = 'Enter run profile · n run a URL · s stop · Space mark · c compare · Esc back';
+export const PERF_KEYS = 'Enter run profile | n run a URL | s stop | Space mark | c compare | Esc back';
 
 type Entry = { kind: 'profile'; p: PerfProfile } | { kind: 'result'; r: PerfResult };
 
@@ -43,9 +43,9 @@ export function livePanel(run: LiveRun, width: number): string[] {
   const graph = Math.max(10, width - 8);
   const p99s = run.samples.map((s) => s.p99Us);
   const lines = [
-    `${run.label} · ${last ? Math.round(last.elapsedMs / 1000) : 0}s · ${run.state}${run.message ? ` · ${run.message}` : ''}`,
+    `${run.label} | ${last ? Math.round(last.elapsedMs / 1000) : 0}s | ${run.state}${run.message ? ` | ${run.message}` : ''}`,
     last
-      ? `rate ${Math.round(last.rate)}/s · sent ${last.sent} · errors ${last.errors} · p50 ${usAsMs(last.p50Us)} · p99 ${usAsMs(last.p99Us)}`
+      ? `rate ${Math.round(last.rate)}/s | sent ${last.sent} | errors ${last.errors} | p50 ${usAsMs(last.p50Us)} | p99 ${usAsMs(last.p99Us)}`
       : 'starting…',
     `rate  ${sparkline(
       run.samples.map((s) => s.rate),
