@@ -38,7 +38,8 @@ export class Chromium {
         '--remote-debugging-pipe',
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+      // A process group of its own: close() ends the browser with its renderer and utility processes.
+      { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true },
     );
     this.input = this.child.stdio[3] as Writable;
     this.input.on('error', () => undefined);
@@ -117,10 +118,11 @@ export class Chromium {
   async close(): Promise<void> {
     if (this.child.exitCode === null) {
       const gone = new Promise((r) => this.child.once('exit', r));
-      this.child.kill('SIGKILL');
+      process.kill(-this.child.pid!, 'SIGKILL');
       await gone;
     }
-    rmSync(this.profile, { recursive: true, force: true });
+    // A child that was still writing into the profile may leave a file behind as the folder goes.
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
