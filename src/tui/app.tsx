@@ -79,7 +79,9 @@ function Dashboard({ sources, color, initialView, onPickContext }: DashboardProp
   );
   useEffect(() => sources.onMessage(setStatus), [sources]);
 
-  const [snapshot, setSnapshot] = useThrottledState<Snapshot>(100);
+  // A snapshot already in (listed while ink loaded) is drawn by the very first render: set from the feed's
+  // effect instead, it would wait for ink's next frame, 100 ms later at 10 frames a second.
+  const [snapshot, setSnapshot] = useThrottledState<Snapshot>(100, () => sources.latestSnapshot?.());
   const [trouble, setTrouble] = useState<string>();
   useEffect(() => {
     const feed = sources.watchCluster({

@@ -60,8 +60,11 @@ export function useTerminalSize(): { columns: number; rows: number } {
  * A setter that passes on only the latest value, at most once every `ms`: a value after a quiet spell
  * goes out at once (the first snapshot draws without waiting), a burst's last value at the end of `ms`.
  */
-export function useThrottledState<T>(ms: number): [T | undefined, (value: T) => void] {
-  const [value, setValue] = useState<T>();
+export function useThrottledState<T>(
+  ms: number,
+  initial?: () => T | undefined,
+): [T | undefined, (value: T) => void] {
+  const [value, setValue] = useState<T | undefined>(initial);
   const latest = useRef<T>(undefined);
   const timer = useRef<NodeJS.Timeout>(undefined);
   const last = useRef(-Infinity);

@@ -75,6 +75,7 @@ export function dashboardSources(parent: Invocation, context: string | undefined
         user: await signedInUser(inv),
       };
     },
+    latestSnapshot: () => feed.latest(),
     watchCluster: (events) => feed.subscribe(events),
     async meshStatus() {
       const [{ client }, { meshStatus }, { BUILTIN_MESHES }] = await Promise.all([
@@ -194,7 +195,12 @@ function clusterFeed(
   inv: Invocation,
   cluster: () => Promise<Connection>,
   signal: AbortSignal,
-): { start(): void; settled: Promise<void>; subscribe(events: ClusterFeedEvents): { stop(): void } } {
+): {
+  start(): void;
+  settled: Promise<void>;
+  latest(): Snapshot | undefined;
+  subscribe(events: ClusterFeedEvents): { stop(): void };
+} {
   const listeners = new Set<ClusterFeedEvents>();
   let latest: Snapshot | undefined;
   let trouble: string | undefined;
@@ -221,6 +227,7 @@ function clusterFeed(
   return {
     start,
     settled,
+    latest: () => latest,
     subscribe(events) {
       listeners.add(events);
       if (latest) events.snapshot(latest);

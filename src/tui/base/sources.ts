@@ -58,6 +58,8 @@ export interface DashboardSources {
   prefetch?(): Promise<void>;
   contexts(): Promise<ContextInfo[]>;
   identity(): Promise<Identity>;
+  /** The newest snapshot the cluster feed has, if any yet. */
+  latestSnapshot?(): Snapshot | undefined;
   /** Lists and watches the cluster; the feed calls back with each new snapshot until stopped. */
   watchCluster(events: ClusterFeedEvents): { stop(): void };
   meshStatus(): Promise<StatusReport>;
